@@ -1,0 +1,155 @@
+//! Command line: argument parsing, file reading and writing, exit codes. The only IO around
+//! the engine on the headless path.
+//!
+//! Exit codes: 0 ok, 2 bad input (usage, unreadable or invalid file), 1 internal error.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan, render};
+
+#[derive(Parser, Debug)]
+#[command(name = "headroom", version, about = "Capacity-and-cost planner: users → requests → pods → nodes → managed services → monthly dollars, per topology variant.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check scenario files; print every problem with its file:line:col or field path.
+    Validate {
+        /// Scenario files (.ron).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Project capacity and cost month by month for every topology variant.
+    Plan {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        /// Only this variant.
+        #[arg(long)]
+        variant: Option<String>,
+        /// Only this month (1-based); the table shows its sizing and every cost line.
+        #[arg(long)]
+        month: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Open the desktop app on a scenario (default: the bundled seed scenario).
+    #[cfg(feature = "gui")]
+    Gui {
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// An error that ends the command, with its exit code.
+struct Fail {
+    code: u8,
+    message: String,
+}
+
+fn bad(message: impl Into<String>) -> Fail {
+    Fail { code: 2, message: message.into() }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // clap: help/version exit 0, usage errors 2.
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, Fail> {
+    std::fs::read_to_string(path).map_err(|e| bad(format!("{}: cannot read: {e}", path.display())))
+}
+
+fn load(path: &Path) -> Result<ValidScenario, Fail> {
+    let text = read(path)?;
+    load_scenario(&text, Catalog::builtin()).map_err(|e: LoadError| bad(e.with_file(&path.display().to_string())))
+}
+
+fn out(text: &str) -> Result<(), Fail> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`headroom plan … | head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail { code: 1, message: format!("cannot write output: {e}") }),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    match cli.command {
+        None => no_command(),
+        Some(Command::Validate { files }) => {
+            let mut failed = Vec::new();
+            for f in &files {
+                match load(f) {
+                    Ok(s) => out(&format!("{}: ok ({} variants, {} months)\n", f.display(), s.variants.len(), s.meta.horizon_months))?,
+                    Err(e) => failed.push(e.message),
+                }
+            }
+            if failed.is_empty() { Ok(()) } else { Err(bad(failed.join("\n"))) }
+        }
+        Some(Command::Plan { file, variant, month, format }) => {
+            let s = load(&file)?;
+            let report = plan(&s, Catalog::builtin());
+            let r = render::select(&report, variant.as_deref(), month).map_err(bad)?;
+            let text = match format {
+                Format::Table if month.is_some() => render::month_detail(&r),
+                Format::Table => render::table(&r),
+                Format::Json => render::json(&r) + "\n",
+                Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m })?,
+            };
+            out(&text)
+        }
+        #[cfg(feature = "gui")]
+        Some(Command::Gui { file }) => gui(file),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn no_command() -> Result<(), Fail> {
+    gui(None)
+}
+
+#[cfg(not(feature = "gui"))]
+fn no_command() -> Result<(), Fail> {
+    use clap::CommandFactory as _;
+    out(&format!("{}\n", Cli::command().render_help()))
+}
+
+#[cfg(feature = "gui")]
+fn gui(file: Option<PathBuf>) -> Result<(), Fail> {
+    let start = match file {
+        Some(p) => {
+            let text = read(&p)?;
+            // Fail early with the CLI's message rather than opening an empty window.
+            load_scenario(&text, Catalog::builtin()).map_err(|e| bad(e.with_file(&p.display().to_string())))?;
+            headroom::gui::Start { path: Some(p), text }
+        }
+        None => headroom::gui::Start { path: None, text: headroom::SEED_SCENARIO.to_string() },
+    };
+    headroom::gui::run(start).map_err(|e| Fail { code: 1, message: format!("cannot open the window: {e}") })
+}

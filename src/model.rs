@@ -1,0 +1,733 @@
+//! The scenario file format (RON) — one place that documents every field.
+//!
+//! Each field's doc comment gives its meaning, unit, valid range and default. The ranges are
+//! enforced by [`crate::validate`]; a [`crate::validate::ValidScenario`] can only be built from a
+//! scenario that passed every check, and the engine only accepts that type.
+//!
+//! Conventions: money is USD; CPU is millicores (`_m`), memory MiB (`_mib`) or GiB (`_gib`),
+//! storage GB (`_gb`, decimal as AWS bills it); fractions are `0.0..=1.0` (0.7 = 70 %); months
+//! are `"YYYY-MM"` strings.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A calendar month, written `"YYYY-MM"` in scenario files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth(NaiveDate);
+
+impl YearMonth {
+    /// The month `year-month`; `None` if it does not exist.
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(Self)
+    }
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+    /// 1..=12
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+    /// This month plus `n` months (saturating at chrono's far future, which validation keeps us
+    /// well away from).
+    pub fn plus(self, n: u32) -> Self {
+        Self(self.0.checked_add_months(Months::new(n)).unwrap_or(self.0))
+    }
+    /// Whole months from `self` to `later` (negative if `later` is earlier).
+    pub fn months_until(self, later: YearMonth) -> i64 {
+        (later.year() as i64 - self.year() as i64) * 12 + later.month() as i64 - self.month() as i64
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+impl std::str::FromStr for YearMonth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
+            .ok()
+            .filter(|d| s.len() == 7 && d.year() >= 1900)
+            .map(Self)
+            .ok_or_else(|| format!("expected a month as \"YYYY-MM\" (e.g. \"2027-01\"), found {s:?}"))
+    }
+}
+
+impl Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A whole scenario: demand, workload, data tier, cluster, topology variants and pricing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub demand: Demand,
+    pub workload: Workload,
+    pub data: DataTier,
+    pub cluster: Cluster,
+    /// Platform services priced per AWS site: edge, security, monitoring, DNS.
+    #[serde(default)]
+    pub platform: Platform,
+    /// Topology variants to plan side by side. At least one.
+    pub variants: Vec<Variant>,
+    #[serde(default)]
+    pub pricing: Pricing,
+    /// Someone else's estimate to hold the plan against (e.g. the design document's cost table),
+    /// per category, for month 1 of the first variant that names it. Empty by default.
+    #[serde(default)]
+    pub reference_estimates: Vec<ReferenceEstimate>,
+}
+
+/// Scenario identity and the planning horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Scenario name shown in reports. Non-empty.
+    pub name: String,
+    /// Free text. Default empty.
+    #[serde(default)]
+    pub description: String,
+    /// First planned month, `"YYYY-MM"`.
+    pub start: YearMonth,
+    /// Planned months. Range 1..=240 (20 years). Default 60.
+    #[serde(default = "d_horizon")]
+    pub horizon_months: u32,
+    /// ISO currency code of all results. Only `"USD"` for now (every price table is USD).
+    /// Default `"USD"`.
+    #[serde(default = "d_usd")]
+    pub currency: String,
+}
+
+/// How many users there are, month by month, hour by hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Peak concurrent users in the first month. Range 1..=100 000 000.
+    pub concurrent_users: f64,
+    /// Compound annual growth of users, as a fraction (0.2 = +20 %/yr), applied monthly as
+    /// `(1+g)^(1/12)`. Range -0.9..=10. Default 0.2.
+    #[serde(default = "d_growth")]
+    pub annual_growth: f64,
+    /// Dated step changes (a new client, a merger), applied from their month on and growing
+    /// with the base afterwards. Default none.
+    #[serde(default)]
+    pub events: Vec<DemandEvent>,
+    /// Peak multiplier per calendar month, January first (1.0 = no effect). 12 values, each
+    /// 0..=10. Default all 1.0.
+    #[serde(default = "d_seasonality")]
+    pub seasonality: Vec<f64>,
+    /// Concurrent users per hour of day as a share of the day's peak, 00:00 first. 24 values,
+    /// each 0..=1, the largest exactly 1. Default all 1.0 (flat).
+    #[serde(default = "d_diurnal")]
+    pub diurnal: Vec<f64>,
+}
+
+/// A step change in users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandEvent {
+    /// First month the change applies, `"YYYY-MM"`, within the horizon.
+    pub month: YearMonth,
+    pub change: Change,
+    /// Why (shown in reports). Default empty.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What a [`DemandEvent`] does to the user count.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Change {
+    /// Add this many concurrent users (negative removes; the result never goes below 0).
+    /// Range -100 000 000..=100 000 000.
+    Add(f64),
+    /// Multiply the user count by this factor. Range 0..=100.
+    Multiply(f64),
+}
+
+/// The application services and how load turns into pods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Requests per concurrent user per second at the daily peak, before the split to services.
+    /// Range >0..=1000.
+    pub peak_requests_per_user_per_s: f64,
+    /// At least one service; names unique.
+    pub services: Vec<Service>,
+}
+
+/// One stateless service (a Deployment with an HPA).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Unique, non-empty.
+    pub name: String,
+    /// Requests this service receives per user request (its share of the traffic). A user request
+    /// may reach several services, so shares need not sum to 1. Range 0..=100.
+    pub request_share: f64,
+    /// CPU time per request, milliseconds of one core. Range >0..=600 000.
+    pub cpu_ms_per_request: f64,
+    /// Wall-clock time a request is in flight (CPU + waiting on the database, cache, network),
+    /// milliseconds; with Little's law gives in-flight requests = rate × time. Range
+    /// `cpu_ms_per_request`..=600 000. Default = `cpu_ms_per_request`.
+    #[serde(default)]
+    pub response_time_ms: Option<f64>,
+    /// Memory held by one in-flight request, MiB. Range 0..=65 536. Default 0.
+    #[serde(default)]
+    pub memory_mib_per_request: f64,
+    /// Memory a pod uses at rest (runtime, code, caches), MiB. Range 0..<`pod.memory_request_mib`.
+    pub baseline_memory_mib: f64,
+    /// Container resources of one pod (sum over its containers, sidecars included).
+    pub pod: PodResources,
+    /// HPA minReplicas. Range 1..=`max_replicas`. Default 1 (the Kubernetes default).
+    #[serde(default = "d_one")]
+    pub min_replicas: u32,
+    /// HPA maxReplicas. Range `min_replicas`..=10 000.
+    pub max_replicas: u32,
+    /// HPA target average CPU utilisation as a fraction of the CPU request (0.8 = 80 %).
+    /// Range >0..=1. Default 0.8 (Kubernetes `DefaultCPUUtilization`).
+    #[serde(default = "d_target")]
+    pub target_cpu_utilization: f64,
+    /// PostgreSQL queries per request. Range 0..=1000. Default 0.
+    #[serde(default)]
+    pub db_queries_per_request: f64,
+    /// Database connections each pod holds open (its pool size). Range 0..=1000. Default 0.
+    #[serde(default)]
+    pub db_connections_per_pod: u32,
+    /// Bytes sent to the client per request, KiB (drives load balancer and internet egress).
+    /// Range 0..=1 048 576. Default 0.
+    #[serde(default)]
+    pub response_kib: f64,
+    /// Node pool the pods run on (by name). Default: the first pool.
+    #[serde(default)]
+    pub pool: Option<String>,
+}
+
+/// Requests and limits of one pod. Limits are recorded for the report; scheduling uses requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodResources {
+    /// CPU request, millicores. Range >0..=64 000.
+    pub cpu_request_m: f64,
+    /// CPU limit, millicores. Range `cpu_request_m`..=64 000. Default none (unlimited).
+    #[serde(default)]
+    pub cpu_limit_m: Option<f64>,
+    /// Memory request, MiB. Range >0..=1 048 576.
+    pub memory_request_mib: f64,
+    /// Memory limit, MiB. Range `memory_request_mib`..=1 048 576. Default = request.
+    #[serde(default)]
+    pub memory_limit_mib: Option<f64>,
+}
+
+/// Databases, cache, object storage and telemetry volumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataTier {
+    pub postgres: Postgres,
+    pub redis: Redis,
+    pub object_storage: ObjectStorage,
+    pub telemetry: Telemetry,
+}
+
+/// The primary PostgreSQL database (RDS on AWS sites).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Postgres {
+    /// CPU time per query, milliseconds of one core. Range >0..=600 000.
+    pub cpu_ms_per_query: f64,
+    /// Highest acceptable average CPU utilisation of the instance at peak. Range >0..=1.
+    /// Default 0.7.
+    #[serde(default = "d_db_target")]
+    pub target_cpu_utilization: f64,
+    /// Memory the engine needs regardless of users (catalog, shared structures), GiB.
+    /// Range 0..=1024.
+    pub base_memory_gib: f64,
+    /// Hot data kept in memory per concurrent user, MiB. Range 0..=1 048 576.
+    pub working_set_mib_per_user: f64,
+    /// Share of instance memory available to base + working set (the rest is OS, connections,
+    /// work_mem). Range >0..=1. Default 0.75.
+    #[serde(default = "d_mem_fraction")]
+    pub usable_memory_fraction: f64,
+    /// Share of `max_connections` the application may use (the rest is for admin, replication,
+    /// deploy surges). Range >0..=1. Default 0.8.
+    #[serde(default = "d_conn_fraction")]
+    pub usable_connection_fraction: f64,
+    /// Data present at the start, GB. Range 0..=1 000 000.
+    pub storage_gb_base: f64,
+    /// Data per concurrent user, GB (grows with users). Range 0..=1000.
+    pub storage_gb_per_user: f64,
+    /// Data added per month regardless of users (history, audit), GB. Range 0..=100 000.
+    #[serde(default)]
+    pub storage_growth_gb_per_month: f64,
+    /// Free space kept on the provisioned volume, as a fraction of data. Range 0..=10.
+    /// Default 0.25.
+    #[serde(default = "d_free_space")]
+    pub free_space_fraction: f64,
+    /// Data changed (WAL written) per concurrent user per month, GB: drives cross-region
+    /// replication traffic and backup growth. Range 0..=1000.
+    pub change_gb_per_user_per_month: f64,
+    /// Automated backup retention, days (RDS allows 1..=35). Default 7.
+    #[serde(default = "d_retention")]
+    pub backup_retention_days: u32,
+    /// Multi-AZ deployment (a synchronous standby in a second AZ) at primary sites.
+    /// Default true.
+    #[serde(default = "d_true")]
+    pub multi_az: bool,
+    /// Instance classes the planner may choose from, smallest first by vCPU then memory.
+    /// Each must be in the catalog. Default: every class in the catalog.
+    #[serde(default)]
+    pub allowed_classes: Vec<String>,
+}
+
+/// Redis (ElastiCache, cluster mode) for sessions and hot objects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redis {
+    /// Node type, from the catalog (e.g. `"cache.r5.large"`).
+    pub node_type: String,
+    /// Memory per concurrent user, MiB. Range 0..=1 048 576.
+    pub memory_mib_per_user: f64,
+    /// Memory regardless of users, MiB. Range 0..=1 048 576. Default 0.
+    #[serde(default)]
+    pub base_memory_mib: f64,
+    /// Share of node memory usable for data (ElastiCache reserves 25 % by default).
+    /// Range >0..=1. Default 0.75.
+    #[serde(default = "d_mem_fraction")]
+    pub usable_memory_fraction: f64,
+    /// Replicas per shard (Multi-AZ needs at least 1). Range 0..=5. Default 1.
+    #[serde(default = "d_one")]
+    pub replicas_per_shard: u32,
+    /// Fewest shards. Range 1..=500. Default 1.
+    #[serde(default = "d_one")]
+    pub min_shards: u32,
+}
+
+/// Object storage (S3) for documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectStorage {
+    /// Data stored at the start, GB. Range 0..=100 000 000.
+    pub gb_base: f64,
+    /// New data per concurrent user per month, GB; it accumulates (documents are kept).
+    /// Range 0..=10 000.
+    pub gb_per_user_per_month: f64,
+    /// PUT requests per concurrent user per month. Range 0..=10 000 000. Default 0.
+    #[serde(default)]
+    pub put_requests_per_user_per_month: f64,
+    /// GET requests per concurrent user per month. Range 0..=10 000 000. Default 0.
+    #[serde(default)]
+    pub get_requests_per_user_per_month: f64,
+}
+
+/// Logs and metrics volumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Telemetry {
+    /// Log bytes written per request, KiB (to CloudWatch Logs at AWS sites). Range 0..=1024.
+    pub log_kib_per_request: f64,
+    /// Months logs are kept. Range 0..=120. Default 1.
+    #[serde(default = "d_one")]
+    pub log_retention_months: u32,
+    /// CloudWatch metrics per node (detailed monitoring, Container Insights). Range 0..=10 000.
+    /// Default 0.
+    #[serde(default)]
+    pub metrics_per_node: u32,
+    /// Custom CloudWatch metrics regardless of size. Range 0..=1 000 000. Default 0.
+    #[serde(default)]
+    pub custom_metrics: u32,
+    /// CloudWatch alarms. Range 0..=100 000. Default 0.
+    #[serde(default)]
+    pub alarms: u32,
+    /// CloudWatch dashboards. Range 0..=1000. Default 0.
+    #[serde(default)]
+    pub dashboards: u32,
+}
+
+/// Kubernetes cluster shape: node pools, reservations, overheads, resilience rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// At least one pool; names unique.
+    pub node_pools: Vec<NodePool>,
+    /// DaemonSet pods on every node (CNI, kube-proxy, log shipper, node exporter), summed.
+    pub daemonset_per_node: Resources,
+    /// Cluster add-ons that are not DaemonSets (CoreDNS, metrics-server, cluster-autoscaler,
+    /// ingress controller, mesh control plane). Default none.
+    #[serde(default)]
+    pub system_pods: Vec<SystemPod>,
+    /// Keep enough nodes that losing the largest zone at peak still leaves room for every pod.
+    /// Default true.
+    #[serde(default = "d_true")]
+    pub survive_zone_loss: bool,
+}
+
+/// CPU and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// Millicores. Range 0..=64 000.
+    pub cpu_m: f64,
+    /// MiB. Range 0..=1 048 576.
+    pub memory_mib: f64,
+}
+
+/// A cluster add-on Deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemPod {
+    pub name: String,
+    /// Range 1..=100.
+    pub replicas: u32,
+    /// Requests of one replica.
+    pub requests: Resources,
+    /// Pool it runs on. Default: the first pool.
+    #[serde(default)]
+    pub pool: Option<String>,
+}
+
+/// A managed node group (one instance type, spread over zones).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePool {
+    /// Unique, non-empty.
+    pub name: String,
+    /// EC2 instance type from the catalog (e.g. `"m5.xlarge"`).
+    pub instance_type: String,
+    /// Availability zones the pool spans; nodes are spread evenly. Range 1..=6. Default 3.
+    #[serde(default = "d_zones")]
+    pub zones: u32,
+    /// Fewest nodes. Range 0..=`max_nodes`. Default 1.
+    #[serde(default = "d_one")]
+    pub min_nodes: u32,
+    /// Most nodes (the cluster autoscaler's ceiling). Range 1..=5000.
+    pub max_nodes: u32,
+    /// kubelet maxPods; also sets the EKS memory reservation (11 MiB × maxPods + 255).
+    /// Range 1..=737. Default: the EKS ENI formula for the instance type (110 if the catalog
+    /// has no ENI data for it).
+    #[serde(default)]
+    pub max_pods: Option<u32>,
+    /// Root EBS gp3 volume per node, GB. Range 1..=16 384. Default 20 (EKS AMI default).
+    #[serde(default = "d_root")]
+    pub root_volume_gb: f64,
+}
+
+/// Edge, security, monitoring and DNS quantities, priced at every AWS site that serves traffic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Platform {
+    /// AWS WAF web ACLs per serving site. Range 0..=100. Default 1.
+    pub waf_web_acls: u32,
+    /// WAF rules and managed rule groups per web ACL. Range 0..=1000. Default 10.
+    pub waf_rules: u32,
+    /// Subscribe to AWS Shield Advanced (one fee per organisation; covers WAF fees of protected
+    /// resources). Default false.
+    pub shield_advanced: bool,
+    /// NAT gateways per zone at a serving site. Range 0..=10. Default 1.
+    pub nat_gateways_per_zone: u32,
+    /// Share of request bytes that go out through NAT (calls to external APIs). Range 0..=10.
+    /// Default 0.
+    pub nat_egress_share: f64,
+    /// Share of service-to-service and service-to-database traffic that crosses a zone
+    /// boundary. Range 0..=1. Default 0.67 (two of three zones are remote).
+    pub cross_zone_share: f64,
+    /// Internal bytes per request (service ↔ database/cache), KiB, for inter-AZ transfer.
+    /// Range 0..=1 048 576. Default 0.
+    pub internal_kib_per_request: f64,
+    /// KMS customer-managed keys per site. Range 0..=10 000. Default 0.
+    pub kms_keys: u32,
+    /// KMS requests per request served. Range 0..=100. Default 0.
+    pub kms_requests_per_request: f64,
+    /// Secrets Manager secrets per site. Range 0..=100 000. Default 0.
+    pub secrets: u32,
+    /// CloudTrail data events per month (management events: first copy free). Range 0..=1e12.
+    /// Default 0.
+    pub cloudtrail_data_events_per_month: f64,
+    /// Route 53 hosted zones (organisation-wide). Range 0..=1000. Default 1.
+    pub dns_zones: u32,
+    /// DNS queries per concurrent user per month. Range 0..=1 000 000. Default 0.
+    pub dns_queries_per_user_per_month: f64,
+    /// Route 53 health checks per serving site. Range 0..=1000. Default 0.
+    pub health_checks_per_site: u32,
+}
+
+impl Default for Platform {
+    fn default() -> Self {
+        Self {
+            waf_web_acls: 1,
+            waf_rules: 10,
+            shield_advanced: false,
+            nat_gateways_per_zone: 1,
+            nat_egress_share: 0.0,
+            cross_zone_share: 0.67,
+            internal_kib_per_request: 0.0,
+            kms_keys: 0,
+            kms_requests_per_request: 0.0,
+            secrets: 0,
+            cloudtrail_data_events_per_month: 0.0,
+            dns_zones: 1,
+            dns_queries_per_user_per_month: 0.0,
+            health_checks_per_site: 0,
+        }
+    }
+}
+
+/// A topology variant: the sites that run the platform and what each does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Unique, non-empty.
+    pub name: String,
+    /// Free text. Default empty.
+    #[serde(default)]
+    pub description: String,
+    /// At least one site; exactly one `Primary` or one or more `ActiveActive` sites whose shares
+    /// sum to 1.
+    pub sites: Vec<Site>,
+    /// Links between on-premises and AWS. Default none.
+    #[serde(default)]
+    pub connectivity: Connectivity,
+}
+
+/// One place that runs (part of) the platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Unique within the variant, non-empty.
+    pub name: String,
+    pub location: Location,
+    pub role: Role,
+    /// Replicate object storage to this site (S3 cross-region replication) — for non-primary
+    /// AWS sites. Default false.
+    #[serde(default)]
+    pub replicate_object_storage: bool,
+}
+
+/// Where a site is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Location {
+    /// An AWS region with a price table in the catalog (e.g. `Aws("us-east-1")`).
+    Aws(String),
+    /// An on-premises data centre. Sized like any site; priced by the on-prem TCO inputs
+    /// (until they exist, its costs are shown as unknown, never as zero).
+    OnPrem,
+}
+
+/// What a site does in the topology.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Role {
+    /// Serves all traffic; full stack.
+    Primary,
+    /// Serves this share of traffic with a full stack (shares of all active sites sum to 1).
+    /// Range >0..=1.
+    ActiveActive(f64),
+    /// Full stack kept running at this fraction of the primary's load, plus a cross-region
+    /// database replica (same class, Single-AZ); scales up on failover. Scaled down: at least
+    /// one replica per service instead of minReplicas, at least one node per pool, no
+    /// zone-loss headroom, cache without replicas. Range >0..=1.
+    WarmStandby(f64),
+    /// Only the database replica (and replicated objects) run; compute is built on failover.
+    PilotLight,
+    /// Only backups (snapshot copies, replicated objects) are kept here.
+    BackupOnly,
+}
+
+/// Hybrid connectivity of a variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Connectivity {
+    /// AWS Direct Connect 1 Gbps dedicated ports. Range 0..=16. Default 0.
+    pub direct_connect_ports: u32,
+    /// Site-to-site VPN connections (e.g. the DX backup). Range 0..=100. Default 0.
+    pub vpn_connections: u32,
+    /// Data sent from AWS to on-premises over Direct Connect per concurrent user per month, GB.
+    /// Range 0..=10 000. Default 0.
+    pub dx_gb_per_user_per_month: f64,
+}
+
+impl Default for Connectivity {
+    fn default() -> Self {
+        Self { direct_connect_ports: 0, vpn_connections: 0, dx_gb_per_user_per_month: 0.0 }
+    }
+}
+
+/// Which prices apply and how they are bought.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pricing {
+    /// How each category is bought. Only on-demand today; reserved instances and savings plans
+    /// slot in here. Default: on-demand everywhere.
+    pub purchase: BTreeMap<String, PurchaseOption>,
+    /// Prices that replace or fill catalog rows, keyed `"REGION/KEY"` (e.g.
+    /// `"us-west-2/eks.cluster"`). Each must name a row the catalog has (a gap or a price).
+    pub overrides: BTreeMap<String, PriceOverride>,
+    /// Costs the model does not derive (support plan, licences), added every month.
+    pub extra_items: Vec<ExtraItem>,
+}
+
+/// How a line is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PurchaseOption {
+    /// Pay by the hour at list price.
+    #[default]
+    OnDemand,
+}
+
+/// A user-supplied price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceOverride {
+    /// USD per the row's unit. Range 0..=1 000 000.
+    pub usd: f64,
+    /// Where the figure comes from (a quote, a console page). Non-empty.
+    pub source: String,
+    /// Date of the figure, `"YYYY-MM-DD"`.
+    pub as_of: String,
+}
+
+/// A fixed monthly cost line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraItem {
+    pub name: String,
+    pub category: Category,
+    /// USD per month. Range 0..=100 000 000.
+    pub monthly_usd: f64,
+    /// Where the figure comes from. Non-empty.
+    pub source: String,
+    /// Variants it applies to (by name). Default: all.
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+/// A cost range from another estimate, to compare the plan against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceEstimate {
+    /// Variant the estimate describes.
+    pub variant: String,
+    /// The estimate's own label for the row.
+    pub label: String,
+    /// Categories of the plan the row covers.
+    pub categories: Vec<Category>,
+    /// USD per month, low and high. 0..=100 000 000, low ≤ high.
+    pub low_usd: f64,
+    pub high_usd: f64,
+    /// Where the estimate comes from.
+    pub source: String,
+}
+
+/// Cost categories. The first five map onto the seed design's cost table; the rest keep every
+/// dollar out of "other".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Category {
+    Compute,
+    Database,
+    Storage,
+    DrReplication,
+    SecurityMonitoring,
+    Networking,
+    Cache,
+    Connectivity,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Compute,
+        Category::Database,
+        Category::Storage,
+        Category::DrReplication,
+        Category::SecurityMonitoring,
+        Category::Networking,
+        Category::Cache,
+        Category::Connectivity,
+        Category::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Compute => "Compute",
+            Category::Database => "Database",
+            Category::Storage => "Storage",
+            Category::DrReplication => "DR replication & bandwidth",
+            Category::SecurityMonitoring => "Security & monitoring",
+            Category::Networking => "Networking",
+            Category::Cache => "Cache",
+            Category::Connectivity => "Connectivity",
+            Category::Other => "Other",
+        }
+    }
+}
+
+fn d_horizon() -> u32 {
+    60
+}
+fn d_usd() -> String {
+    "USD".into()
+}
+fn d_growth() -> f64 {
+    0.2
+}
+fn d_seasonality() -> Vec<f64> {
+    vec![1.0; 12]
+}
+fn d_diurnal() -> Vec<f64> {
+    vec![1.0; 24]
+}
+fn d_one() -> u32 {
+    1
+}
+fn d_target() -> f64 {
+    0.8
+}
+fn d_db_target() -> f64 {
+    0.7
+}
+fn d_mem_fraction() -> f64 {
+    0.75
+}
+fn d_conn_fraction() -> f64 {
+    0.8
+}
+fn d_free_space() -> f64 {
+    0.25
+}
+fn d_retention() -> u32 {
+    7
+}
+fn d_true() -> bool {
+    true
+}
+fn d_zones() -> u32 {
+    3
+}
+fn d_root() -> f64 {
+    20.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_month_parses_and_counts() {
+        let a: YearMonth = "2027-01".parse().unwrap();
+        assert_eq!(a.plus(59).to_string(), "2031-12");
+        assert_eq!(a.months_until("2028-03".parse().unwrap()), 14);
+        assert!("2027-13".parse::<YearMonth>().is_err());
+        assert!("2027-1".parse::<YearMonth>().is_err());
+        assert!("27-01".parse::<YearMonth>().is_err());
+    }
+}

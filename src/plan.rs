@@ -1,0 +1,805 @@
+//! The projection: for every variant and month, size each site (services → pods → nodes,
+//! database class, cache nodes, storage, traffic) and price it line by line.
+//!
+//! Static sizing: each month is sized for its peak hour and billed for the whole month
+//! (730 h). The autoscaling simulation will replace node-hours with simulated ones.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::demand::{self, MonthDemand};
+use crate::k8s::{self, Allocatable, PodGroup};
+use crate::model::*;
+use crate::pricing::{Catalog, GLOBAL, HOURS_PER_MONTH};
+use crate::report::*;
+use crate::validate::ValidScenario;
+
+/// Seconds in a billing month (730 h).
+const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;
+/// KiB → GB (decimal, as AWS bills transfer and storage).
+const KIB_TO_GB: f64 = 1024.0 / 1e9;
+/// RDS PostgreSQL default `max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000)`.
+const RDS_BYTES_PER_CONNECTION: f64 = 9_531_392.0;
+const RDS_MAX_CONNECTIONS: f64 = 5000.0;
+/// Smallest RDS gp3 volume, GB.
+const RDS_MIN_STORAGE_GB: f64 = 20.0;
+const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
+
+/// Plan every variant of a validated scenario against a catalog.
+pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
+    let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
+    let mut book = PriceBook::new(cat, &s.pricing.overrides);
+    let ctx = Ctx::new(s, cat);
+    let mut warnings = Vec::new();
+    let variants: Vec<VariantPlan> =
+        s.variants.iter().map(|v| plan_variant(&ctx, v, &demand, &mut book, &mut warnings)).collect();
+    let reference_checks = reference_checks(s, &variants);
+    Report {
+        scenario: s.meta.name.clone(),
+        currency: s.meta.currency.clone(),
+        start: s.meta.start,
+        horizon_months: s.meta.horizon_months,
+        demand,
+        variants,
+        prices: book.used,
+        warnings,
+        reference_checks,
+    }
+}
+
+/// Things derived once per scenario.
+struct Ctx<'a> {
+    s: &'a Scenario,
+    pools: Vec<PoolCtx<'a>>,
+    /// Pool index of each service.
+    service_pool: Vec<usize>,
+    /// RDS classes allowed, smallest first (vCPU, then memory), with their price-key suffix.
+    db_classes: Vec<(&'a str, u32, f64)>,
+    cache_mib: f64,
+}
+
+struct PoolCtx<'a> {
+    pool: &'a NodePool,
+    alloc: Allocatable,
+    /// Allocatable left for workload pods after DaemonSets.
+    free: Allocatable,
+    ec2_key: String,
+    system: Vec<PodGroup>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(s: &'a Scenario, cat: &'a Catalog) -> Self {
+        let pool_index = |name: &Option<String>| {
+            name.as_ref().and_then(|n| s.cluster.node_pools.iter().position(|p| &p.name == n)).unwrap_or(0)
+        };
+        let ds = s.cluster.daemonset_per_node;
+        let mut pools: Vec<PoolCtx> = s
+            .cluster
+            .node_pools
+            .iter()
+            .map(|p| {
+                let alloc = k8s::eks_allocatable(&cat.ec2[&p.instance_type], p.max_pods);
+                let free = Allocatable {
+                    cpu_m: (alloc.cpu_m - ds.cpu_m).max(0.0),
+                    memory_mib: (alloc.memory_mib - ds.memory_mib).max(0.0),
+                    pods: alloc.pods,
+                };
+                PoolCtx { pool: p, alloc, free, ec2_key: format!("ec2.{}", p.instance_type), system: Vec::new() }
+            })
+            .collect();
+        for sp in &s.cluster.system_pods {
+            pools[pool_index(&sp.pool)].system.push(PodGroup {
+                cpu_m: sp.requests.cpu_m,
+                memory_mib: sp.requests.memory_mib,
+                count: sp.replicas,
+            });
+        }
+        let service_pool = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
+        let pg = &s.data.postgres;
+        let mut db_classes: Vec<(&str, u32, f64)> = cat
+            .rds
+            .iter()
+            .filter(|(k, _)| pg.allowed_classes.is_empty() || pg.allowed_classes.contains(k))
+            .map(|(k, c)| (k.as_str(), c.vcpu, c.memory_gib))
+            .collect();
+        db_classes.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)).then(a.0.cmp(b.0)));
+        let cache_mib = cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction;
+        Ctx { s, pools, service_pool, db_classes, cache_mib }
+    }
+}
+
+/// Resolves price rows (with user overrides) and records each one used, once.
+struct PriceBook<'a> {
+    cat: &'a Catalog,
+    overrides: &'a BTreeMap<String, PriceOverride>,
+    index: HashMap<String, HashMap<String, u32>>,
+    used: Vec<PriceUsed>,
+}
+
+impl<'a> PriceBook<'a> {
+    fn new(cat: &'a Catalog, overrides: &'a BTreeMap<String, PriceOverride>) -> Self {
+        Self { cat, overrides, index: HashMap::new(), used: Vec::new() }
+    }
+
+    /// Index of the price `key` in `region`, registering it on first use. A row the catalog
+    /// lacks entirely is recorded as unknown too (validation keeps that from user input).
+    fn get(&mut self, region: &str, key: &str) -> u32 {
+        if let Some(i) = self.index.get(region).and_then(|m| m.get(key)) {
+            return *i;
+        }
+        let row = self.cat.price(region, key);
+        let ov = self.overrides.get(&format!("{region}/{key}"));
+        let used = match (ov, row) {
+            (Some(o), _) => PriceUsed {
+                region: region.into(),
+                key: key.into(),
+                usd: Some(o.usd),
+                unit: row.map_or_else(String::new, |r| r.unit.clone()),
+                source: o.source.clone(),
+                source_title: "user override (scenario pricing.overrides)".into(),
+                as_of: o.as_of.clone(),
+                confidence: Some(crate::pricing::Confidence::User),
+                note: row.map_or_else(String::new, |r| format!("catalog: {}", r.usd.map_or("unknown".into(), |u| format!("${u}")))),
+            },
+            (None, Some(r)) => PriceUsed {
+                region: region.into(),
+                key: key.into(),
+                usd: r.usd,
+                unit: r.unit.clone(),
+                source: r.source.clone(),
+                source_title: self.cat.sources.get(&r.source).map_or_else(String::new, |s| s.title.clone()),
+                as_of: r.as_of.clone(),
+                confidence: r.confidence,
+                note: r.note.clone(),
+            },
+            (None, None) => PriceUsed {
+                region: region.into(),
+                key: key.into(),
+                usd: None,
+                unit: String::new(),
+                source: String::new(),
+                source_title: String::new(),
+                as_of: String::new(),
+                confidence: None,
+                note: "no such row in the catalog".into(),
+            },
+        };
+        let i = self.used.len() as u32;
+        self.used.push(used);
+        self.index.entry(region.to_string()).or_default().insert(key.to_string(), i);
+        i
+    }
+}
+
+/// Collects the lines of one variant-month.
+struct Lines<'b, 'a> {
+    book: &'b mut PriceBook<'a>,
+    lines: Vec<CostLine>,
+}
+
+impl Lines<'_, '_> {
+    /// A priced line: `quantity` in the price's unit × the price.
+    fn priced(
+        &mut self,
+        site: &Cow<'static, str>,
+        category: Category,
+        item: impl Into<Cow<'static, str>>,
+        quantity: f64,
+        region: &str,
+        key: &str,
+        basis: impl Into<Cow<'static, str>>,
+    ) {
+        let i = self.book.get(region, key);
+        let p = &self.book.used[i as usize];
+        self.lines.push(CostLine {
+            site: site.clone(),
+            category,
+            item: item.into(),
+            quantity,
+            unit: Cow::Owned(p.unit.clone()),
+            unit_usd: p.usd,
+            usd: p.usd.map(|u| u * quantity),
+            price: Some(i),
+            basis: basis.into(),
+        });
+    }
+
+    /// A line with no catalog price (on-premises until the TCO model lands).
+    fn unpriced(&mut self, site: &Cow<'static, str>, category: Category, item: impl Into<Cow<'static, str>>, quantity: f64, unit: &'static str, basis: &'static str) {
+        self.lines.push(CostLine {
+            site: site.clone(),
+            category,
+            item: item.into(),
+            quantity,
+            unit: Cow::Borrowed(unit),
+            unit_usd: None,
+            usd: None,
+            price: None,
+            basis: Cow::Borrowed(basis),
+        });
+    }
+}
+
+const ON_PREM: &str = "on-premises cost (hardware, power, space, support) is not modelled yet: unknown, not zero";
+
+fn load_fraction(role: Role) -> f64 {
+    match role {
+        Role::Primary => 1.0,
+        Role::ActiveActive(f) | Role::WarmStandby(f) => f,
+        Role::PilotLight | Role::BackupOnly => 0.0,
+    }
+}
+
+fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut PriceBook, warnings: &mut Vec<Warning>) -> VariantPlan {
+    let s = ctx.s;
+    let mut months = Vec::with_capacity(demand.len());
+    let mut stored_objects_gb = s.data.object_storage.gb_base;
+    let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
+    let mut unknown_items: BTreeSet<String> = BTreeSet::new();
+    let site_names: Vec<Cow<'static, str>> = v.sites.iter().map(|x| Cow::Owned(x.name.clone())).collect();
+    let whole: Cow<'static, str> = Cow::Borrowed("");
+    // The site that holds the primary copy of objects and the database.
+    let primary = v.sites.iter().position(|x| matches!(x.role, Role::Primary | Role::ActiveActive(_))).unwrap_or(0);
+    let primary_region = match &v.sites[primary].location {
+        Location::Aws(r) => Some(r.as_str()),
+        Location::OnPrem => None,
+    };
+    // Region for variant-wide AWS lines (Direct Connect, VPN): the first AWS site.
+    let aws_region = v.sites.iter().find_map(|x| match &x.location {
+        Location::Aws(r) => Some(r.as_str()),
+        Location::OnPrem => None,
+    });
+
+    for md in demand {
+        let new_objects_gb = md.users * s.data.object_storage.gb_per_user_per_month;
+        if md.index > 0 {
+            stored_objects_gb += new_objects_gb;
+        }
+        let mut lines = Lines { book, lines: Vec::with_capacity(48) };
+        let mut sites = Vec::with_capacity(v.sites.len());
+        let mut warn = |kind: WarningKind, key: String, message: String| {
+            if seen_warnings.insert((kind, key)) {
+                warnings.push(Warning { variant: v.name.clone(), first_month: md.index + 1, month: md.month, kind, message });
+            }
+        };
+        let mut primary_db: Option<DbSizing> = None;
+
+        // Primary and active sites first, so standbys can mirror the primary database class.
+        let mut order: Vec<usize> = (0..v.sites.len()).collect();
+        order.sort_by_key(|&i| !matches!(v.sites[i].role, Role::Primary | Role::ActiveActive(_)));
+        for si in order {
+            let site = &v.sites[si];
+            let name = &site_names[si];
+            let load = load_fraction(site.role);
+            let serving = matches!(site.role, Role::Primary | Role::ActiveActive(_));
+            let standby = !serving;
+            let region = match &site.location {
+                Location::Aws(r) => Some(r.as_str()),
+                Location::OnPrem => None,
+            };
+            let cat_or_dr = |c: Category| if standby { Category::DrReplication } else { c };
+            let peak_rps_total = md.peak_users * s.workload.peak_requests_per_user_per_s * load;
+            let avg_rps_total = md.avg_users * s.workload.peak_requests_per_user_per_s * load;
+
+            // Services → replicas.
+            let runs_compute = matches!(site.role, Role::Primary | Role::ActiveActive(_) | Role::WarmStandby(_));
+            let services: Vec<ServiceSizing> = if runs_compute {
+                // A standby runs scaled down: at least one replica per service, not minReplicas.
+                s.workload.services.iter().map(|sv| size_service(sv, peak_rps_total, if standby { 1 } else { sv.min_replicas })).collect()
+            } else {
+                Vec::new()
+            };
+            for sz in &services {
+                if sz.at_max_replicas {
+                    warn(
+                        WarningKind::HpaAtMaxReplicas,
+                        format!("{}/{}", site.name, sz.service),
+                        format!("{}: {} needs {} replicas at peak but maxReplicas is {}", site.name, sz.service, sz.desired_replicas, sz.replicas),
+                    );
+                }
+            }
+
+            // Pods → nodes per pool.
+            let mut pools = Vec::new();
+            if runs_compute {
+                for (pi, pc) in ctx.pools.iter().enumerate() {
+                    let mut groups = pc.system.clone();
+                    for (i, (sv, sz)) in s.workload.services.iter().zip(&services).enumerate() {
+                        if ctx.service_pool[i] == pi {
+                            groups.push(PodGroup { cpu_m: sv.pod.cpu_request_m, memory_mib: sv.pod.memory_request_mib, count: sz.replicas });
+                        }
+                    }
+                    // A standby keeps one node at least and no zone-loss headroom (losing a zone
+                    // of the standby while the primary is down is a second, independent failure).
+                    let ps = size_pool(pc, &groups, s.cluster.survive_zone_loss && !standby, if standby { 1 } else { pc.pool.min_nodes }, &s.cluster.daemonset_per_node);
+                    if ps.at_max_nodes {
+                        warn(
+                            WarningKind::PoolAtMaxNodes,
+                            format!("{}/{}", site.name, ps.pool),
+                            format!("{}: pool {} needs {} nodes but maxNodes is {}", site.name, ps.pool, ps.required_nodes, ps.nodes),
+                        );
+                    }
+                    if ps.unplaceable_pods > 0 {
+                        warn(
+                            WarningKind::UnplaceablePods,
+                            format!("{}/{}", site.name, ps.pool),
+                            format!("{}: {} pods are larger than a {} node's free allocatable", site.name, ps.unplaceable_pods, ps.instance_type),
+                        );
+                    }
+                    pools.push(ps);
+                }
+            }
+            let node_count: u32 = pools.iter().map(|p| p.nodes).sum();
+
+            // Database.
+            let runs_db = !matches!(site.role, Role::BackupOnly);
+            let database = if !runs_db {
+                None
+            } else if serving {
+                let qps = s.workload.services.iter().zip(&services).map(|(sv, sz)| sz.peak_rps * sv.db_queries_per_request).sum::<f64>();
+                let conns: u32 = s.workload.services.iter().zip(&services).map(|(sv, sz)| sz.replicas * sv.db_connections_per_pod).sum();
+                let db = size_db(ctx, md, qps, conns, load, s.data.postgres.multi_az);
+                if db.undersized {
+                    warn(
+                        WarningKind::DatabaseUndersized,
+                        site.name.clone(),
+                        format!("{}: no allowed RDS class meets {:.1} vCPU, {:.1} GiB, {} connections; {} shown", site.name, db.cpu_needed_vcpu, db.memory_needed_gib, db.connections_needed, db.class),
+                    );
+                }
+                if primary_db.is_none() {
+                    primary_db = Some(db.clone());
+                }
+                Some(db)
+            } else {
+                // A cross-region replica: same class as the primary (it must keep up with the
+                // write stream and take over), Single-AZ.
+                primary_db.clone().map(|mut d| {
+                    d.multi_az = false;
+                    d.billable_backup_gb = 0.0;
+                    d
+                })
+            };
+
+            // Cache.
+            let cache = if runs_compute {
+                let need = (s.data.redis.base_memory_mib + md.peak_users * s.data.redis.memory_mib_per_user) * load;
+                let shards = ((need / ctx.cache_mib - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
+                let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
+                Some(CacheSizing { node_type: s.data.redis.node_type.clone(), memory_needed_mib: need, shards, nodes: shards * (1 + replicas) })
+            } else {
+                None
+            };
+
+            let holds_objects = si == primary || site.replicate_object_storage;
+            let object_storage_gb = if holds_objects { stored_objects_gb } else { 0.0 };
+
+            // ---- cost lines ----
+            // Only serving sites carry traffic; a standby is sized for `load` but idle.
+            let requests_month = if serving { avg_rps_total * SECONDS_PER_MONTH } else { 0.0 };
+            let resp_kib: f64 = s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum();
+            let Some(region) = region else {
+                // On-premises: sized, but priced only when the TCO inputs exist.
+                for p in &pools {
+                    lines.unpriced(name, cat_or_dr(Category::Compute), format!("On-prem Kubernetes nodes ({}-equivalent)", p.instance_type), f64::from(p.nodes), "node-month", ON_PREM);
+                }
+                if let Some(db) = &database {
+                    lines.unpriced(name, cat_or_dr(Category::Database), format!("On-prem PostgreSQL ({}-equivalent{})", db.class, if db.multi_az { ", primary + standby" } else { "" }), 1.0, "cluster-month", ON_PREM);
+                    lines.unpriced(name, cat_or_dr(Category::Database), "On-prem database storage", db.provisioned_gb, "GB-month", ON_PREM);
+                }
+                if let Some(c) = &cache {
+                    lines.unpriced(name, cat_or_dr(Category::Cache), format!("On-prem Redis ({}-equivalent)", c.node_type), f64::from(c.nodes), "node-month", ON_PREM);
+                }
+                if holds_objects {
+                    lines.unpriced(name, cat_or_dr(Category::Storage), "On-prem NAS/SAN object storage", object_storage_gb, "GB-month", ON_PREM);
+                }
+                sites.push(SiteMonth { site: site.name.clone(), role: site.role, load_fraction: load, services, pools, database, cache, object_storage_gb });
+                continue;
+            };
+
+            // Compute.
+            if matches!(site.role, Role::Primary | Role::ActiveActive(_) | Role::WarmStandby(_) | Role::PilotLight) {
+                lines.priced(name, cat_or_dr(Category::Compute), "EKS control plane", HOURS_PER_MONTH, region, "eks.cluster", "1 cluster × 730 h");
+            }
+            for p in &pools {
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Compute),
+                    format!("EC2 nodes {} ({})", p.instance_type, p.pool),
+                    f64::from(p.nodes) * HOURS_PER_MONTH,
+                    region,
+                    &ctx.pools.iter().find(|c| c.pool.name == p.pool).map_or(String::new(), |c| c.ec2_key.clone()),
+                    format!("{} nodes × 730 h (peak sizing: {} packed, zone-loss and minNodes rules)", p.nodes, p.packed_nodes),
+                );
+            }
+            // Storage: node root volumes, objects.
+            let root_gb: f64 = pools.iter().map(|p| f64::from(p.nodes) * ctx.pools.iter().find(|c| c.pool.name == p.pool).map_or(0.0, |c| c.pool.root_volume_gb)).sum();
+            if root_gb > 0.0 {
+                lines.priced(name, cat_or_dr(Category::Storage), "EBS gp3 node root volumes", root_gb, region, "ebs.gp3", "nodes × root_volume_gb");
+            }
+            if holds_objects {
+                let item = if si == primary { "S3 Standard storage" } else { "S3 replica storage (cross-region replication)" };
+                lines.priced(name, cat_or_dr(Category::Storage), item, object_storage_gb, region, "s3.standard", "base + Σ users × GB per user per month");
+            }
+            if si == primary {
+                let o = &s.data.object_storage;
+                if o.put_requests_per_user_per_month > 0.0 {
+                    lines.priced(name, Category::Storage, "S3 PUT requests", md.users * o.put_requests_per_user_per_month / 1000.0, region, "s3.put_requests", "users × PUTs per user per month / 1000");
+                }
+                if o.get_requests_per_user_per_month > 0.0 {
+                    lines.priced(name, Category::Storage, "S3 GET requests", md.users * o.get_requests_per_user_per_month / 1000.0, region, "s3.get_requests", "users × GETs per user per month / 1000");
+                }
+            } else if site.replicate_object_storage {
+                if let Some(pr) = primary_region {
+                    lines.priced(name, Category::DrReplication, "S3 cross-region replication transfer", new_objects_gb, pr, "transfer.inter_region", "new objects per month (users × GB per user per month)");
+                }
+            }
+            // Database.
+            if let Some(db) = &database {
+                let az = if db.multi_az { "multi_az" } else { "single_az" };
+                let what = if serving { "RDS PostgreSQL" } else { "RDS PostgreSQL standby replica" };
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Database),
+                    format!("{what} {}{}", db.class, if db.multi_az { " Multi-AZ" } else { "" }),
+                    HOURS_PER_MONTH,
+                    region,
+                    &format!("rds.postgres.{az}.{}", db.class),
+                    format!("smallest allowed class meeting peak {} need", db.bound_by),
+                );
+                lines.priced(name, cat_or_dr(Category::Database), "RDS gp3 storage", db.provisioned_gb, region, &format!("rds.storage_gp3.{az}"), "data × (1 + free space), at least 20 GB");
+                if db.billable_backup_gb > 0.0 {
+                    lines.priced(name, Category::Database, "RDS backup storage", db.billable_backup_gb, region, "rds.backup", "data + retention days × daily change − free allowance");
+                }
+                if standby {
+                    if let Some(pr) = primary_region {
+                        lines.priced(name, Category::DrReplication, "Database replication transfer (WAL)", db.change_gb_per_month, pr, "transfer.inter_region", "users × change GB per user per month");
+                    }
+                }
+            }
+            // Cache.
+            if let Some(c) = &cache {
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Cache),
+                    format!("ElastiCache {} ({} shards × {} nodes)", c.node_type, c.shards, c.nodes / c.shards.max(1)),
+                    f64::from(c.nodes) * HOURS_PER_MONTH,
+                    region,
+                    &format!("elasticache.{}", c.node_type),
+                    "memory need / usable node memory, × (1 + replicas)",
+                );
+            }
+            // Edge and networking: serving sites and warm standbys keep them up.
+            if runs_compute {
+                let pl = &s.platform;
+                let zones = ctx.pools.first().map_or(1, |p| p.pool.zones);
+                lines.priced(name, cat_or_dr(Category::Networking), "Application Load Balancer", HOURS_PER_MONTH, region, "alb.hour", "1 ALB × 730 h");
+                let gb_out = requests_month * resp_kib * KIB_TO_GB;
+                if gb_out > 0.0 {
+                    lines.priced(name, cat_or_dr(Category::Networking), "ALB capacity units", gb_out, region, "alb.lcu", "processed-bytes dimension: GB per hour (1 LCU = 1 GB/h) × 730 h");
+                    lines.priced(name, cat_or_dr(Category::Networking), "Data transfer out to internet", gb_out, region, "transfer.internet_out", "requests per month × response KiB");
+                }
+                let nat = f64::from(zones * pl.nat_gateways_per_zone);
+                if nat > 0.0 {
+                    lines.priced(name, cat_or_dr(Category::Networking), "NAT gateways", nat * HOURS_PER_MONTH, region, "nat.hour", "zones × gateways per zone × 730 h");
+                    if gb_out * pl.nat_egress_share > 0.0 {
+                        lines.priced(name, cat_or_dr(Category::Networking), "NAT data processed", gb_out * pl.nat_egress_share, region, "nat.gb", "egress GB × NAT egress share");
+                    }
+                }
+                let inter_az = requests_month * pl.internal_kib_per_request * KIB_TO_GB * pl.cross_zone_share;
+                if inter_az > 0.0 {
+                    lines.priced(name, cat_or_dr(Category::Networking), "Inter-AZ data transfer", inter_az, region, "transfer.inter_az", "requests × internal KiB × cross-zone share");
+                }
+                // Security & monitoring.
+                let acls = f64::from(pl.waf_web_acls);
+                if acls > 0.0 {
+                    let waived = pl.shield_advanced;
+                    let b: &'static str = if waived { "covered by the Shield Advanced subscription: not charged" } else { "per web ACL" };
+                    let before = lines.lines.len();
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF web ACLs", acls, region, "waf.web_acl", b);
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF rules", acls * f64::from(pl.waf_rules), region, "waf.rule", b);
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF requests", requests_month / 1e6, region, "waf.requests", b);
+                    if waived {
+                        for l in &mut lines.lines[before..] {
+                            l.usd = Some(0.0);
+                        }
+                    }
+                }
+                let t = &s.data.telemetry;
+                let metrics = f64::from(node_count * t.metrics_per_node + if serving { t.custom_metrics } else { 0 });
+                if metrics > 0.0 {
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch metrics", metrics, region, "cloudwatch.metric", "nodes × metrics per node + custom metrics");
+                }
+                if serving && t.alarms > 0 {
+                    lines.priced(name, Category::SecurityMonitoring, "CloudWatch alarms", f64::from(t.alarms), region, "cloudwatch.alarm", "scenario count");
+                }
+                if serving && t.dashboards > 0 {
+                    lines.priced(name, Category::SecurityMonitoring, "CloudWatch dashboards", f64::from(t.dashboards), region, "cloudwatch.dashboard", "scenario count");
+                }
+                let logs_gb = requests_month * t.log_kib_per_request * KIB_TO_GB;
+                if logs_gb > 0.0 {
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch Logs ingestion", logs_gb, region, "cloudwatch.logs_ingest", "requests per month × log KiB per request");
+                    if t.log_retention_months > 0 {
+                        lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch Logs storage", logs_gb * f64::from(t.log_retention_months), region, "cloudwatch.logs_storage", "monthly log GB × retention months");
+                    }
+                }
+                if pl.kms_keys > 0 {
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "KMS customer-managed keys", f64::from(pl.kms_keys), region, "kms.key", "scenario count");
+                }
+                if serving && pl.kms_requests_per_request > 0.0 {
+                    lines.priced(name, Category::SecurityMonitoring, "KMS requests", requests_month * pl.kms_requests_per_request / 1e4, region, "kms.requests", "requests × KMS calls per request / 10 000");
+                }
+                if pl.secrets > 0 {
+                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "Secrets Manager secrets", f64::from(pl.secrets), region, "secrets.secret", "scenario count");
+                }
+            }
+            sites.push(SiteMonth { site: site.name.clone(), role: site.role, load_fraction: load, services, pools, database, cache, object_storage_gb });
+        }
+        sites.sort_by_key(|x| v.sites.iter().position(|y| y.name == x.site));
+
+        // Variant-wide lines.
+        let pl = &s.platform;
+        if pl.shield_advanced {
+            lines.priced(&whole, Category::SecurityMonitoring, "AWS Shield Advanced subscription", 1.0, GLOBAL, "shield_advanced.subscription", "one per organisation, 1-year commitment");
+        }
+        if pl.dns_zones > 0 {
+            lines.priced(&whole, Category::Networking, "Route 53 hosted zones", f64::from(pl.dns_zones), GLOBAL, "route53.zone", "scenario count");
+        }
+        if pl.dns_queries_per_user_per_month > 0.0 {
+            lines.priced(&whole, Category::Networking, "Route 53 queries", md.users * pl.dns_queries_per_user_per_month / 1e6, GLOBAL, "route53.queries", "users × queries per user per month");
+        }
+        if pl.health_checks_per_site > 0 {
+            let mut aws = 0u32;
+            let mut other = 0u32;
+            for x in v.sites.iter().filter(|x| !matches!(x.role, Role::BackupOnly)) {
+                match x.location {
+                    Location::Aws(_) => aws += pl.health_checks_per_site,
+                    Location::OnPrem => other += pl.health_checks_per_site,
+                }
+            }
+            if aws > 0 {
+                lines.priced(&whole, Category::Networking, "Route 53 health checks (AWS endpoints)", f64::from(aws), GLOBAL, "route53.health_check_aws", "checks per site × AWS sites");
+            }
+            if other > 0 {
+                lines.priced(&whole, Category::Networking, "Route 53 health checks (on-prem endpoints)", f64::from(other), GLOBAL, "route53.health_check_non_aws", "checks per site × on-prem sites");
+            }
+        }
+        if pl.cloudtrail_data_events_per_month > 0.0 {
+            if let Some(r) = aws_region {
+                lines.priced(&whole, Category::SecurityMonitoring, "CloudTrail data events", pl.cloudtrail_data_events_per_month / 1e5, r, "cloudtrail.data_events", "events per month / 100 000 (management events: first copy free)");
+            }
+        }
+        let cn = &v.connectivity;
+        if let Some(r) = aws_region {
+            if cn.direct_connect_ports > 0 {
+                lines.priced(&whole, Category::Connectivity, "Direct Connect 1 Gbps ports", f64::from(cn.direct_connect_ports) * HOURS_PER_MONTH, r, "dx.port_1g", "ports × 730 h");
+            }
+            if cn.dx_gb_per_user_per_month > 0.0 {
+                lines.priced(&whole, Category::Connectivity, "Direct Connect data transfer out", md.users * cn.dx_gb_per_user_per_month, r, "dx.transfer_out", "users × GB per user per month");
+            }
+            if cn.vpn_connections > 0 {
+                lines.priced(&whole, Category::Connectivity, "Site-to-site VPN connections", f64::from(cn.vpn_connections) * HOURS_PER_MONTH, r, "vpn.connection", "connections × 730 h");
+            }
+        }
+        for e in s.pricing.extra_items.iter().filter(|e| e.variants.is_empty() || e.variants.contains(&v.name)) {
+            lines.lines.push(CostLine {
+                site: whole.clone(),
+                category: e.category,
+                item: Cow::Owned(e.name.clone()),
+                quantity: 1.0,
+                unit: Cow::Borrowed("month"),
+                unit_usd: Some(e.monthly_usd),
+                usd: Some(e.monthly_usd),
+                price: None,
+                basis: Cow::Owned(format!("user extra item: {}", e.source)),
+            });
+        }
+
+        let lines = lines.lines;
+        let mut by_category: Vec<(Category, f64)> = Category::ALL.iter().map(|c| (*c, 0.0)).collect();
+        let mut unknown = 0;
+        for l in &lines {
+            match l.usd {
+                Some(u) => by_category[Category::ALL.iter().position(|c| *c == l.category).unwrap_or(8)].1 += u,
+                None => {
+                    unknown += 1;
+                    let label = if l.site.is_empty() { l.item.to_string() } else { format!("{}: {}", l.site, l.item) };
+                    if unknown_items.insert(label.clone()) {
+                        let key = l.price.map(|i| {
+                            let p = &book.used[i as usize];
+                            format!(" (fill pricing.overrides[\"{}/{}\"])", p.region, p.key)
+                        });
+                        warnings.push(Warning {
+                            variant: v.name.clone(),
+                            first_month: md.index + 1,
+                            month: md.month,
+                            kind: WarningKind::UnknownPrice,
+                            message: format!("unknown price: {label}{}", key.unwrap_or_default()),
+                        });
+                    }
+                }
+            }
+        }
+        let total = by_category.iter().map(|(_, v)| v).sum();
+        months.push(VariantMonth { index: md.index, month: md.month, sites, lines, by_category, total_usd: total, unknown_lines: unknown });
+    }
+    let total_usd = months.iter().map(|m| m.total_usd).sum();
+    VariantPlan { name: v.name.clone(), description: v.description.clone(), months, total_usd, unknown_items: unknown_items.into_iter().collect() }
+}
+
+/// Smallest whole number ≥ x, forgiving float noise just above an integer.
+fn ceil_u32(x: f64) -> u32 {
+    if !x.is_finite() || x <= 0.0 {
+        return 0;
+    }
+    (x - 1e-9).ceil().min(u32::MAX as f64) as u32
+}
+
+/// Replicas one service needs at a peak of `total_rps` user requests per second.
+pub fn size_service(sv: &Service, total_rps: f64, min_replicas: u32) -> ServiceSizing {
+    let rps = total_rps * sv.request_share;
+    // ms of CPU per request × requests per second = millicores.
+    let cpu_demand_m = rps * sv.cpu_ms_per_request;
+    let in_flight = rps * sv.response_time_ms.unwrap_or(sv.cpu_ms_per_request) / 1000.0;
+    let memory_demand_mib = in_flight * sv.memory_mib_per_request;
+    let by_cpu = ceil_u32(cpu_demand_m / (sv.pod.cpu_request_m * sv.target_cpu_utilization));
+    let by_mem = ceil_u32(memory_demand_mib / (sv.pod.memory_request_mib - sv.baseline_memory_mib));
+    let (desired, bound_by) = if by_cpu >= by_mem && by_cpu > min_replicas {
+        (by_cpu, "cpu")
+    } else if by_mem > by_cpu && by_mem > min_replicas {
+        (by_mem, "memory")
+    } else {
+        (min_replicas, "minReplicas")
+    };
+    ServiceSizing {
+        service: sv.name.clone(),
+        peak_rps: rps,
+        cpu_demand_m,
+        memory_demand_mib,
+        desired_replicas: desired,
+        replicas: desired.min(sv.max_replicas),
+        bound_by,
+        at_max_replicas: desired > sv.max_replicas,
+    }
+}
+
+fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nodes: u32, ds: &Resources) -> PoolSizing {
+    let packing = k8s::pack_ffd(groups, pc.free);
+    let p = pc.pool;
+    let mut required = packing.nodes.max(min_nodes);
+    if survive_zone_loss {
+        required = required.max(k8s::nodes_surviving_zone_loss(packing.nodes, p.zones));
+    }
+    let nodes = required.min(p.max_nodes);
+    let n = f64::from(nodes.max(1));
+    PoolSizing {
+        pool: p.name.clone(),
+        instance_type: p.instance_type.clone(),
+        packed_nodes: packing.nodes,
+        nodes,
+        nodes_per_zone: k8s::spread(nodes, p.zones),
+        required_nodes: required,
+        at_max_nodes: required > p.max_nodes,
+        unplaceable_pods: packing.unplaceable,
+        pods: groups.iter().map(|g| g.count).sum::<u32>() - packing.unplaceable,
+        allocatable_cpu_m: pc.alloc.cpu_m,
+        allocatable_memory_mib: pc.alloc.memory_mib,
+        max_pods: pc.alloc.pods,
+        cpu_request_utilization: (packing.cpu_requested_m + ds.cpu_m * n) / (pc.alloc.cpu_m * n),
+        memory_request_utilization: (packing.memory_requested_mib + ds.memory_mib * n) / (pc.alloc.memory_mib * n),
+    }
+}
+
+/// RDS default max_connections for a class of `memory_gib` (nominal memory).
+pub fn rds_max_connections(memory_gib: f64) -> u32 {
+    (memory_gib * 1024.0 * 1024.0 * 1024.0 / RDS_BYTES_PER_CONNECTION).min(RDS_MAX_CONNECTIONS).floor() as u32
+}
+
+fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_az: bool) -> DbSizing {
+    let pg = &ctx.s.data.postgres;
+    let cpu_needed = qps * pg.cpu_ms_per_query / 1000.0 / pg.target_cpu_utilization;
+    let mem_needed = (pg.base_memory_gib + md.peak_users * load * pg.working_set_mib_per_user / 1024.0) / pg.usable_memory_fraction;
+    let conns_needed = ceil_u32(f64::from(conns) / pg.usable_connection_fraction);
+    let fits = |&&(_, vcpu, mem): &&(&str, u32, f64)| {
+        f64::from(vcpu) >= cpu_needed && mem >= mem_needed && rds_max_connections(mem) >= conns_needed
+    };
+    let chosen = ctx.db_classes.iter().find(fits);
+    let undersized = chosen.is_none();
+    let &(class, vcpu, mem) = chosen.or(ctx.db_classes.last()).expect("validation keeps at least one RDS class");
+    // What made the smaller classes fail.
+    let bound_by = ctx
+        .db_classes
+        .iter()
+        .take_while(|c| c.0 != class)
+        .last()
+        .map(|&(_, v, m)| {
+            if f64::from(v) < cpu_needed {
+                "cpu"
+            } else if m < mem_needed {
+                "memory"
+            } else {
+                "connections"
+            }
+        })
+        .unwrap_or("smallest");
+    let months = f64::from(md.index);
+    let data_gb = pg.storage_gb_base + md.users * pg.storage_gb_per_user + pg.storage_growth_gb_per_month * months;
+    let provisioned_gb = (data_gb * (1.0 + pg.free_space_fraction)).ceil().max(RDS_MIN_STORAGE_GB);
+    let change = md.users * pg.change_gb_per_user_per_month;
+    let backup_total = data_gb + f64::from(pg.backup_retention_days) * change / DAYS_PER_MONTH;
+    DbSizing {
+        class: class.to_string(),
+        multi_az,
+        vcpu,
+        memory_gib: mem,
+        peak_qps: qps,
+        cpu_needed_vcpu: cpu_needed,
+        memory_needed_gib: mem_needed,
+        connections_needed: conns_needed,
+        max_connections: rds_max_connections(mem),
+        bound_by,
+        undersized,
+        data_gb,
+        provisioned_gb,
+        billable_backup_gb: (backup_total - provisioned_gb).max(0.0),
+        change_gb_per_month: change,
+    }
+}
+
+fn reference_checks(s: &Scenario, variants: &[VariantPlan]) -> Vec<ReferenceCheck> {
+    let mut checks: Vec<ReferenceCheck> = s
+        .reference_estimates
+        .iter()
+        .filter_map(|r| {
+            let v = variants.iter().find(|v| v.name == r.variant)?;
+            let m = v.months.first()?;
+            let plan_usd = r.categories.iter().map(|c| m.category(*c)).sum::<f64>();
+            let plan_unknown_lines = m.lines.iter().filter(|l| l.usd.is_none() && r.categories.contains(&l.category)).count() as u32;
+            let verdict = if plan_usd < r.low_usd {
+                "below"
+            } else if plan_usd > r.high_usd {
+                "above"
+            } else {
+                "within"
+            };
+            Some(ReferenceCheck {
+                variant: r.variant.clone(),
+                label: r.label.clone(),
+                categories: r.categories.clone(),
+                low_usd: r.low_usd,
+                high_usd: r.high_usd,
+                plan_usd,
+                plan_unknown_lines,
+                verdict,
+                source: r.source.clone(),
+            })
+        })
+        .collect();
+    // Lines the reference leaves out: categories no partial row covers.
+    for v in variants {
+        let rows: Vec<&ReferenceEstimate> = s.reference_estimates.iter().filter(|r| r.variant == v.name).collect();
+        let Some(m) = v.months.first() else { continue };
+        if rows.is_empty() {
+            continue;
+        }
+        let left_out: Vec<Category> = Category::ALL
+            .into_iter()
+            .filter(|c| !rows.iter().any(|r| r.categories.len() < Category::ALL.len() && r.categories.contains(c)))
+            .filter(|c| m.category(*c) > 0.0 || m.lines.iter().any(|l| l.category == *c))
+            .collect();
+        if !left_out.is_empty() {
+            let plan_usd = left_out.iter().map(|c| m.category(*c)).sum();
+            checks.push(ReferenceCheck {
+                variant: v.name.clone(),
+                label: format!("Not in the estimate: {}", left_out.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")),
+                plan_unknown_lines: m.lines.iter().filter(|l| l.usd.is_none() && left_out.contains(&l.category)).count() as u32,
+                categories: left_out,
+                low_usd: 0.0,
+                high_usd: 0.0,
+                plan_usd,
+                verdict: "left out",
+                source: rows[0].source.clone(),
+            });
+        }
+    }
+    checks
+}

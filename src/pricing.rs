@@ -1,0 +1,195 @@
+//! The price catalog: instance specifications and per-region price tables, every row with its
+//! source, as-of date and confidence. Built into the binary from `assets/pricing/*.ron`.
+//!
+//! A price is `Option<f64>`: `None` is a gap in the sources that the user must fill
+//! (scenario `pricing.overrides`); the engine never substitutes a guess.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// Hours billed per month (8 760 h / 12), the convention of AWS calculators and Infracost.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// How far a price can be trusted (see `assets/pricing/sources.ron`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confidence {
+    /// Dated machine-readable source, cross-checked.
+    A,
+    /// Older machine-readable snapshot (2021–2022).
+    B,
+    /// Third-party page only.
+    C,
+    /// Derived by stated arithmetic from another row.
+    D,
+    /// Supplied by the user in the scenario.
+    User,
+}
+
+/// One price row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// USD per `unit`; `None` = unknown (a gap in the sources).
+    pub usd: Option<f64>,
+    pub unit: String,
+    /// Source id (see [`Catalog::sources`]) or, for user overrides, the user's own text.
+    pub source: String,
+    pub as_of: String,
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Spec {
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    /// (max ENIs, IPv4 addresses per ENI) for the EKS maxPods formula, where sourced.
+    pub enis: Option<(u32, u32)>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassSpec {
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Specs {
+    ec2: BTreeMap<String, Ec2Spec>,
+    rds: BTreeMap<String, ClassSpec>,
+    cache: BTreeMap<String, ClassSpec>,
+}
+
+/// Prices of one region (or `"global"` for organisation-wide services).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTable {
+    pub region: String,
+    pub prices: BTreeMap<String, Price>,
+}
+
+/// Everything the engine knows about instances and prices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub sources: BTreeMap<String, Source>,
+    pub ec2: BTreeMap<String, Ec2Spec>,
+    pub rds: BTreeMap<String, ClassSpec>,
+    pub cache: BTreeMap<String, ClassSpec>,
+    /// Keyed by region name; `"global"` holds organisation-wide services.
+    pub tables: BTreeMap<String, PriceTable>,
+}
+
+/// Region name of the table with organisation-wide services (Shield Advanced, Route 53).
+pub const GLOBAL: &str = "global";
+
+const SOURCES: &str = include_str!("../assets/pricing/sources.ron");
+const INSTANCES: &str = include_str!("../assets/pricing/instances.ron");
+const TABLES: [(&str, &str); 3] = [
+    ("aws-global.ron", include_str!("../assets/pricing/aws-global.ron")),
+    ("aws-us-east-1.ron", include_str!("../assets/pricing/aws-us-east-1.ron")),
+    ("aws-us-west-2.ron", include_str!("../assets/pricing/aws-us-west-2.ron")),
+];
+
+impl Catalog {
+    /// The catalog shipped in `assets/pricing/`, parsed once.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            // The assets are part of the build and checked by tests; failing here is a bug in
+            // the shipped data, not bad user input.
+            Catalog::parse(SOURCES, INSTANCES, &TABLES).expect("built-in price catalog is valid")
+        })
+    }
+
+    /// Build a catalog from RON texts (sources, instance specs, `(file name, table)` pairs).
+    pub fn parse(sources: &str, instances: &str, tables: &[(&str, &str)]) -> Result<Catalog, String> {
+        let at = |file: &str, e: ron::error::SpannedError| {
+            format!("{file}:{}:{}: {}", e.span.start.line, e.span.start.col, e.code)
+        };
+        let opts = crate::ron_options();
+        let sources: BTreeMap<String, Source> = opts.from_str(sources).map_err(|e| at("sources.ron", e))?;
+        let specs: Specs = opts.from_str(instances).map_err(|e| at("instances.ron", e))?;
+        let mut map = BTreeMap::new();
+        for (file, text) in tables {
+            let t: PriceTable = opts.from_str(text).map_err(|e| at(file, e))?;
+            for (key, p) in &t.prices {
+                if !sources.contains_key(&p.source) {
+                    return Err(format!("{file}: {key}: unknown source id {:?}", p.source));
+                }
+                if p.usd.is_some() == p.confidence.is_none() {
+                    return Err(format!("{file}: {key}: a price needs a confidence tag and a gap must not have one"));
+                }
+            }
+            map.insert(t.region.clone(), t);
+        }
+        Ok(Catalog { sources, ec2: specs.ec2, rds: specs.rds, cache: specs.cache, tables: map })
+    }
+
+    /// The price row `key` in `region`, if the catalog has the row at all.
+    pub fn price(&self, region: &str, key: &str) -> Option<&Price> {
+        self.tables.get(region)?.prices.get(key)
+    }
+
+    /// Regions with a price table (excluding `global`).
+    pub fn regions(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str).filter(|r| *r != GLOBAL)
+    }
+}
+
+/// The up to three known names closest to `name` (for "did you mean" messages).
+pub fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = known.map(|k| (strsim::normalized_damerau_levenshtein(name, k), k)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_parses_with_sourced_rows() {
+        let c = Catalog::builtin();
+        assert_eq!(c.regions().collect::<Vec<_>>(), ["us-east-1", "us-west-2"]);
+        // aws-pricing.md §2: m5.xlarge us-east-1 on-demand $0.1920/h (S1, 2026-07-20).
+        let p = c.price("us-east-1", "ec2.m5.xlarge").unwrap();
+        assert_eq!(p.usd, Some(0.192));
+        assert_eq!((p.source.as_str(), p.as_of.as_str()), ("S1", "2026-07-20"));
+        // §4.1: Multi-AZ db.r5.large = 2 × $0.250 = $0.500/h, derived [D].
+        let p = c.price("us-east-1", "rds.postgres.multi_az.db.r5.large").unwrap();
+        assert_eq!((p.usd, p.confidence), (Some(0.5), Some(Confidence::D)));
+        // §10: EKS in us-west-2 is a gap and must stay one.
+        assert_eq!(c.price("us-west-2", "eks.cluster").unwrap().usd, None);
+    }
+
+    #[test]
+    fn both_regions_have_the_same_rows() {
+        let c = Catalog::builtin();
+        let east: Vec<_> = c.tables["us-east-1"].prices.keys().collect();
+        let west: Vec<_> = c.tables["us-west-2"].prices.keys().collect();
+        assert_eq!(east, west);
+    }
+
+    #[test]
+    fn closest_names_rank_typos_first() {
+        let c = Catalog::builtin();
+        let near = closest("m5.xlarg", c.ec2.keys().map(String::as_str));
+        assert_eq!(near[0], "m5.xlarge");
+    }
+}

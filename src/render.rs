@@ -1,0 +1,265 @@
+//! Text renderings of a [`Report`]: terminal tables, CSV and JSON. Pure functions of the report:
+//! they format, they never compute capacity or cost.
+
+use std::fmt::Write as _;
+
+use crate::model::Category;
+use crate::report::{Report, VariantMonth, VariantPlan};
+
+/// `1234.5` → `"$1,234.50"`.
+pub fn usd(v: f64) -> String {
+    let neg = v < 0.0;
+    let cents = (v.abs() * 100.0).round() as u64;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}${out}.{frac:02}", if neg { "-" } else { "" })
+}
+
+/// Whole dollars with thousands separators: `"$12,345"`.
+pub fn usd0(v: f64) -> String {
+    let s = usd(v.round());
+    s[..s.len() - 3].to_string()
+}
+
+/// A report restricted to one variant and/or one month (1-based).
+pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Result<Report, String> {
+    let mut r = report.clone();
+    if let Some(name) = variant {
+        r.variants.retain(|v| v.name == name);
+        if r.variants.is_empty() {
+            let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
+            return Err(format!("unknown variant {name:?}; the scenario has: {}", names.join(", ")));
+        }
+        r.warnings.retain(|w| w.variant == name);
+        r.reference_checks.retain(|c| c.variant == name);
+    }
+    if let Some(m) = month {
+        if m < 1 || m > report.horizon_months {
+            return Err(format!("--month must be between 1 and {}, found {m}", report.horizon_months));
+        }
+        let i = m - 1;
+        r.demand.retain(|d| d.index == i);
+        for v in &mut r.variants {
+            v.months.retain(|x| x.index == i);
+        }
+    }
+    Ok(r)
+}
+
+fn nodes(m: &VariantMonth) -> String {
+    m.sites
+        .iter()
+        .filter(|s| !s.pools.is_empty())
+        .map(|s| s.pools.iter().map(|p| p.nodes).sum::<u32>().to_string())
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+fn db(m: &VariantMonth) -> String {
+    m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".into(), |d| d.class.clone())
+}
+
+const SHORT: [&str; 9] = ["Compute", "Database", "Storage", "DR", "Sec&Mon", "Network", "Cache", "Connect", "Other"];
+
+/// Month-by-month table per variant.
+pub fn table(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} months from {} ({})", report.scenario, report.horizon_months, report.start, report.currency);
+    for v in &report.variants {
+        let _ = writeln!(out, "\n== {} ==", v.name);
+        if !v.description.is_empty() {
+            let _ = writeln!(out, "{}", v.description);
+        }
+        let _ = write!(out, "{:>5} {:>7} {:>8} {:>6} {:<13}", "month", "", "users", "nodes", "db");
+        for s in SHORT {
+            let _ = write!(out, " {s:>9}");
+        }
+        let _ = writeln!(out, " {:>10} {:>4}", "total", "unk");
+        for m in &v.months {
+            let d = &report.demand[report.demand.iter().position(|d| d.index == m.index).unwrap_or(0)];
+            let _ = write!(out, "{:>5} {:>7} {:>8.0} {:>6} {:<13}", m.index + 1, m.month.to_string(), d.peak_users, nodes(m), db(m));
+            for c in Category::ALL {
+                let _ = write!(out, " {:>9}", usd0(m.category(c)));
+            }
+            let _ = writeln!(out, " {:>10} {:>4}", usd0(m.total_usd), m.unknown_lines);
+        }
+        summary(&mut out, v);
+    }
+    if !report.reference_checks.is_empty() {
+        let _ = writeln!(out, "\nAgainst the reference estimate (month 1):");
+        for c in &report.reference_checks {
+            let unk = if c.plan_unknown_lines > 0 { format!(" + {} unknown lines", c.plan_unknown_lines) } else { String::new() };
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>9} – {:<9} plan {:>9}{unk}  {}  [{}: {}]",
+                c.label,
+                usd0(c.low_usd),
+                usd0(c.high_usd),
+                usd0(c.plan_usd),
+                c.verdict.to_uppercase(),
+                c.variant,
+                c.source
+            );
+        }
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings:");
+        for w in &report.warnings {
+            let _ = writeln!(out, "  [{}] month {} ({}): {}", w.variant, w.first_month, w.month, w.message);
+        }
+    }
+    out
+}
+
+fn summary(out: &mut String, v: &VariantPlan) {
+    let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else { return };
+    let _ = writeln!(
+        out,
+        "   month {} {}, month {} {}, total over {} months {}{}",
+        first.index + 1,
+        usd0(first.total_usd),
+        last.index + 1,
+        usd0(last.total_usd),
+        v.months.len(),
+        usd0(v.months.iter().map(|m| m.total_usd).sum()),
+        if v.unknown_items.is_empty() { String::new() } else { format!(" (+ {} items with unknown prices)", v.unknown_items.len()) }
+    );
+}
+
+/// Everything about one month of each variant: sizing and every cost line with its price source.
+pub fn month_detail(report: &Report) -> String {
+    let mut out = String::new();
+    for v in &report.variants {
+        for m in &v.months {
+            let _ = writeln!(out, "== {} — month {} ({}) ==", v.name, m.index + 1, m.month);
+            if let Some(d) = report.demand.iter().find(|d| d.index == m.index) {
+                let _ = writeln!(out, "users: {:.0} (peak hour {:.0}, day average {:.0})", d.users, d.peak_users, d.avg_users);
+            }
+            for s in &m.sites {
+                let _ = writeln!(out, "\n[{}] {:?}, load {:.0} %", s.site, s.role, s.load_fraction * 100.0);
+                for sv in &s.services {
+                    let _ = writeln!(
+                        out,
+                        "  service {:<10} {:>8.1} rps  cpu {:>7.0}m  replicas {:>3} (by {}{})",
+                        sv.service,
+                        sv.peak_rps,
+                        sv.cpu_demand_m,
+                        sv.replicas,
+                        sv.bound_by,
+                        if sv.at_max_replicas { ", AT maxReplicas" } else { "" }
+                    );
+                }
+                for p in &s.pools {
+                    let _ = writeln!(
+                        out,
+                        "  pool {:<10} {} × {} ({:?} per zone), packed {}, pods {}, CPU requests {:.0} %, memory {:.0} %, allocatable {:.0}m / {:.0} MiB / {} pods",
+                        p.pool,
+                        p.nodes,
+                        p.instance_type,
+                        p.nodes_per_zone,
+                        p.packed_nodes,
+                        p.pods,
+                        p.cpu_request_utilization * 100.0,
+                        p.memory_request_utilization * 100.0,
+                        p.allocatable_cpu_m,
+                        p.allocatable_memory_mib,
+                        p.max_pods
+                    );
+                }
+                if let Some(d) = &s.database {
+                    let _ = writeln!(
+                        out,
+                        "  database {}{} ({} vCPU, {} GiB): needs {:.2} vCPU, {:.1} GiB, {} connections (max {}); chosen by {}; {:.0} GB data, {:.0} GB provisioned",
+                        d.class,
+                        if d.multi_az { " Multi-AZ" } else { "" },
+                        d.vcpu,
+                        d.memory_gib,
+                        d.cpu_needed_vcpu,
+                        d.memory_needed_gib,
+                        d.connections_needed,
+                        d.max_connections,
+                        d.bound_by,
+                        d.data_gb,
+                        d.provisioned_gb
+                    );
+                }
+                if let Some(c) = &s.cache {
+                    let _ = writeln!(out, "  cache {} × {} ({} shards), needs {:.0} MiB", c.nodes, c.node_type, c.shards, c.memory_needed_mib);
+                }
+            }
+            let _ = writeln!(out, "\n{:<16} {:<22} {:<46} {:>14} {:<16} {:>11} {:>11}  source", "site", "category", "item", "quantity", "unit", "unit price", "cost");
+            for l in &m.lines {
+                let src = l.price.map_or_else(|| l.basis.to_string(), |i| {
+                    let p = &report.prices[i as usize];
+                    format!("{} {} {}{}", p.source, p.as_of, p.confidence.map_or("GAP".into(), |c| format!("[{c:?}]")), if p.note.is_empty() { String::new() } else { format!(" — {}", p.note) })
+                });
+                let _ = writeln!(
+                    out,
+                    "{:<16} {:<22} {:<46} {:>14.2} {:<16} {:>11} {:>11}  {}",
+                    if l.site.is_empty() { "(variant)" } else { &l.site },
+                    l.category.label(),
+                    l.item,
+                    l.quantity,
+                    l.unit,
+                    l.unit_usd.map_or("unknown".into(), |u| format!("${u}")),
+                    l.usd.map_or("unknown".into(), usd),
+                    src
+                );
+            }
+            let _ = writeln!(out, "\ntotal (known prices): {}{}\n", usd(m.total_usd), if m.unknown_lines > 0 { format!(" + {} lines with unknown prices", m.unknown_lines) } else { String::new() });
+        }
+    }
+    out
+}
+
+/// One row per variant × month: users, nodes, database class, cost per category, total.
+pub fn csv(report: &Report) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["variant".to_string(), "month_index".into(), "month".into(), "users".into(), "peak_users".into(), "nodes".into(), "db_class".into()];
+    header.extend(Category::ALL.iter().map(|c| format!("{}_usd", c.label())));
+    header.extend(["total_usd".to_string(), "unknown_lines".into()]);
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for v in &report.variants {
+        for m in &v.months {
+            let d = report.demand.iter().find(|d| d.index == m.index);
+            let mut row = vec![
+                v.name.clone(),
+                (m.index + 1).to_string(),
+                m.month.to_string(),
+                d.map_or(String::new(), |d| format!("{:.2}", d.users)),
+                d.map_or(String::new(), |d| format!("{:.2}", d.peak_users)),
+                m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>().to_string(),
+                db(m),
+            ];
+            row.extend(Category::ALL.iter().map(|c| format!("{:.2}", m.category(*c))));
+            row.extend([format!("{:.2}", m.total_usd), m.unknown_lines.to_string()]);
+            w.write_record(&row).map_err(|e| e.to_string())?;
+        }
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// The report as pretty JSON.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_formats() {
+        assert_eq!(usd(1234.5), "$1,234.50");
+        assert_eq!(usd(0.004), "$0.00");
+        assert_eq!(usd(-1000000.0), "-$1,000,000.00");
+        assert_eq!(usd0(3499.6), "$3,500");
+    }
+}

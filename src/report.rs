@@ -1,0 +1,215 @@
+//! The plan as plain data: what [`crate::plan::plan`] returns and every front end (CLI table,
+//! JSON, CSV, GUI) reads. Nothing here computes capacity or cost; renderers only format.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::demand::MonthDemand;
+use crate::model::{Category, Role, YearMonth};
+use crate::pricing::Confidence;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub currency: String,
+    pub start: YearMonth,
+    pub horizon_months: u32,
+    pub demand: Vec<MonthDemand>,
+    pub variants: Vec<VariantPlan>,
+    /// Every price any line used, referenced by index from [`CostLine::price`].
+    pub prices: Vec<PriceUsed>,
+    pub warnings: Vec<Warning>,
+    pub reference_checks: Vec<ReferenceCheck>,
+}
+
+/// A price as used: where it came from and how sure it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceUsed {
+    pub region: String,
+    pub key: String,
+    /// `None`: unknown, a gap the user must fill (`pricing.overrides`).
+    pub usd: Option<f64>,
+    pub unit: String,
+    pub source: String,
+    pub source_title: String,
+    pub as_of: String,
+    pub confidence: Option<Confidence>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantPlan {
+    pub name: String,
+    pub description: String,
+    pub months: Vec<VariantMonth>,
+    /// Sum of known monthly totals over the horizon.
+    pub total_usd: f64,
+    /// Cost lines with an unknown price in any month (distinct site + item).
+    pub unknown_items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantMonth {
+    pub index: u32,
+    pub month: YearMonth,
+    pub sites: Vec<SiteMonth>,
+    pub lines: Vec<CostLine>,
+    /// Known cost per category, in [`Category::ALL`] order.
+    pub by_category: Vec<(Category, f64)>,
+    /// Sum of known line costs.
+    pub total_usd: f64,
+    /// Lines whose price is unknown this month (their cost is not in `total_usd`).
+    pub unknown_lines: u32,
+}
+
+impl VariantMonth {
+    pub fn category(&self, c: Category) -> f64 {
+        self.by_category.iter().find(|(k, _)| *k == c).map_or(0.0, |(_, v)| *v)
+    }
+}
+
+/// Capacity of one site in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteMonth {
+    pub site: String,
+    pub role: Role,
+    /// Share of the peak load this site is sized for.
+    pub load_fraction: f64,
+    pub services: Vec<ServiceSizing>,
+    pub pools: Vec<PoolSizing>,
+    pub database: Option<DbSizing>,
+    pub cache: Option<CacheSizing>,
+    /// Objects stored at this site, GB.
+    pub object_storage_gb: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceSizing {
+    pub service: String,
+    pub peak_rps: f64,
+    /// CPU the load needs at peak, millicores.
+    pub cpu_demand_m: f64,
+    /// Memory the load needs at peak (in-flight requests; baselines excluded), MiB.
+    pub memory_demand_mib: f64,
+    /// Replicas the load asks for (before maxReplicas).
+    pub desired_replicas: u32,
+    /// Replicas run (clamped to min/max).
+    pub replicas: u32,
+    /// Which need set the count: "cpu", "memory" or "minReplicas".
+    pub bound_by: &'static str,
+    /// `desired > maxReplicas`: the HPA would sit at its ceiling.
+    pub at_max_replicas: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoolSizing {
+    pub pool: String,
+    pub instance_type: String,
+    /// Nodes the pods need when packed (first-fit decreasing).
+    pub packed_nodes: u32,
+    /// Nodes run: packed, raised to minNodes and to survive a zone loss, capped at maxNodes.
+    pub nodes: u32,
+    pub nodes_per_zone: Vec<u32>,
+    /// Nodes the rules ask for before the maxNodes cap.
+    pub required_nodes: u32,
+    pub at_max_nodes: bool,
+    /// Pods larger than a node's free allocatable.
+    pub unplaceable_pods: u32,
+    pub pods: u32,
+    pub allocatable_cpu_m: f64,
+    pub allocatable_memory_mib: f64,
+    pub max_pods: u32,
+    /// Requested / allocatable over all nodes run (DaemonSets included).
+    pub cpu_request_utilization: f64,
+    pub memory_request_utilization: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DbSizing {
+    pub class: String,
+    pub multi_az: bool,
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    pub peak_qps: f64,
+    /// vCPUs needed at peak at the target utilisation.
+    pub cpu_needed_vcpu: f64,
+    /// Memory needed (base + working set, over the usable fraction), GiB.
+    pub memory_needed_gib: f64,
+    pub connections_needed: u32,
+    /// RDS default `LEAST(memory / 9531392, 5000)` on the nominal memory.
+    pub max_connections: u32,
+    /// Which need chose the class: "cpu", "memory", "connections" or "smallest".
+    pub bound_by: &'static str,
+    /// No allowed class meets the need; the largest is shown.
+    pub undersized: bool,
+    pub data_gb: f64,
+    pub provisioned_gb: f64,
+    /// Backup storage beyond the free allowance (100 % of provisioned), GB.
+    pub billable_backup_gb: f64,
+    /// Data written per month (WAL), GB.
+    pub change_gb_per_month: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CacheSizing {
+    pub node_type: String,
+    pub memory_needed_mib: f64,
+    pub shards: u32,
+    pub nodes: u32,
+}
+
+/// One priced line: `quantity × unit price = cost`, traceable to its price and assumptions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostLine {
+    /// Site name, or empty for variant-wide lines (Shield Advanced, Route 53, connectivity).
+    pub site: Cow<'static, str>,
+    pub category: Category,
+    pub item: Cow<'static, str>,
+    pub quantity: f64,
+    pub unit: Cow<'static, str>,
+    pub unit_usd: Option<f64>,
+    /// `None`: unknown price; the line is not in the totals.
+    pub usd: Option<f64>,
+    /// Index into [`Report::prices`]; `None` for user extra items.
+    pub price: Option<u32>,
+    /// How the quantity was derived (assumptions), or why the cost differs from
+    /// quantity × unit price.
+    pub basis: Cow<'static, str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub variant: String,
+    /// First month (1-based) the warning applies.
+    pub first_month: u32,
+    pub month: YearMonth,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum WarningKind {
+    PoolAtMaxNodes,
+    HpaAtMaxReplicas,
+    DatabaseUndersized,
+    UnplaceablePods,
+    UnknownPrice,
+}
+
+/// The plan held against a reference estimate row (e.g. the design document's cost table).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferenceCheck {
+    pub variant: String,
+    pub label: String,
+    pub categories: Vec<Category>,
+    pub low_usd: f64,
+    pub high_usd: f64,
+    /// The plan's month-1 known cost for those categories.
+    pub plan_usd: f64,
+    /// Month-1 lines in those categories with unknown prices.
+    pub plan_unknown_lines: u32,
+    /// "below", "within" or "above".
+    pub verdict: &'static str,
+    pub source: String,
+}

@@ -1,0 +1,371 @@
+//! Semantic checks of a parsed scenario. Every problem is collected (not just the first), each
+//! with the field path, the value found and the valid range. Only a scenario with no problems
+//! becomes a [`ValidScenario`], the one type the engine accepts.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::*;
+use crate::pricing::{Catalog, closest};
+
+/// One thing wrong with a scenario: where (a field path such as
+/// `workload.services[1].cpu_ms_per_request`) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A scenario that passed every check. Construct it with [`validate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidScenario(Scenario);
+
+impl ValidScenario {
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+    pub fn into_inner(self) -> Scenario {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidScenario {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+fn num(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        let s = format!("{v}");
+        if s.len() > 14 { format!("{v:e}") } else { s }
+    }
+}
+
+impl Checker {
+    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem { path: path.into(), message: message.into() });
+    }
+
+    /// `lo <= v <= hi`, finite.
+    fn range(&mut self, path: impl Into<String>, v: f64, lo: f64, hi: f64) {
+        if !v.is_finite() || v < lo || v > hi {
+            self.err(path, format!("must be between {} and {}, found {}", num(lo), num(hi), num(v)));
+        }
+    }
+
+    /// `0 < v <= hi`, finite.
+    fn positive(&mut self, path: impl Into<String>, v: f64, hi: f64) {
+        if !v.is_finite() || v <= 0.0 {
+            self.err(path, format!("must be > 0, found {}", num(v)));
+        } else if v > hi {
+            self.err(path, format!("must be at most {}, found {}", num(hi), num(v)));
+        }
+    }
+
+    fn urange(&mut self, path: impl Into<String>, v: u32, lo: u32, hi: u32) {
+        if v < lo || v > hi {
+            self.err(path, format!("must be between {lo} and {hi}, found {v}"));
+        }
+    }
+
+    fn name(&mut self, path: impl Into<String>, v: &str) {
+        if v.trim().is_empty() {
+            self.err(path, "must not be empty");
+        }
+    }
+
+    fn unique<'a>(&mut self, path: &str, names: impl Iterator<Item = &'a str>) {
+        let mut seen = BTreeSet::new();
+        for (i, n) in names.enumerate() {
+            if !seen.insert(n) {
+                self.err(format!("{path}[{i}].name"), format!("duplicate name {n:?}"));
+            }
+        }
+    }
+
+    fn known(&mut self, path: impl Into<String>, what: &str, name: &str, known: &mut dyn Iterator<Item = &str>) {
+        let known: Vec<&str> = known.collect();
+        if !known.contains(&name) {
+            let near = closest(name, known.iter().copied());
+            self.err(path, format!("unknown {what} {name:?}; closest known: {}", near.join(", ")));
+        }
+    }
+}
+
+/// Check a parsed scenario against the format's ranges and the catalog.
+pub fn validate(s: Scenario, catalog: &Catalog) -> Result<ValidScenario, Vec<Problem>> {
+    let mut c = Checker { problems: Vec::new() };
+    check(&mut c, &s, catalog);
+    if c.problems.is_empty() { Ok(ValidScenario(s)) } else { Err(c.problems) }
+}
+
+fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
+    // meta
+    c.name("meta.name", &s.meta.name);
+    c.urange("meta.horizon_months", s.meta.horizon_months, 1, 240);
+    if s.meta.currency != "USD" {
+        c.err("meta.currency", format!("only \"USD\" is supported (all price tables are USD), found {:?}", s.meta.currency));
+    }
+    let horizon_end = s.meta.start.plus(s.meta.horizon_months.saturating_sub(1).min(240));
+
+    // demand
+    let d = &s.demand;
+    c.range("demand.concurrent_users", d.concurrent_users, 1.0, 1e8);
+    c.range("demand.annual_growth", d.annual_growth, -0.9, 10.0);
+    for (i, e) in d.events.iter().enumerate() {
+        let p = format!("demand.events[{i}]");
+        if e.month < s.meta.start || e.month > horizon_end {
+            c.err(format!("{p}.month"), format!("must be between {} and {}, found {}", s.meta.start, horizon_end, e.month));
+        }
+        match e.change {
+            Change::Add(n) => c.range(format!("{p}.change.Add"), n, -1e8, 1e8),
+            Change::Multiply(f) => c.range(format!("{p}.change.Multiply"), f, 0.0, 100.0),
+        }
+    }
+    if d.seasonality.len() != 12 {
+        c.err("demand.seasonality", format!("must have 12 values (January..December), found {}", d.seasonality.len()));
+    }
+    for (i, v) in d.seasonality.iter().enumerate() {
+        c.range(format!("demand.seasonality[{i}]"), *v, 0.0, 10.0);
+    }
+    if d.diurnal.len() != 24 {
+        c.err("demand.diurnal", format!("must have 24 values (00:00..23:00), found {}", d.diurnal.len()));
+    }
+    for (i, v) in d.diurnal.iter().enumerate() {
+        c.range(format!("demand.diurnal[{i}]"), *v, 0.0, 1.0);
+    }
+    let peak = d.diurnal.iter().copied().fold(f64::NAN, f64::max);
+    if d.diurnal.iter().all(|v| v.is_finite()) && !d.diurnal.is_empty() && (peak - 1.0).abs() > 1e-9 {
+        c.err("demand.diurnal", format!("is a share of the daily peak, so its largest value must be 1, found {}", num(peak)));
+    }
+
+    // cluster (before services, which refer to pools)
+    let cl = &s.cluster;
+    if cl.node_pools.is_empty() {
+        c.err("cluster.node_pools", "must have at least one pool");
+    }
+    c.unique("cluster.node_pools", cl.node_pools.iter().map(|p| p.name.as_str()));
+    for (i, p) in cl.node_pools.iter().enumerate() {
+        let path = format!("cluster.node_pools[{i}]");
+        c.name(format!("{path}.name"), &p.name);
+        c.known(format!("{path}.instance_type"), "instance type", &p.instance_type, &mut cat.ec2.keys().map(String::as_str));
+        c.urange(format!("{path}.zones"), p.zones, 1, 6);
+        c.urange(format!("{path}.max_nodes"), p.max_nodes, 1, 5000);
+        c.urange(format!("{path}.min_nodes"), p.min_nodes, 0, p.max_nodes.max(1));
+        if let Some(m) = p.max_pods {
+            c.urange(format!("{path}.max_pods"), m, 1, 737);
+        }
+        c.range(format!("{path}.root_volume_gb"), p.root_volume_gb, 1.0, 16384.0);
+        if cl.survive_zone_loss && p.zones < 2 {
+            c.err(format!("{path}.zones"), "must be at least 2 when cluster.survive_zone_loss is true, found 1");
+        }
+    }
+    c.range("cluster.daemonset_per_node.cpu_m", cl.daemonset_per_node.cpu_m, 0.0, 64000.0);
+    c.range("cluster.daemonset_per_node.memory_mib", cl.daemonset_per_node.memory_mib, 0.0, 1048576.0);
+    for (i, sp) in cl.system_pods.iter().enumerate() {
+        let path = format!("cluster.system_pods[{i}]");
+        c.name(format!("{path}.name"), &sp.name);
+        c.urange(format!("{path}.replicas"), sp.replicas, 1, 100);
+        c.range(format!("{path}.requests.cpu_m"), sp.requests.cpu_m, 0.0, 64000.0);
+        c.range(format!("{path}.requests.memory_mib"), sp.requests.memory_mib, 0.0, 1048576.0);
+        check_pool_ref(c, &format!("{path}.pool"), &sp.pool, cl);
+    }
+
+    // workload
+    let w = &s.workload;
+    c.positive("workload.peak_requests_per_user_per_s", w.peak_requests_per_user_per_s, 1000.0);
+    if w.services.is_empty() {
+        c.err("workload.services", "must have at least one service");
+    }
+    c.unique("workload.services", w.services.iter().map(|x| x.name.as_str()));
+    for (i, sv) in w.services.iter().enumerate() {
+        let p = format!("workload.services[{i}]");
+        c.name(format!("{p}.name"), &sv.name);
+        c.range(format!("{p}.request_share"), sv.request_share, 0.0, 100.0);
+        c.positive(format!("{p}.cpu_ms_per_request"), sv.cpu_ms_per_request, 600_000.0);
+        if let Some(rt) = sv.response_time_ms {
+            c.range(format!("{p}.response_time_ms"), rt, sv.cpu_ms_per_request.max(0.0), 600_000.0);
+        }
+        c.range(format!("{p}.memory_mib_per_request"), sv.memory_mib_per_request, 0.0, 65536.0);
+        c.positive(format!("{p}.pod.cpu_request_m"), sv.pod.cpu_request_m, 64000.0);
+        c.positive(format!("{p}.pod.memory_request_mib"), sv.pod.memory_request_mib, 1048576.0);
+        if let Some(l) = sv.pod.cpu_limit_m {
+            c.range(format!("{p}.pod.cpu_limit_m"), l, sv.pod.cpu_request_m.max(0.0), 64000.0);
+        }
+        if let Some(l) = sv.pod.memory_limit_mib {
+            c.range(format!("{p}.pod.memory_limit_mib"), l, sv.pod.memory_request_mib.max(0.0), 1048576.0);
+        }
+        if !sv.baseline_memory_mib.is_finite() || sv.baseline_memory_mib < 0.0 || sv.baseline_memory_mib >= sv.pod.memory_request_mib {
+            c.err(
+                format!("{p}.baseline_memory_mib"),
+                format!("must be at least 0 and below pod.memory_request_mib ({}), found {}", num(sv.pod.memory_request_mib), num(sv.baseline_memory_mib)),
+            );
+        }
+        c.urange(format!("{p}.max_replicas"), sv.max_replicas, 1, 10000);
+        c.urange(format!("{p}.min_replicas"), sv.min_replicas, 1, sv.max_replicas.max(1));
+        c.positive(format!("{p}.target_cpu_utilization"), sv.target_cpu_utilization, 1.0);
+        c.range(format!("{p}.db_queries_per_request"), sv.db_queries_per_request, 0.0, 1000.0);
+        c.urange(format!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
+        c.range(format!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
+        check_pool_ref(c, &format!("{p}.pool"), &sv.pool, cl);
+    }
+
+    // data tier
+    let pg = &s.data.postgres;
+    c.positive("data.postgres.cpu_ms_per_query", pg.cpu_ms_per_query, 600_000.0);
+    c.positive("data.postgres.target_cpu_utilization", pg.target_cpu_utilization, 1.0);
+    c.range("data.postgres.base_memory_gib", pg.base_memory_gib, 0.0, 1024.0);
+    c.range("data.postgres.working_set_mib_per_user", pg.working_set_mib_per_user, 0.0, 1048576.0);
+    c.positive("data.postgres.usable_memory_fraction", pg.usable_memory_fraction, 1.0);
+    c.positive("data.postgres.usable_connection_fraction", pg.usable_connection_fraction, 1.0);
+    c.range("data.postgres.storage_gb_base", pg.storage_gb_base, 0.0, 1e6);
+    c.range("data.postgres.storage_gb_per_user", pg.storage_gb_per_user, 0.0, 1000.0);
+    c.range("data.postgres.storage_growth_gb_per_month", pg.storage_growth_gb_per_month, 0.0, 1e5);
+    c.range("data.postgres.free_space_fraction", pg.free_space_fraction, 0.0, 10.0);
+    c.range("data.postgres.change_gb_per_user_per_month", pg.change_gb_per_user_per_month, 0.0, 1000.0);
+    c.urange("data.postgres.backup_retention_days", pg.backup_retention_days, 1, 35);
+    for (i, k) in pg.allowed_classes.iter().enumerate() {
+        c.known(format!("data.postgres.allowed_classes[{i}]"), "RDS instance class", k, &mut cat.rds.keys().map(String::as_str));
+    }
+    let r = &s.data.redis;
+    c.known("data.redis.node_type", "ElastiCache node type", &r.node_type, &mut cat.cache.keys().map(String::as_str));
+    c.range("data.redis.memory_mib_per_user", r.memory_mib_per_user, 0.0, 1048576.0);
+    c.range("data.redis.base_memory_mib", r.base_memory_mib, 0.0, 1048576.0);
+    c.positive("data.redis.usable_memory_fraction", r.usable_memory_fraction, 1.0);
+    c.urange("data.redis.replicas_per_shard", r.replicas_per_shard, 0, 5);
+    c.urange("data.redis.min_shards", r.min_shards, 1, 500);
+    let o = &s.data.object_storage;
+    c.range("data.object_storage.gb_base", o.gb_base, 0.0, 1e8);
+    c.range("data.object_storage.gb_per_user_per_month", o.gb_per_user_per_month, 0.0, 1e4);
+    c.range("data.object_storage.put_requests_per_user_per_month", o.put_requests_per_user_per_month, 0.0, 1e7);
+    c.range("data.object_storage.get_requests_per_user_per_month", o.get_requests_per_user_per_month, 0.0, 1e7);
+    let t = &s.data.telemetry;
+    c.range("data.telemetry.log_kib_per_request", t.log_kib_per_request, 0.0, 1024.0);
+    c.urange("data.telemetry.log_retention_months", t.log_retention_months, 0, 120);
+    c.urange("data.telemetry.metrics_per_node", t.metrics_per_node, 0, 10000);
+    c.urange("data.telemetry.custom_metrics", t.custom_metrics, 0, 1_000_000);
+    c.urange("data.telemetry.alarms", t.alarms, 0, 100_000);
+    c.urange("data.telemetry.dashboards", t.dashboards, 0, 1000);
+
+    // platform
+    let pl = &s.platform;
+    c.urange("platform.waf_web_acls", pl.waf_web_acls, 0, 100);
+    c.urange("platform.waf_rules", pl.waf_rules, 0, 1000);
+    c.urange("platform.nat_gateways_per_zone", pl.nat_gateways_per_zone, 0, 10);
+    c.range("platform.nat_egress_share", pl.nat_egress_share, 0.0, 10.0);
+    c.range("platform.cross_zone_share", pl.cross_zone_share, 0.0, 1.0);
+    c.range("platform.internal_kib_per_request", pl.internal_kib_per_request, 0.0, 1048576.0);
+    c.urange("platform.kms_keys", pl.kms_keys, 0, 10000);
+    c.range("platform.kms_requests_per_request", pl.kms_requests_per_request, 0.0, 100.0);
+    c.urange("platform.secrets", pl.secrets, 0, 100_000);
+    c.range("platform.cloudtrail_data_events_per_month", pl.cloudtrail_data_events_per_month, 0.0, 1e12);
+    c.urange("platform.dns_zones", pl.dns_zones, 0, 1000);
+    c.range("platform.dns_queries_per_user_per_month", pl.dns_queries_per_user_per_month, 0.0, 1e6);
+    c.urange("platform.health_checks_per_site", pl.health_checks_per_site, 0, 1000);
+
+    // variants
+    if s.variants.is_empty() {
+        c.err("variants", "must have at least one variant");
+    }
+    c.unique("variants", s.variants.iter().map(|v| v.name.as_str()));
+    for (i, v) in s.variants.iter().enumerate() {
+        let p = format!("variants[{i}]");
+        c.name(format!("{p}.name"), &v.name);
+        if v.sites.is_empty() {
+            c.err(format!("{p}.sites"), "must have at least one site");
+        }
+        c.unique(&format!("{p}.sites"), v.sites.iter().map(|x| x.name.as_str()));
+        let primaries = v.sites.iter().filter(|x| x.role == Role::Primary).count();
+        let aa: Vec<f64> = v.sites.iter().filter_map(|x| if let Role::ActiveActive(f) = x.role { Some(f) } else { None }).collect();
+        let share: f64 = aa.iter().sum();
+        match (primaries, aa.len()) {
+            (1, 0) => {}
+            (0, n) if n > 0 => {
+                if (share - 1.0).abs() > 1e-6 {
+                    c.err(format!("{p}.sites"), format!("ActiveActive shares must sum to 1, found {}", num(share)));
+                }
+            }
+            _ => c.err(format!("{p}.sites"), format!("needs exactly one Primary site, or ActiveActive sites only; found {primaries} Primary and {} ActiveActive", aa.len())),
+        }
+        for (j, site) in v.sites.iter().enumerate() {
+            let sp = format!("{p}.sites[{j}]");
+            c.name(format!("{sp}.name"), &site.name);
+            if let Location::Aws(region) = &site.location {
+                c.known(format!("{sp}.location"), "AWS region", region, &mut cat.regions());
+            }
+            match site.role {
+                Role::ActiveActive(f) => c.positive(format!("{sp}.role.ActiveActive"), f, 1.0),
+                Role::WarmStandby(f) => c.positive(format!("{sp}.role.WarmStandby"), f, 1.0),
+                _ => {}
+            }
+        }
+        let cn = &v.connectivity;
+        c.urange(format!("{p}.connectivity.direct_connect_ports"), cn.direct_connect_ports, 0, 16);
+        c.urange(format!("{p}.connectivity.vpn_connections"), cn.vpn_connections, 0, 100);
+        c.range(format!("{p}.connectivity.dx_gb_per_user_per_month"), cn.dx_gb_per_user_per_month, 0.0, 1e4);
+    }
+
+    // pricing
+    for (k, o) in &s.pricing.overrides {
+        let p = format!("pricing.overrides[{k:?}]");
+        match k.split_once('/') {
+            Some((region, key)) if cat.tables.contains_key(region) => {
+                if cat.price(region, key).is_none() {
+                    let near = closest(key, cat.tables[region].prices.keys().map(String::as_str));
+                    c.err(&p, format!("no price row {key:?} in {region}; closest: {}", near.join(", ")));
+                }
+            }
+            _ => {
+                let regions: Vec<&str> = cat.tables.keys().map(String::as_str).collect();
+                c.err(&p, format!("key must be \"REGION/ROW\" with REGION one of {}", regions.join(", ")));
+            }
+        }
+        c.range(format!("{p}.usd"), o.usd, 0.0, 1e6);
+        c.name(format!("{p}.source"), &o.source);
+        if chrono::NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").is_err() {
+            c.err(format!("{p}.as_of"), format!("must be a date \"YYYY-MM-DD\", found {:?}", o.as_of));
+        }
+    }
+    for (i, e) in s.pricing.extra_items.iter().enumerate() {
+        let p = format!("pricing.extra_items[{i}]");
+        c.name(format!("{p}.name"), &e.name);
+        c.range(format!("{p}.monthly_usd"), e.monthly_usd, 0.0, 1e8);
+        c.name(format!("{p}.source"), &e.source);
+        for (j, v) in e.variants.iter().enumerate() {
+            c.known(format!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
+        }
+    }
+    for (i, r) in s.reference_estimates.iter().enumerate() {
+        let p = format!("reference_estimates[{i}]");
+        c.known(format!("{p}.variant"), "variant", &r.variant, &mut s.variants.iter().map(|v| v.name.as_str()));
+        c.range(format!("{p}.low_usd"), r.low_usd, 0.0, 1e8);
+        c.range(format!("{p}.high_usd"), r.high_usd, r.low_usd.max(0.0), 1e8);
+        if r.categories.is_empty() {
+            c.err(format!("{p}.categories"), "must name at least one category");
+        }
+    }
+}
+
+fn check_pool_ref(c: &mut Checker, path: &str, pool: &Option<String>, cl: &Cluster) {
+    if let Some(name) = pool {
+        c.known(path, "node pool", name, &mut cl.node_pools.iter().map(|p| p.name.as_str()));
+    }
+}
