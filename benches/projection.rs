@@ -1,1 +1,18 @@
-fn main(){}
+//! Full static projection of the seed scenario: all 60 months, all variants.
+//! Goal (issue #2): well under 1 ms.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use headroom::{Catalog, load_scenario, plan};
+use std::hint::black_box;
+
+fn projection(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, catalog).unwrap();
+    c.bench_function("seed_projection_60_months_all_variants", |b| b.iter(|| plan(black_box(&s), catalog)));
+    c.bench_function("seed_parse_and_validate", |b| {
+        b.iter(|| load_scenario(black_box(headroom::SEED_SCENARIO), catalog).unwrap())
+    });
+}
+
+criterion_group!(benches, projection);
+criterion_main!(benches);

@@ -40,9 +40,7 @@ enum Command {
     },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
-    Gui {
-        file: Option<PathBuf>,
-    },
+    Gui { file: Option<PathBuf> },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -106,7 +104,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut failed = Vec::new();
             for f in &files {
                 match load(f) {
-                    Ok(s) => out(&format!("{}: ok ({} variants, {} months)\n", f.display(), s.variants.len(), s.meta.horizon_months))?,
+                    Ok(s) => out(&format!(
+                        "{}: ok ({} variants, {} months)\n",
+                        f.display(),
+                        s.variants.len(),
+                        s.meta.horizon_months
+                    ))?,
                     Err(e) => failed.push(e.message),
                 }
             }

@@ -158,7 +158,9 @@ mod tests {
     fn reservations_for_other_sizes_match_the_reference() {
         // §2.5: m5.large 29 pods, 574 MiB, 70m; m5.2xlarge 58, 893, 90m; m5.4xlarge 234, 2829, 110m.
         let c = Catalog::builtin();
-        for (t, pods, mib, cpu) in [("m5.large", 29, 574, 70), ("m5.2xlarge", 58, 893, 90), ("m5.4xlarge", 234, 2829, 110)] {
+        for (t, pods, mib, cpu) in
+            [("m5.large", 29, 574, 70), ("m5.2xlarge", 58, 893, 90), ("m5.4xlarge", 234, 2829, 110)]
+        {
             let s = &c.ec2[t];
             assert_eq!(eks_max_pods(s), pods, "{t}");
             assert_eq!(eks_reserved_memory_mib(pods), mib, "{t}");
@@ -177,10 +179,8 @@ mod tests {
     fn ffd_packs_big_items_first() {
         // Capacity 10 CPU: items 6,6,4,4 → FFD puts 6+4, 6+4 = 2 nodes (first-fit in input
         // order 4,4,6,6 would open 3).
-        let g = [
-            PodGroup { cpu_m: 4.0, memory_mib: 1.0, count: 2 },
-            PodGroup { cpu_m: 6.0, memory_mib: 1.0, count: 2 },
-        ];
+        let g =
+            [PodGroup { cpu_m: 4.0, memory_mib: 1.0, count: 2 }, PodGroup { cpu_m: 6.0, memory_mib: 1.0, count: 2 }];
         assert_eq!(pack_ffd(&g, cap(10.0, 100.0, 10)).nodes, 2);
     }
 

@@ -53,9 +53,11 @@ pub(crate) fn ron_options() -> ron::Options {
 
 /// Parse a scenario from RON text (syntax and shape only).
 pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
-    ron_options()
-        .from_str(text)
-        .map_err(|e| LoadError::Syntax { line: e.span.start.line, col: e.span.start.col, message: e.code.to_string() })
+    ron_options().from_str(text).map_err(|e| LoadError::Syntax {
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })
 }
 
 /// Parse and validate a scenario against `catalog`.

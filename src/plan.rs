@@ -5,7 +5,9 @@
 //! (730 h). The autoscaling simulation will replace node-hours with simulated ones.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::demand::{self, MonthDemand};
 use crate::k8s::{self, Allocatable, PodGroup};
@@ -53,13 +55,32 @@ struct Ctx<'a> {
     pools: Vec<PoolCtx<'a>>,
     /// Pool index of each service.
     service_pool: Vec<usize>,
-    /// RDS classes allowed, smallest first (vCPU, then memory), with their price-key suffix.
+    /// RDS classes allowed, smallest first (vCPU, then memory).
     db_classes: Vec<(&'a str, u32, f64)>,
+    /// Per class: its name, and the line items and price keys (Multi-AZ, Single-AZ, replica).
+    db_names: HashMap<&'a str, DbNames>,
+    service_names: Vec<Name>,
     cache_mib: f64,
+    cache_type: Name,
+    cache_item: Name,
+    cache_key: String,
+}
+
+struct DbNames {
+    class: Name,
+    multi_az_item: Name,
+    single_az_item: Name,
+    replica_item: Name,
+    multi_az_key: String,
+    single_az_key: String,
 }
 
 struct PoolCtx<'a> {
     pool: &'a NodePool,
+    name: Name,
+    instance: Name,
+    /// Cost line item for this pool's nodes.
+    item: Name,
     alloc: Allocatable,
     /// Allocatable left for workload pods after DaemonSets.
     free: Allocatable,
@@ -84,7 +105,16 @@ impl<'a> Ctx<'a> {
                     memory_mib: (alloc.memory_mib - ds.memory_mib).max(0.0),
                     pods: alloc.pods,
                 };
-                PoolCtx { pool: p, alloc, free, ec2_key: format!("ec2.{}", p.instance_type), system: Vec::new() }
+                PoolCtx {
+                    pool: p,
+                    name: p.name.as_str().into(),
+                    instance: p.instance_type.as_str().into(),
+                    item: format!("EC2 nodes {} ({})", p.instance_type, p.name).into(),
+                    alloc,
+                    free,
+                    ec2_key: format!("ec2.{}", p.instance_type),
+                    system: Vec::new(),
+                }
             })
             .collect();
         for sp in &s.cluster.system_pods {
@@ -104,7 +134,36 @@ impl<'a> Ctx<'a> {
             .collect();
         db_classes.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)).then(a.0.cmp(b.0)));
         let cache_mib = cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction;
-        Ctx { s, pools, service_pool, db_classes, cache_mib }
+        let db_names = db_classes
+            .iter()
+            .map(|&(c, _, _)| {
+                let names = DbNames {
+                    class: c.into(),
+                    multi_az_item: format!("RDS PostgreSQL {c} Multi-AZ").into(),
+                    single_az_item: format!("RDS PostgreSQL {c}").into(),
+                    replica_item: format!("RDS PostgreSQL standby replica {c}").into(),
+                    multi_az_key: format!("rds.postgres.multi_az.{c}"),
+                    single_az_key: format!("rds.postgres.single_az.{c}"),
+                };
+                (c, names)
+            })
+            .collect();
+        let service_names = s.workload.services.iter().map(|x| Name::from(x.name.as_str())).collect();
+        let cache_type: Name = s.data.redis.node_type.as_str().into();
+        let cache_item = format!("ElastiCache {} nodes", s.data.redis.node_type).into();
+        let cache_key = format!("elasticache.{}", s.data.redis.node_type);
+        Ctx {
+            s,
+            pools,
+            service_pool,
+            db_classes,
+            db_names,
+            service_names,
+            cache_mib,
+            cache_type,
+            cache_item,
+            cache_key,
+        }
     }
 }
 
@@ -114,11 +173,22 @@ struct PriceBook<'a> {
     overrides: &'a BTreeMap<String, PriceOverride>,
     index: HashMap<String, HashMap<String, u32>>,
     used: Vec<PriceUsed>,
+    /// `used[i].unit`, shared by every line that uses price `i`.
+    units: Vec<Name>,
+    /// Interned line-item names.
+    names: HashMap<&'static str, Name>,
 }
 
 impl<'a> PriceBook<'a> {
     fn new(cat: &'a Catalog, overrides: &'a BTreeMap<String, PriceOverride>) -> Self {
-        Self { cat, overrides, index: HashMap::new(), used: Vec::new() }
+        Self {
+            cat,
+            overrides,
+            index: HashMap::default(),
+            used: Vec::new(),
+            units: Vec::new(),
+            names: HashMap::default(),
+        }
     }
 
     /// Index of the price `key` in `region`, registering it on first use. A row the catalog
@@ -139,7 +209,9 @@ impl<'a> PriceBook<'a> {
                 source_title: "user override (scenario pricing.overrides)".into(),
                 as_of: o.as_of.clone(),
                 confidence: Some(crate::pricing::Confidence::User),
-                note: row.map_or_else(String::new, |r| format!("catalog: {}", r.usd.map_or("unknown".into(), |u| format!("${u}")))),
+                note: row.map_or_else(String::new, |r| {
+                    format!("catalog: {}", r.usd.map_or("unknown".into(), |u| format!("${u}")))
+                }),
             },
             (None, Some(r)) => PriceUsed {
                 region: region.into(),
@@ -165,9 +237,34 @@ impl<'a> PriceBook<'a> {
             },
         };
         let i = self.used.len() as u32;
+        self.units.push(used.unit.as_str().into());
         self.used.push(used);
         self.index.entry(region.to_string()).or_default().insert(key.to_string(), i);
         i
+    }
+}
+
+impl PriceBook<'_> {
+    fn name(&mut self, s: &'static str) -> Name {
+        self.names.entry(s).or_insert_with(|| s.into()).clone()
+    }
+}
+
+/// A line item's name: fixed text (interned) or a name built once beforehand.
+enum Item<'n> {
+    Fixed(&'static str),
+    Built(&'n Name),
+}
+
+impl From<&'static str> for Item<'_> {
+    fn from(s: &'static str) -> Self {
+        Item::Fixed(s)
+    }
+}
+
+impl<'n> From<&'n Name> for Item<'n> {
+    fn from(s: &'n Name) -> Self {
+        Item::Built(s)
     }
 }
 
@@ -179,39 +276,53 @@ struct Lines<'b, 'a> {
 
 impl Lines<'_, '_> {
     /// A priced line: `quantity` in the price's unit × the price.
-    fn priced(
+    #[allow(clippy::too_many_arguments)]
+    fn priced<'n>(
         &mut self,
-        site: &Cow<'static, str>,
+        site: &Name,
         category: Category,
-        item: impl Into<Cow<'static, str>>,
+        item: impl Into<Item<'n>>,
         quantity: f64,
         region: &str,
         key: &str,
-        basis: impl Into<Cow<'static, str>>,
+        basis: &'static str,
     ) {
         let i = self.book.get(region, key);
-        let p = &self.book.used[i as usize];
+        let item = match item.into() {
+            Item::Fixed(s) => self.book.name(s),
+            Item::Built(n) => n.clone(),
+        };
+        let usd = self.book.used[i as usize].usd;
         self.lines.push(CostLine {
             site: site.clone(),
             category,
-            item: item.into(),
+            item,
             quantity,
-            unit: Cow::Owned(p.unit.clone()),
-            unit_usd: p.usd,
-            usd: p.usd.map(|u| u * quantity),
+            unit: self.book.units[i as usize].clone(),
+            unit_usd: usd,
+            usd: usd.map(|u| u * quantity),
             price: Some(i),
-            basis: basis.into(),
+            basis: Cow::Borrowed(basis),
         });
     }
 
     /// A line with no catalog price (on-premises until the TCO model lands).
-    fn unpriced(&mut self, site: &Cow<'static, str>, category: Category, item: impl Into<Cow<'static, str>>, quantity: f64, unit: &'static str, basis: &'static str) {
+    fn unpriced(
+        &mut self,
+        site: &Name,
+        category: Category,
+        item: String,
+        quantity: f64,
+        unit: &'static str,
+        basis: &'static str,
+    ) {
+        let unit = self.book.name(unit);
         self.lines.push(CostLine {
             site: site.clone(),
             category,
             item: item.into(),
             quantity,
-            unit: Cow::Borrowed(unit),
+            unit,
             unit_usd: None,
             usd: None,
             price: None,
@@ -230,14 +341,21 @@ fn load_fraction(role: Role) -> f64 {
     }
 }
 
-fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut PriceBook, warnings: &mut Vec<Warning>) -> VariantPlan {
+fn plan_variant(
+    ctx: &Ctx,
+    v: &Variant,
+    demand: &[MonthDemand],
+    book: &mut PriceBook,
+    warnings: &mut Vec<Warning>,
+) -> VariantPlan {
     let s = ctx.s;
     let mut months = Vec::with_capacity(demand.len());
     let mut stored_objects_gb = s.data.object_storage.gb_base;
     let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
     let mut unknown_items: BTreeSet<String> = BTreeSet::new();
-    let site_names: Vec<Cow<'static, str>> = v.sites.iter().map(|x| Cow::Owned(x.name.clone())).collect();
-    let whole: Cow<'static, str> = Cow::Borrowed("");
+    let mut unknown_seen: BTreeSet<(Name, Name)> = BTreeSet::new();
+    let site_names: Vec<Name> = v.sites.iter().map(|x| Name::from(x.name.as_str())).collect();
+    let whole: Name = Name::from("");
     // The site that holds the primary copy of objects and the database.
     let primary = v.sites.iter().position(|x| matches!(x.role, Role::Primary | Role::ActiveActive(_))).unwrap_or(0);
     let primary_region = match &v.sites[primary].location {
@@ -259,7 +377,13 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
         let mut sites = Vec::with_capacity(v.sites.len());
         let mut warn = |kind: WarningKind, key: String, message: String| {
             if seen_warnings.insert((kind, key)) {
-                warnings.push(Warning { variant: v.name.clone(), first_month: md.index + 1, month: md.month, kind, message });
+                warnings.push(Warning {
+                    variant: v.name.clone(),
+                    first_month: md.index + 1,
+                    month: md.month,
+                    kind,
+                    message,
+                });
             }
         };
         let mut primary_db: Option<DbSizing> = None;
@@ -285,7 +409,12 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
             let runs_compute = matches!(site.role, Role::Primary | Role::ActiveActive(_) | Role::WarmStandby(_));
             let services: Vec<ServiceSizing> = if runs_compute {
                 // A standby runs scaled down: at least one replica per service, not minReplicas.
-                s.workload.services.iter().map(|sv| size_service(sv, peak_rps_total, if standby { 1 } else { sv.min_replicas })).collect()
+                s.workload
+                    .services
+                    .iter()
+                    .zip(&ctx.service_names)
+                    .map(|(sv, n)| size_service(sv, n, peak_rps_total, if standby { 1 } else { sv.min_replicas }))
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -294,7 +423,10 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                     warn(
                         WarningKind::HpaAtMaxReplicas,
                         format!("{}/{}", site.name, sz.service),
-                        format!("{}: {} needs {} replicas at peak but maxReplicas is {}", site.name, sz.service, sz.desired_replicas, sz.replicas),
+                        format!(
+                            "{}: {} needs {} replicas at peak but maxReplicas is {}",
+                            site.name, sz.service, sz.desired_replicas, sz.replicas
+                        ),
                     );
                 }
             }
@@ -306,24 +438,40 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                     let mut groups = pc.system.clone();
                     for (i, (sv, sz)) in s.workload.services.iter().zip(&services).enumerate() {
                         if ctx.service_pool[i] == pi {
-                            groups.push(PodGroup { cpu_m: sv.pod.cpu_request_m, memory_mib: sv.pod.memory_request_mib, count: sz.replicas });
+                            groups.push(PodGroup {
+                                cpu_m: sv.pod.cpu_request_m,
+                                memory_mib: sv.pod.memory_request_mib,
+                                count: sz.replicas,
+                            });
                         }
                     }
                     // A standby keeps one node at least and no zone-loss headroom (losing a zone
                     // of the standby while the primary is down is a second, independent failure).
-                    let ps = size_pool(pc, &groups, s.cluster.survive_zone_loss && !standby, if standby { 1 } else { pc.pool.min_nodes }, &s.cluster.daemonset_per_node);
+                    let ps = size_pool(
+                        pc,
+                        &groups,
+                        s.cluster.survive_zone_loss && !standby,
+                        if standby { 1 } else { pc.pool.min_nodes },
+                        &s.cluster.daemonset_per_node,
+                    );
                     if ps.at_max_nodes {
                         warn(
                             WarningKind::PoolAtMaxNodes,
                             format!("{}/{}", site.name, ps.pool),
-                            format!("{}: pool {} needs {} nodes but maxNodes is {}", site.name, ps.pool, ps.required_nodes, ps.nodes),
+                            format!(
+                                "{}: pool {} needs {} nodes but maxNodes is {}",
+                                site.name, ps.pool, ps.required_nodes, ps.nodes
+                            ),
                         );
                     }
                     if ps.unplaceable_pods > 0 {
                         warn(
                             WarningKind::UnplaceablePods,
                             format!("{}/{}", site.name, ps.pool),
-                            format!("{}: {} pods are larger than a {} node's free allocatable", site.name, ps.unplaceable_pods, ps.instance_type),
+                            format!(
+                                "{}: {} pods are larger than a {} node's free allocatable",
+                                site.name, ps.unplaceable_pods, ps.instance_type
+                            ),
                         );
                     }
                     pools.push(ps);
@@ -336,14 +484,29 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
             let database = if !runs_db {
                 None
             } else if serving {
-                let qps = s.workload.services.iter().zip(&services).map(|(sv, sz)| sz.peak_rps * sv.db_queries_per_request).sum::<f64>();
-                let conns: u32 = s.workload.services.iter().zip(&services).map(|(sv, sz)| sz.replicas * sv.db_connections_per_pod).sum();
+                let qps = s
+                    .workload
+                    .services
+                    .iter()
+                    .zip(&services)
+                    .map(|(sv, sz)| sz.peak_rps * sv.db_queries_per_request)
+                    .sum::<f64>();
+                let conns: u32 = s
+                    .workload
+                    .services
+                    .iter()
+                    .zip(&services)
+                    .map(|(sv, sz)| sz.replicas * sv.db_connections_per_pod)
+                    .sum();
                 let db = size_db(ctx, md, qps, conns, load, s.data.postgres.multi_az);
                 if db.undersized {
                     warn(
                         WarningKind::DatabaseUndersized,
                         site.name.clone(),
-                        format!("{}: no allowed RDS class meets {:.1} vCPU, {:.1} GiB, {} connections; {} shown", site.name, db.cpu_needed_vcpu, db.memory_needed_gib, db.connections_needed, db.class),
+                        format!(
+                            "{}: no allowed RDS class meets {:.1} vCPU, {:.1} GiB, {} connections; {} shown",
+                            site.name, db.cpu_needed_vcpu, db.memory_needed_gib, db.connections_needed, db.class
+                        ),
                     );
                 }
                 if primary_db.is_none() {
@@ -365,7 +528,12 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                 let need = (s.data.redis.base_memory_mib + md.peak_users * s.data.redis.memory_mib_per_user) * load;
                 let shards = ((need / ctx.cache_mib - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
                 let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
-                Some(CacheSizing { node_type: s.data.redis.node_type.clone(), memory_needed_mib: need, shards, nodes: shards * (1 + replicas) })
+                Some(CacheSizing {
+                    node_type: ctx.cache_type.clone(),
+                    memory_needed_mib: need,
+                    shards,
+                    nodes: shards * (1 + replicas),
+                })
             } else {
                 None
             };
@@ -380,80 +548,205 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
             let Some(region) = region else {
                 // On-premises: sized, but priced only when the TCO inputs exist.
                 for p in &pools {
-                    lines.unpriced(name, cat_or_dr(Category::Compute), format!("On-prem Kubernetes nodes ({}-equivalent)", p.instance_type), f64::from(p.nodes), "node-month", ON_PREM);
+                    lines.unpriced(
+                        name,
+                        cat_or_dr(Category::Compute),
+                        format!("On-prem Kubernetes nodes ({}-equivalent)", p.instance_type),
+                        f64::from(p.nodes),
+                        "node-month",
+                        ON_PREM,
+                    );
                 }
                 if let Some(db) = &database {
-                    lines.unpriced(name, cat_or_dr(Category::Database), format!("On-prem PostgreSQL ({}-equivalent{})", db.class, if db.multi_az { ", primary + standby" } else { "" }), 1.0, "cluster-month", ON_PREM);
-                    lines.unpriced(name, cat_or_dr(Category::Database), "On-prem database storage", db.provisioned_gb, "GB-month", ON_PREM);
+                    lines.unpriced(
+                        name,
+                        cat_or_dr(Category::Database),
+                        format!(
+                            "On-prem PostgreSQL ({}-equivalent{})",
+                            db.class,
+                            if db.multi_az { ", primary + standby" } else { "" }
+                        ),
+                        1.0,
+                        "cluster-month",
+                        ON_PREM,
+                    );
+                    lines.unpriced(
+                        name,
+                        cat_or_dr(Category::Database),
+                        "On-prem database storage".into(),
+                        db.provisioned_gb,
+                        "GB-month",
+                        ON_PREM,
+                    );
                 }
                 if let Some(c) = &cache {
-                    lines.unpriced(name, cat_or_dr(Category::Cache), format!("On-prem Redis ({}-equivalent)", c.node_type), f64::from(c.nodes), "node-month", ON_PREM);
+                    lines.unpriced(
+                        name,
+                        cat_or_dr(Category::Cache),
+                        format!("On-prem Redis ({}-equivalent)", c.node_type),
+                        f64::from(c.nodes),
+                        "node-month",
+                        ON_PREM,
+                    );
                 }
                 if holds_objects {
-                    lines.unpriced(name, cat_or_dr(Category::Storage), "On-prem NAS/SAN object storage", object_storage_gb, "GB-month", ON_PREM);
+                    lines.unpriced(
+                        name,
+                        cat_or_dr(Category::Storage),
+                        "On-prem NAS/SAN object storage".into(),
+                        object_storage_gb,
+                        "GB-month",
+                        ON_PREM,
+                    );
                 }
-                sites.push(SiteMonth { site: site.name.clone(), role: site.role, load_fraction: load, services, pools, database, cache, object_storage_gb });
+                sites.push(SiteMonth {
+                    site: name.clone(),
+                    role: site.role,
+                    load_fraction: load,
+                    services,
+                    pools,
+                    database,
+                    cache,
+                    object_storage_gb,
+                });
                 continue;
             };
 
             // Compute.
             if matches!(site.role, Role::Primary | Role::ActiveActive(_) | Role::WarmStandby(_) | Role::PilotLight) {
-                lines.priced(name, cat_or_dr(Category::Compute), "EKS control plane", HOURS_PER_MONTH, region, "eks.cluster", "1 cluster × 730 h");
-            }
-            for p in &pools {
                 lines.priced(
                     name,
                     cat_or_dr(Category::Compute),
-                    format!("EC2 nodes {} ({})", p.instance_type, p.pool),
+                    "EKS control plane",
+                    HOURS_PER_MONTH,
+                    region,
+                    "eks.cluster",
+                    "1 cluster × 730 h",
+                );
+            }
+            for (p, pc) in pools.iter().zip(&ctx.pools) {
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Compute),
+                    &pc.item,
                     f64::from(p.nodes) * HOURS_PER_MONTH,
                     region,
-                    &ctx.pools.iter().find(|c| c.pool.name == p.pool).map_or(String::new(), |c| c.ec2_key.clone()),
-                    format!("{} nodes × 730 h (peak sizing: {} packed, zone-loss and minNodes rules)", p.nodes, p.packed_nodes),
+                    &pc.ec2_key,
+                    "nodes × 730 h; nodes = peak pods packed first-fit decreasing, raised to minNodes and for zone loss",
                 );
             }
             // Storage: node root volumes, objects.
-            let root_gb: f64 = pools.iter().map(|p| f64::from(p.nodes) * ctx.pools.iter().find(|c| c.pool.name == p.pool).map_or(0.0, |c| c.pool.root_volume_gb)).sum();
+            let root_gb: f64 =
+                pools.iter().zip(&ctx.pools).map(|(p, pc)| f64::from(p.nodes) * pc.pool.root_volume_gb).sum();
             if root_gb > 0.0 {
-                lines.priced(name, cat_or_dr(Category::Storage), "EBS gp3 node root volumes", root_gb, region, "ebs.gp3", "nodes × root_volume_gb");
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Storage),
+                    "EBS gp3 node root volumes",
+                    root_gb,
+                    region,
+                    "ebs.gp3",
+                    "nodes × root_volume_gb",
+                );
             }
             if holds_objects {
-                let item = if si == primary { "S3 Standard storage" } else { "S3 replica storage (cross-region replication)" };
-                lines.priced(name, cat_or_dr(Category::Storage), item, object_storage_gb, region, "s3.standard", "base + Σ users × GB per user per month");
+                let item =
+                    if si == primary { "S3 Standard storage" } else { "S3 replica storage (cross-region replication)" };
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Storage),
+                    item,
+                    object_storage_gb,
+                    region,
+                    "s3.standard",
+                    "base + Σ users × GB per user per month",
+                );
             }
             if si == primary {
                 let o = &s.data.object_storage;
                 if o.put_requests_per_user_per_month > 0.0 {
-                    lines.priced(name, Category::Storage, "S3 PUT requests", md.users * o.put_requests_per_user_per_month / 1000.0, region, "s3.put_requests", "users × PUTs per user per month / 1000");
+                    lines.priced(
+                        name,
+                        Category::Storage,
+                        "S3 PUT requests",
+                        md.users * o.put_requests_per_user_per_month / 1000.0,
+                        region,
+                        "s3.put_requests",
+                        "users × PUTs per user per month / 1000",
+                    );
                 }
                 if o.get_requests_per_user_per_month > 0.0 {
-                    lines.priced(name, Category::Storage, "S3 GET requests", md.users * o.get_requests_per_user_per_month / 1000.0, region, "s3.get_requests", "users × GETs per user per month / 1000");
+                    lines.priced(
+                        name,
+                        Category::Storage,
+                        "S3 GET requests",
+                        md.users * o.get_requests_per_user_per_month / 1000.0,
+                        region,
+                        "s3.get_requests",
+                        "users × GETs per user per month / 1000",
+                    );
                 }
-            } else if site.replicate_object_storage {
-                if let Some(pr) = primary_region {
-                    lines.priced(name, Category::DrReplication, "S3 cross-region replication transfer", new_objects_gb, pr, "transfer.inter_region", "new objects per month (users × GB per user per month)");
-                }
+            } else if site.replicate_object_storage
+                && let Some(pr) = primary_region
+            {
+                lines.priced(
+                    name,
+                    Category::DrReplication,
+                    "S3 cross-region replication transfer",
+                    new_objects_gb,
+                    pr,
+                    "transfer.inter_region",
+                    "new objects per month (users × GB per user per month)",
+                );
             }
             // Database.
             if let Some(db) = &database {
-                let az = if db.multi_az { "multi_az" } else { "single_az" };
-                let what = if serving { "RDS PostgreSQL" } else { "RDS PostgreSQL standby replica" };
+                let n = &ctx.db_names[&*db.class];
+                let (item, key) = match (serving, db.multi_az) {
+                    (false, _) => (&n.replica_item, &n.single_az_key),
+                    (true, true) => (&n.multi_az_item, &n.multi_az_key),
+                    (true, false) => (&n.single_az_item, &n.single_az_key),
+                };
                 lines.priced(
                     name,
                     cat_or_dr(Category::Database),
-                    format!("{what} {}{}", db.class, if db.multi_az { " Multi-AZ" } else { "" }),
+                    item,
                     HOURS_PER_MONTH,
                     region,
-                    &format!("rds.postgres.{az}.{}", db.class),
-                    format!("smallest allowed class meeting peak {} need", db.bound_by),
+                    key,
+                    "1 instance × 730 h; smallest allowed class meeting peak CPU, memory and connections",
                 );
-                lines.priced(name, cat_or_dr(Category::Database), "RDS gp3 storage", db.provisioned_gb, region, &format!("rds.storage_gp3.{az}"), "data × (1 + free space), at least 20 GB");
+                let storage_key = if db.multi_az { "rds.storage_gp3.multi_az" } else { "rds.storage_gp3.single_az" };
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Database),
+                    "RDS gp3 storage",
+                    db.provisioned_gb,
+                    region,
+                    storage_key,
+                    "data × (1 + free space), at least 20 GB",
+                );
                 if db.billable_backup_gb > 0.0 {
-                    lines.priced(name, Category::Database, "RDS backup storage", db.billable_backup_gb, region, "rds.backup", "data + retention days × daily change − free allowance");
+                    lines.priced(
+                        name,
+                        Category::Database,
+                        "RDS backup storage",
+                        db.billable_backup_gb,
+                        region,
+                        "rds.backup",
+                        "data + retention days × daily change − free allowance",
+                    );
                 }
-                if standby {
-                    if let Some(pr) = primary_region {
-                        lines.priced(name, Category::DrReplication, "Database replication transfer (WAL)", db.change_gb_per_month, pr, "transfer.inter_region", "users × change GB per user per month");
-                    }
+                if standby && let Some(pr) = primary_region {
+                    lines.priced(
+                        name,
+                        Category::DrReplication,
+                        "Database replication transfer (WAL)",
+                        db.change_gb_per_month,
+                        pr,
+                        "transfer.inter_region",
+                        "users × change GB per user per month",
+                    );
                 }
             }
             // Cache.
@@ -461,43 +754,116 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                 lines.priced(
                     name,
                     cat_or_dr(Category::Cache),
-                    format!("ElastiCache {} ({} shards × {} nodes)", c.node_type, c.shards, c.nodes / c.shards.max(1)),
+                    &ctx.cache_item,
                     f64::from(c.nodes) * HOURS_PER_MONTH,
                     region,
-                    &format!("elasticache.{}", c.node_type),
-                    "memory need / usable node memory, × (1 + replicas)",
+                    &ctx.cache_key,
+                    "shards × (1 + replicas) × 730 h; shards = memory need / usable node memory",
                 );
             }
             // Edge and networking: serving sites and warm standbys keep them up.
             if runs_compute {
                 let pl = &s.platform;
                 let zones = ctx.pools.first().map_or(1, |p| p.pool.zones);
-                lines.priced(name, cat_or_dr(Category::Networking), "Application Load Balancer", HOURS_PER_MONTH, region, "alb.hour", "1 ALB × 730 h");
+                lines.priced(
+                    name,
+                    cat_or_dr(Category::Networking),
+                    "Application Load Balancer",
+                    HOURS_PER_MONTH,
+                    region,
+                    "alb.hour",
+                    "1 ALB × 730 h",
+                );
                 let gb_out = requests_month * resp_kib * KIB_TO_GB;
                 if gb_out > 0.0 {
-                    lines.priced(name, cat_or_dr(Category::Networking), "ALB capacity units", gb_out, region, "alb.lcu", "processed-bytes dimension: GB per hour (1 LCU = 1 GB/h) × 730 h");
-                    lines.priced(name, cat_or_dr(Category::Networking), "Data transfer out to internet", gb_out, region, "transfer.internet_out", "requests per month × response KiB");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::Networking),
+                        "ALB capacity units",
+                        gb_out,
+                        region,
+                        "alb.lcu",
+                        "processed-bytes dimension: GB per hour (1 LCU = 1 GB/h) × 730 h",
+                    );
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::Networking),
+                        "Data transfer out to internet",
+                        gb_out,
+                        region,
+                        "transfer.internet_out",
+                        "requests per month × response KiB",
+                    );
                 }
                 let nat = f64::from(zones * pl.nat_gateways_per_zone);
                 if nat > 0.0 {
-                    lines.priced(name, cat_or_dr(Category::Networking), "NAT gateways", nat * HOURS_PER_MONTH, region, "nat.hour", "zones × gateways per zone × 730 h");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::Networking),
+                        "NAT gateways",
+                        nat * HOURS_PER_MONTH,
+                        region,
+                        "nat.hour",
+                        "zones × gateways per zone × 730 h",
+                    );
                     if gb_out * pl.nat_egress_share > 0.0 {
-                        lines.priced(name, cat_or_dr(Category::Networking), "NAT data processed", gb_out * pl.nat_egress_share, region, "nat.gb", "egress GB × NAT egress share");
+                        lines.priced(
+                            name,
+                            cat_or_dr(Category::Networking),
+                            "NAT data processed",
+                            gb_out * pl.nat_egress_share,
+                            region,
+                            "nat.gb",
+                            "egress GB × NAT egress share",
+                        );
                     }
                 }
                 let inter_az = requests_month * pl.internal_kib_per_request * KIB_TO_GB * pl.cross_zone_share;
                 if inter_az > 0.0 {
-                    lines.priced(name, cat_or_dr(Category::Networking), "Inter-AZ data transfer", inter_az, region, "transfer.inter_az", "requests × internal KiB × cross-zone share");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::Networking),
+                        "Inter-AZ data transfer",
+                        inter_az,
+                        region,
+                        "transfer.inter_az",
+                        "requests × internal KiB × cross-zone share",
+                    );
                 }
                 // Security & monitoring.
                 let acls = f64::from(pl.waf_web_acls);
                 if acls > 0.0 {
                     let waived = pl.shield_advanced;
-                    let b: &'static str = if waived { "covered by the Shield Advanced subscription: not charged" } else { "per web ACL" };
+                    let b: &'static str =
+                        if waived { "covered by the Shield Advanced subscription: not charged" } else { "per web ACL" };
                     let before = lines.lines.len();
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF web ACLs", acls, region, "waf.web_acl", b);
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF rules", acls * f64::from(pl.waf_rules), region, "waf.rule", b);
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "WAF requests", requests_month / 1e6, region, "waf.requests", b);
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "WAF web ACLs",
+                        acls,
+                        region,
+                        "waf.web_acl",
+                        b,
+                    );
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "WAF rules",
+                        acls * f64::from(pl.waf_rules),
+                        region,
+                        "waf.rule",
+                        b,
+                    );
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "WAF requests",
+                        requests_month / 1e6,
+                        region,
+                        "waf.requests",
+                        b,
+                    );
                     if waived {
                         for l in &mut lines.lines[before..] {
                             l.usd = Some(0.0);
@@ -507,45 +873,142 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                 let t = &s.data.telemetry;
                 let metrics = f64::from(node_count * t.metrics_per_node + if serving { t.custom_metrics } else { 0 });
                 if metrics > 0.0 {
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch metrics", metrics, region, "cloudwatch.metric", "nodes × metrics per node + custom metrics");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "CloudWatch metrics",
+                        metrics,
+                        region,
+                        "cloudwatch.metric",
+                        "nodes × metrics per node + custom metrics",
+                    );
                 }
                 if serving && t.alarms > 0 {
-                    lines.priced(name, Category::SecurityMonitoring, "CloudWatch alarms", f64::from(t.alarms), region, "cloudwatch.alarm", "scenario count");
+                    lines.priced(
+                        name,
+                        Category::SecurityMonitoring,
+                        "CloudWatch alarms",
+                        f64::from(t.alarms),
+                        region,
+                        "cloudwatch.alarm",
+                        "scenario count",
+                    );
                 }
                 if serving && t.dashboards > 0 {
-                    lines.priced(name, Category::SecurityMonitoring, "CloudWatch dashboards", f64::from(t.dashboards), region, "cloudwatch.dashboard", "scenario count");
+                    lines.priced(
+                        name,
+                        Category::SecurityMonitoring,
+                        "CloudWatch dashboards",
+                        f64::from(t.dashboards),
+                        region,
+                        "cloudwatch.dashboard",
+                        "scenario count",
+                    );
                 }
                 let logs_gb = requests_month * t.log_kib_per_request * KIB_TO_GB;
                 if logs_gb > 0.0 {
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch Logs ingestion", logs_gb, region, "cloudwatch.logs_ingest", "requests per month × log KiB per request");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "CloudWatch Logs ingestion",
+                        logs_gb,
+                        region,
+                        "cloudwatch.logs_ingest",
+                        "requests per month × log KiB per request",
+                    );
                     if t.log_retention_months > 0 {
-                        lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "CloudWatch Logs storage", logs_gb * f64::from(t.log_retention_months), region, "cloudwatch.logs_storage", "monthly log GB × retention months");
+                        lines.priced(
+                            name,
+                            cat_or_dr(Category::SecurityMonitoring),
+                            "CloudWatch Logs storage",
+                            logs_gb * f64::from(t.log_retention_months),
+                            region,
+                            "cloudwatch.logs_storage",
+                            "monthly log GB × retention months",
+                        );
                     }
                 }
                 if pl.kms_keys > 0 {
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "KMS customer-managed keys", f64::from(pl.kms_keys), region, "kms.key", "scenario count");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "KMS customer-managed keys",
+                        f64::from(pl.kms_keys),
+                        region,
+                        "kms.key",
+                        "scenario count",
+                    );
                 }
                 if serving && pl.kms_requests_per_request > 0.0 {
-                    lines.priced(name, Category::SecurityMonitoring, "KMS requests", requests_month * pl.kms_requests_per_request / 1e4, region, "kms.requests", "requests × KMS calls per request / 10 000");
+                    lines.priced(
+                        name,
+                        Category::SecurityMonitoring,
+                        "KMS requests",
+                        requests_month * pl.kms_requests_per_request / 1e4,
+                        region,
+                        "kms.requests",
+                        "requests × KMS calls per request / 10 000",
+                    );
                 }
                 if pl.secrets > 0 {
-                    lines.priced(name, cat_or_dr(Category::SecurityMonitoring), "Secrets Manager secrets", f64::from(pl.secrets), region, "secrets.secret", "scenario count");
+                    lines.priced(
+                        name,
+                        cat_or_dr(Category::SecurityMonitoring),
+                        "Secrets Manager secrets",
+                        f64::from(pl.secrets),
+                        region,
+                        "secrets.secret",
+                        "scenario count",
+                    );
                 }
             }
-            sites.push(SiteMonth { site: site.name.clone(), role: site.role, load_fraction: load, services, pools, database, cache, object_storage_gb });
+            sites.push(SiteMonth {
+                site: name.clone(),
+                role: site.role,
+                load_fraction: load,
+                services,
+                pools,
+                database,
+                cache,
+                object_storage_gb,
+            });
         }
-        sites.sort_by_key(|x| v.sites.iter().position(|y| y.name == x.site));
+        sites.sort_by_key(|x| v.sites.iter().position(|y| *y.name == *x.site));
 
         // Variant-wide lines.
         let pl = &s.platform;
         if pl.shield_advanced {
-            lines.priced(&whole, Category::SecurityMonitoring, "AWS Shield Advanced subscription", 1.0, GLOBAL, "shield_advanced.subscription", "one per organisation, 1-year commitment");
+            lines.priced(
+                &whole,
+                Category::SecurityMonitoring,
+                "AWS Shield Advanced subscription",
+                1.0,
+                GLOBAL,
+                "shield_advanced.subscription",
+                "one per organisation, 1-year commitment",
+            );
         }
         if pl.dns_zones > 0 {
-            lines.priced(&whole, Category::Networking, "Route 53 hosted zones", f64::from(pl.dns_zones), GLOBAL, "route53.zone", "scenario count");
+            lines.priced(
+                &whole,
+                Category::Networking,
+                "Route 53 hosted zones",
+                f64::from(pl.dns_zones),
+                GLOBAL,
+                "route53.zone",
+                "scenario count",
+            );
         }
         if pl.dns_queries_per_user_per_month > 0.0 {
-            lines.priced(&whole, Category::Networking, "Route 53 queries", md.users * pl.dns_queries_per_user_per_month / 1e6, GLOBAL, "route53.queries", "users × queries per user per month");
+            lines.priced(
+                &whole,
+                Category::Networking,
+                "Route 53 queries",
+                md.users * pl.dns_queries_per_user_per_month / 1e6,
+                GLOBAL,
+                "route53.queries",
+                "users × queries per user per month",
+            );
         }
         if pl.health_checks_per_site > 0 {
             let mut aws = 0u32;
@@ -557,40 +1020,88 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                 }
             }
             if aws > 0 {
-                lines.priced(&whole, Category::Networking, "Route 53 health checks (AWS endpoints)", f64::from(aws), GLOBAL, "route53.health_check_aws", "checks per site × AWS sites");
+                lines.priced(
+                    &whole,
+                    Category::Networking,
+                    "Route 53 health checks (AWS endpoints)",
+                    f64::from(aws),
+                    GLOBAL,
+                    "route53.health_check_aws",
+                    "checks per site × AWS sites",
+                );
             }
             if other > 0 {
-                lines.priced(&whole, Category::Networking, "Route 53 health checks (on-prem endpoints)", f64::from(other), GLOBAL, "route53.health_check_non_aws", "checks per site × on-prem sites");
+                lines.priced(
+                    &whole,
+                    Category::Networking,
+                    "Route 53 health checks (on-prem endpoints)",
+                    f64::from(other),
+                    GLOBAL,
+                    "route53.health_check_non_aws",
+                    "checks per site × on-prem sites",
+                );
             }
         }
-        if pl.cloudtrail_data_events_per_month > 0.0 {
-            if let Some(r) = aws_region {
-                lines.priced(&whole, Category::SecurityMonitoring, "CloudTrail data events", pl.cloudtrail_data_events_per_month / 1e5, r, "cloudtrail.data_events", "events per month / 100 000 (management events: first copy free)");
-            }
+        if pl.cloudtrail_data_events_per_month > 0.0
+            && let Some(r) = aws_region
+        {
+            lines.priced(
+                &whole,
+                Category::SecurityMonitoring,
+                "CloudTrail data events",
+                pl.cloudtrail_data_events_per_month / 1e5,
+                r,
+                "cloudtrail.data_events",
+                "events per month / 100 000 (management events: first copy free)",
+            );
         }
         let cn = &v.connectivity;
         if let Some(r) = aws_region {
             if cn.direct_connect_ports > 0 {
-                lines.priced(&whole, Category::Connectivity, "Direct Connect 1 Gbps ports", f64::from(cn.direct_connect_ports) * HOURS_PER_MONTH, r, "dx.port_1g", "ports × 730 h");
+                lines.priced(
+                    &whole,
+                    Category::Connectivity,
+                    "Direct Connect 1 Gbps ports",
+                    f64::from(cn.direct_connect_ports) * HOURS_PER_MONTH,
+                    r,
+                    "dx.port_1g",
+                    "ports × 730 h",
+                );
             }
             if cn.dx_gb_per_user_per_month > 0.0 {
-                lines.priced(&whole, Category::Connectivity, "Direct Connect data transfer out", md.users * cn.dx_gb_per_user_per_month, r, "dx.transfer_out", "users × GB per user per month");
+                lines.priced(
+                    &whole,
+                    Category::Connectivity,
+                    "Direct Connect data transfer out",
+                    md.users * cn.dx_gb_per_user_per_month,
+                    r,
+                    "dx.transfer_out",
+                    "users × GB per user per month",
+                );
             }
             if cn.vpn_connections > 0 {
-                lines.priced(&whole, Category::Connectivity, "Site-to-site VPN connections", f64::from(cn.vpn_connections) * HOURS_PER_MONTH, r, "vpn.connection", "connections × 730 h");
+                lines.priced(
+                    &whole,
+                    Category::Connectivity,
+                    "Site-to-site VPN connections",
+                    f64::from(cn.vpn_connections) * HOURS_PER_MONTH,
+                    r,
+                    "vpn.connection",
+                    "connections × 730 h",
+                );
             }
         }
         for e in s.pricing.extra_items.iter().filter(|e| e.variants.is_empty() || e.variants.contains(&v.name)) {
             lines.lines.push(CostLine {
                 site: whole.clone(),
                 category: e.category,
-                item: Cow::Owned(e.name.clone()),
+                item: e.name.as_str().into(),
                 quantity: 1.0,
-                unit: Cow::Borrowed("month"),
+                unit: "month".into(),
                 unit_usd: Some(e.monthly_usd),
                 usd: Some(e.monthly_usd),
                 price: None,
-                basis: Cow::Owned(format!("user extra item: {}", e.source)),
+                basis: Cow::Owned(e.source.clone()),
             });
         }
 
@@ -602,6 +1113,9 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
                 Some(u) => by_category[Category::ALL.iter().position(|c| *c == l.category).unwrap_or(8)].1 += u,
                 None => {
                     unknown += 1;
+                    if !unknown_seen.insert((l.site.clone(), l.item.clone())) {
+                        continue;
+                    }
                     let label = if l.site.is_empty() { l.item.to_string() } else { format!("{}: {}", l.site, l.item) };
                     if unknown_items.insert(label.clone()) {
                         let key = l.price.map(|i| {
@@ -620,10 +1134,24 @@ fn plan_variant(ctx: &Ctx, v: &Variant, demand: &[MonthDemand], book: &mut Price
             }
         }
         let total = by_category.iter().map(|(_, v)| v).sum();
-        months.push(VariantMonth { index: md.index, month: md.month, sites, lines, by_category, total_usd: total, unknown_lines: unknown });
+        months.push(VariantMonth {
+            index: md.index,
+            month: md.month,
+            sites,
+            lines,
+            by_category,
+            total_usd: total,
+            unknown_lines: unknown,
+        });
     }
     let total_usd = months.iter().map(|m| m.total_usd).sum();
-    VariantPlan { name: v.name.clone(), description: v.description.clone(), months, total_usd, unknown_items: unknown_items.into_iter().collect() }
+    VariantPlan {
+        name: v.name.clone(),
+        description: v.description.clone(),
+        months,
+        total_usd,
+        unknown_items: unknown_items.into_iter().collect(),
+    }
 }
 
 /// Smallest whole number ≥ x, forgiving float noise just above an integer.
@@ -635,7 +1163,7 @@ fn ceil_u32(x: f64) -> u32 {
 }
 
 /// Replicas one service needs at a peak of `total_rps` user requests per second.
-pub fn size_service(sv: &Service, total_rps: f64, min_replicas: u32) -> ServiceSizing {
+pub fn size_service(sv: &Service, name: &Name, total_rps: f64, min_replicas: u32) -> ServiceSizing {
     let rps = total_rps * sv.request_share;
     // ms of CPU per request × requests per second = millicores.
     let cpu_demand_m = rps * sv.cpu_ms_per_request;
@@ -651,7 +1179,7 @@ pub fn size_service(sv: &Service, total_rps: f64, min_replicas: u32) -> ServiceS
         (min_replicas, "minReplicas")
     };
     ServiceSizing {
-        service: sv.name.clone(),
+        service: name.clone(),
         peak_rps: rps,
         cpu_demand_m,
         memory_demand_mib,
@@ -672,8 +1200,8 @@ fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nod
     let nodes = required.min(p.max_nodes);
     let n = f64::from(nodes.max(1));
     PoolSizing {
-        pool: p.name.clone(),
-        instance_type: p.instance_type.clone(),
+        pool: pc.name.clone(),
+        instance_type: pc.instance.clone(),
         packed_nodes: packing.nodes,
         nodes,
         nodes_per_zone: k8s::spread(nodes, p.zones),
@@ -697,7 +1225,8 @@ pub fn rds_max_connections(memory_gib: f64) -> u32 {
 fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_az: bool) -> DbSizing {
     let pg = &ctx.s.data.postgres;
     let cpu_needed = qps * pg.cpu_ms_per_query / 1000.0 / pg.target_cpu_utilization;
-    let mem_needed = (pg.base_memory_gib + md.peak_users * load * pg.working_set_mib_per_user / 1024.0) / pg.usable_memory_fraction;
+    let mem_needed =
+        (pg.base_memory_gib + md.peak_users * load * pg.working_set_mib_per_user / 1024.0) / pg.usable_memory_fraction;
     let conns_needed = ceil_u32(f64::from(conns) / pg.usable_connection_fraction);
     let fits = |&&(_, vcpu, mem): &&(&str, u32, f64)| {
         f64::from(vcpu) >= cpu_needed && mem >= mem_needed && rds_max_connections(mem) >= conns_needed
@@ -727,7 +1256,7 @@ fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_a
     let change = md.users * pg.change_gb_per_user_per_month;
     let backup_total = data_gb + f64::from(pg.backup_retention_days) * change / DAYS_PER_MONTH;
     DbSizing {
-        class: class.to_string(),
+        class: ctx.db_names[class].class.clone(),
         multi_az,
         vcpu,
         memory_gib: mem,
@@ -753,7 +1282,8 @@ fn reference_checks(s: &Scenario, variants: &[VariantPlan]) -> Vec<ReferenceChec
             let v = variants.iter().find(|v| v.name == r.variant)?;
             let m = v.months.first()?;
             let plan_usd = r.categories.iter().map(|c| m.category(*c)).sum::<f64>();
-            let plan_unknown_lines = m.lines.iter().filter(|l| l.usd.is_none() && r.categories.contains(&l.category)).count() as u32;
+            let plan_unknown_lines =
+                m.lines.iter().filter(|l| l.usd.is_none() && r.categories.contains(&l.category)).count() as u32;
             let verdict = if plan_usd < r.low_usd {
                 "below"
             } else if plan_usd > r.high_usd {
@@ -790,8 +1320,12 @@ fn reference_checks(s: &Scenario, variants: &[VariantPlan]) -> Vec<ReferenceChec
             let plan_usd = left_out.iter().map(|c| m.category(*c)).sum();
             checks.push(ReferenceCheck {
                 variant: v.name.clone(),
-                label: format!("Not in the estimate: {}", left_out.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")),
-                plan_unknown_lines: m.lines.iter().filter(|l| l.usd.is_none() && left_out.contains(&l.category)).count() as u32,
+                label: format!(
+                    "Not in the estimate: {}",
+                    left_out.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")
+                ),
+                plan_unknown_lines: m.lines.iter().filter(|l| l.usd.is_none() && left_out.contains(&l.category)).count()
+                    as u32,
                 categories: left_out,
                 low_usd: 0.0,
                 high_usd: 0.0,
@@ -802,4 +1336,62 @@ fn reference_checks(s: &Scenario, variants: &[VariantPlan]) -> Vec<ReferenceChec
         }
     }
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service() -> Service {
+        Service {
+            name: "api".into(),
+            request_share: 0.5,
+            cpu_ms_per_request: 20.0,
+            response_time_ms: Some(100.0),
+            memory_mib_per_request: 10.0,
+            baseline_memory_mib: 200.0,
+            pod: PodResources {
+                cpu_request_m: 500.0,
+                cpu_limit_m: None,
+                memory_request_mib: 1024.0,
+                memory_limit_mib: None,
+            },
+            min_replicas: 2,
+            max_replicas: 10,
+            target_cpu_utilization: 0.8,
+            db_queries_per_request: 0.0,
+            db_connections_per_pod: 0,
+            response_kib: 0.0,
+            pool: None,
+        }
+    }
+
+    #[test]
+    fn replicas_from_cpu_memory_and_bounds() {
+        // 200 rps × 0.5 = 100 rps × 20 ms = 2000m; per pod 500m × 0.8 = 400m → 5 replicas.
+        let s = size_service(&service(), &Name::from("api"), 200.0, 2);
+        assert_eq!((s.cpu_demand_m, s.replicas, s.bound_by), (2000.0, 5, "cpu"));
+        // Exactly on the boundary stays at 5 (no float-noise 6th pod): 400m × 5 = 2000m.
+        // Memory: 100 rps × 0.1 s = 10 in flight × 10 MiB = 100 MiB over (1024−200) per pod → 1.
+        assert_eq!(s.memory_demand_mib, 100.0);
+        // Memory-bound: 4 MiB... make each request hold 500 MiB → 5000 MiB / 824 → 7 pods.
+        let mut m = service();
+        m.memory_mib_per_request = 500.0;
+        let s = size_service(&m, &Name::from("api"), 200.0, 2);
+        assert_eq!((s.replicas, s.bound_by), (7, "memory"));
+        // Little load: minReplicas.
+        assert_eq!(size_service(&service(), &Name::from("api"), 1.0, 2).bound_by, "minReplicas");
+        // Too much: capped at maxReplicas and flagged.
+        let s = size_service(&service(), &Name::from("api"), 2000.0, 2);
+        assert_eq!((s.desired_replicas, s.replicas, s.at_max_replicas), (50, 10, true));
+    }
+
+    #[test]
+    fn rds_max_connections_formula() {
+        // LEAST(DBInstanceClassMemory / 9531392, 5000) on nominal memory:
+        // 16 GiB = 17 179 869 184 B / 9 531 392 = 1802.4 → 1802; 8 GiB → 901; 64 GiB → 7209 → 5000.
+        assert_eq!(rds_max_connections(16.0), 1802);
+        assert_eq!(rds_max_connections(8.0), 901);
+        assert_eq!(rds_max_connections(64.0), 5000);
+    }
 }

@@ -63,7 +63,7 @@ fn nodes(m: &VariantMonth) -> String {
 }
 
 fn db(m: &VariantMonth) -> String {
-    m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".into(), |d| d.class.clone())
+    m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".into(), |d| d.class.to_string())
 }
 
 const SHORT: [&str; 9] = ["Compute", "Database", "Storage", "DR", "Sec&Mon", "Network", "Cache", "Connect", "Other"];
@@ -71,7 +71,11 @@ const SHORT: [&str; 9] = ["Compute", "Database", "Storage", "DR", "Sec&Mon", "Ne
 /// Month-by-month table per variant.
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {} months from {} ({})", report.scenario, report.horizon_months, report.start, report.currency);
+    let _ = writeln!(
+        out,
+        "{} — {} months from {} ({})",
+        report.scenario, report.horizon_months, report.start, report.currency
+    );
     for v in &report.variants {
         let _ = writeln!(out, "\n== {} ==", v.name);
         if !v.description.is_empty() {
@@ -84,7 +88,15 @@ pub fn table(report: &Report) -> String {
         let _ = writeln!(out, " {:>10} {:>4}", "total", "unk");
         for m in &v.months {
             let d = &report.demand[report.demand.iter().position(|d| d.index == m.index).unwrap_or(0)];
-            let _ = write!(out, "{:>5} {:>7} {:>8.0} {:>6} {:<13}", m.index + 1, m.month.to_string(), d.peak_users, nodes(m), db(m));
+            let _ = write!(
+                out,
+                "{:>5} {:>7} {:>8.0} {:>6} {:<13}",
+                m.index + 1,
+                m.month.to_string(),
+                d.peak_users,
+                nodes(m),
+                db(m)
+            );
             for c in Category::ALL {
                 let _ = write!(out, " {:>9}", usd0(m.category(c)));
             }
@@ -95,7 +107,11 @@ pub fn table(report: &Report) -> String {
     if !report.reference_checks.is_empty() {
         let _ = writeln!(out, "\nAgainst the reference estimate (month 1):");
         for c in &report.reference_checks {
-            let unk = if c.plan_unknown_lines > 0 { format!(" + {} unknown lines", c.plan_unknown_lines) } else { String::new() };
+            let unk = if c.plan_unknown_lines > 0 {
+                format!(" + {} unknown lines", c.plan_unknown_lines)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
                 "  {:<44} {:>9} – {:<9} plan {:>9}{unk}  {}  [{}: {}]",
@@ -119,7 +135,9 @@ pub fn table(report: &Report) -> String {
 }
 
 fn summary(out: &mut String, v: &VariantPlan) {
-    let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else { return };
+    let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else {
+        return;
+    };
     let _ = writeln!(
         out,
         "   month {} {}, month {} {}, total over {} months {}{}",
@@ -129,7 +147,11 @@ fn summary(out: &mut String, v: &VariantPlan) {
         usd0(last.total_usd),
         v.months.len(),
         usd0(v.months.iter().map(|m| m.total_usd).sum()),
-        if v.unknown_items.is_empty() { String::new() } else { format!(" (+ {} items with unknown prices)", v.unknown_items.len()) }
+        if v.unknown_items.is_empty() {
+            String::new()
+        } else {
+            format!(" (+ {} items with unknown prices)", v.unknown_items.len())
+        }
     );
 }
 
@@ -140,7 +162,11 @@ pub fn month_detail(report: &Report) -> String {
         for m in &v.months {
             let _ = writeln!(out, "== {} — month {} ({}) ==", v.name, m.index + 1, m.month);
             if let Some(d) = report.demand.iter().find(|d| d.index == m.index) {
-                let _ = writeln!(out, "users: {:.0} (peak hour {:.0}, day average {:.0})", d.users, d.peak_users, d.avg_users);
+                let _ = writeln!(
+                    out,
+                    "users: {:.0} (peak hour {:.0}, day average {:.0})",
+                    d.users, d.peak_users, d.avg_users
+                );
             }
             for s in &m.sites {
                 let _ = writeln!(out, "\n[{}] {:?}, load {:.0} %", s.site, s.role, s.load_fraction * 100.0);
@@ -191,15 +217,32 @@ pub fn month_detail(report: &Report) -> String {
                     );
                 }
                 if let Some(c) = &s.cache {
-                    let _ = writeln!(out, "  cache {} × {} ({} shards), needs {:.0} MiB", c.nodes, c.node_type, c.shards, c.memory_needed_mib);
+                    let _ = writeln!(
+                        out,
+                        "  cache {} × {} ({} shards), needs {:.0} MiB",
+                        c.nodes, c.node_type, c.shards, c.memory_needed_mib
+                    );
                 }
             }
-            let _ = writeln!(out, "\n{:<16} {:<22} {:<46} {:>14} {:<16} {:>11} {:>11}  source", "site", "category", "item", "quantity", "unit", "unit price", "cost");
+            let _ = writeln!(
+                out,
+                "\n{:<16} {:<22} {:<46} {:>14} {:<16} {:>11} {:>11}  source",
+                "site", "category", "item", "quantity", "unit", "unit price", "cost"
+            );
             for l in &m.lines {
-                let src = l.price.map_or_else(|| l.basis.to_string(), |i| {
-                    let p = &report.prices[i as usize];
-                    format!("{} {} {}{}", p.source, p.as_of, p.confidence.map_or("GAP".into(), |c| format!("[{c:?}]")), if p.note.is_empty() { String::new() } else { format!(" — {}", p.note) })
-                });
+                let src = l.price.map_or_else(
+                    || l.basis.to_string(),
+                    |i| {
+                        let p = &report.prices[i as usize];
+                        format!(
+                            "{} {} {}{}",
+                            p.source,
+                            p.as_of,
+                            p.confidence.map_or("GAP".into(), |c| format!("[{c:?}]")),
+                            if p.note.is_empty() { String::new() } else { format!(" — {}", p.note) }
+                        )
+                    },
+                );
                 let _ = writeln!(
                     out,
                     "{:<16} {:<22} {:<46} {:>14.2} {:<16} {:>11} {:>11}  {}",
@@ -213,7 +256,16 @@ pub fn month_detail(report: &Report) -> String {
                     src
                 );
             }
-            let _ = writeln!(out, "\ntotal (known prices): {}{}\n", usd(m.total_usd), if m.unknown_lines > 0 { format!(" + {} lines with unknown prices", m.unknown_lines) } else { String::new() });
+            let _ = writeln!(
+                out,
+                "\ntotal (known prices): {}{}\n",
+                usd(m.total_usd),
+                if m.unknown_lines > 0 {
+                    format!(" + {} lines with unknown prices", m.unknown_lines)
+                } else {
+                    String::new()
+                }
+            );
         }
     }
     out
@@ -222,7 +274,15 @@ pub fn month_detail(report: &Report) -> String {
 /// One row per variant × month: users, nodes, database class, cost per category, total.
 pub fn csv(report: &Report) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["variant".to_string(), "month_index".into(), "month".into(), "users".into(), "peak_users".into(), "nodes".into(), "db_class".into()];
+    let mut header = vec![
+        "variant".to_string(),
+        "month_index".into(),
+        "month".into(),
+        "users".into(),
+        "peak_users".into(),
+        "nodes".into(),
+        "db_class".into(),
+    ];
     header.extend(Category::ALL.iter().map(|c| format!("{}_usd", c.label())));
     header.extend(["total_usd".to_string(), "unknown_lines".into()]);
     w.write_record(&header).map_err(|e| e.to_string())?;

@@ -2,12 +2,16 @@
 //! JSON, CSV, GUI) reads. Nothing here computes capacity or cost; renderers only format.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::demand::MonthDemand;
 use crate::model::{Category, Role, YearMonth};
 use crate::pricing::Confidence;
+
+/// A shared, immutable name (sites, services, items): cloned per month without allocating.
+pub type Name = Arc<str>;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -72,7 +76,7 @@ impl VariantMonth {
 /// Capacity of one site in one month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteMonth {
-    pub site: String,
+    pub site: Name,
     pub role: Role,
     /// Share of the peak load this site is sized for.
     pub load_fraction: f64,
@@ -86,7 +90,7 @@ pub struct SiteMonth {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceSizing {
-    pub service: String,
+    pub service: Name,
     pub peak_rps: f64,
     /// CPU the load needs at peak, millicores.
     pub cpu_demand_m: f64,
@@ -104,8 +108,8 @@ pub struct ServiceSizing {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PoolSizing {
-    pub pool: String,
-    pub instance_type: String,
+    pub pool: Name,
+    pub instance_type: Name,
     /// Nodes the pods need when packed (first-fit decreasing).
     pub packed_nodes: u32,
     /// Nodes run: packed, raised to minNodes and to survive a zone loss, capped at maxNodes.
@@ -127,7 +131,7 @@ pub struct PoolSizing {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DbSizing {
-    pub class: String,
+    pub class: Name,
     pub multi_az: bool,
     pub vcpu: u32,
     pub memory_gib: f64,
@@ -153,7 +157,7 @@ pub struct DbSizing {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CacheSizing {
-    pub node_type: String,
+    pub node_type: Name,
     pub memory_needed_mib: f64,
     pub shards: u32,
     pub nodes: u32,
@@ -163,11 +167,11 @@ pub struct CacheSizing {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CostLine {
     /// Site name, or empty for variant-wide lines (Shield Advanced, Route 53, connectivity).
-    pub site: Cow<'static, str>,
+    pub site: Name,
     pub category: Category,
-    pub item: Cow<'static, str>,
+    pub item: Name,
     pub quantity: f64,
-    pub unit: Cow<'static, str>,
+    pub unit: Name,
     pub unit_usd: Option<f64>,
     /// `None`: unknown price; the line is not in the totals.
     pub usd: Option<f64>,

@@ -122,7 +122,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.name("meta.name", &s.meta.name);
     c.urange("meta.horizon_months", s.meta.horizon_months, 1, 240);
     if s.meta.currency != "USD" {
-        c.err("meta.currency", format!("only \"USD\" is supported (all price tables are USD), found {:?}", s.meta.currency));
+        c.err(
+            "meta.currency",
+            format!("only \"USD\" is supported (all price tables are USD), found {:?}", s.meta.currency),
+        );
     }
     let horizon_end = s.meta.start.plus(s.meta.horizon_months.saturating_sub(1).min(240));
 
@@ -133,7 +136,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     for (i, e) in d.events.iter().enumerate() {
         let p = format!("demand.events[{i}]");
         if e.month < s.meta.start || e.month > horizon_end {
-            c.err(format!("{p}.month"), format!("must be between {} and {}, found {}", s.meta.start, horizon_end, e.month));
+            c.err(
+                format!("{p}.month"),
+                format!("must be between {} and {}, found {}", s.meta.start, horizon_end, e.month),
+            );
         }
         match e.change {
             Change::Add(n) => c.range(format!("{p}.change.Add"), n, -1e8, 1e8),
@@ -154,7 +160,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     }
     let peak = d.diurnal.iter().copied().fold(f64::NAN, f64::max);
     if d.diurnal.iter().all(|v| v.is_finite()) && !d.diurnal.is_empty() && (peak - 1.0).abs() > 1e-9 {
-        c.err("demand.diurnal", format!("is a share of the daily peak, so its largest value must be 1, found {}", num(peak)));
+        c.err(
+            "demand.diurnal",
+            format!("is a share of the daily peak, so its largest value must be 1, found {}", num(peak)),
+        );
     }
 
     // cluster (before services, which refer to pools)
@@ -166,7 +175,12 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     for (i, p) in cl.node_pools.iter().enumerate() {
         let path = format!("cluster.node_pools[{i}]");
         c.name(format!("{path}.name"), &p.name);
-        c.known(format!("{path}.instance_type"), "instance type", &p.instance_type, &mut cat.ec2.keys().map(String::as_str));
+        c.known(
+            format!("{path}.instance_type"),
+            "instance type",
+            &p.instance_type,
+            &mut cat.ec2.keys().map(String::as_str),
+        );
         c.urange(format!("{path}.zones"), p.zones, 1, 6);
         c.urange(format!("{path}.max_nodes"), p.max_nodes, 1, 5000);
         c.urange(format!("{path}.min_nodes"), p.min_nodes, 0, p.max_nodes.max(1));
@@ -213,10 +227,17 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         if let Some(l) = sv.pod.memory_limit_mib {
             c.range(format!("{p}.pod.memory_limit_mib"), l, sv.pod.memory_request_mib.max(0.0), 1048576.0);
         }
-        if !sv.baseline_memory_mib.is_finite() || sv.baseline_memory_mib < 0.0 || sv.baseline_memory_mib >= sv.pod.memory_request_mib {
+        if !sv.baseline_memory_mib.is_finite()
+            || sv.baseline_memory_mib < 0.0
+            || sv.baseline_memory_mib >= sv.pod.memory_request_mib
+        {
             c.err(
                 format!("{p}.baseline_memory_mib"),
-                format!("must be at least 0 and below pod.memory_request_mib ({}), found {}", num(sv.pod.memory_request_mib), num(sv.baseline_memory_mib)),
+                format!(
+                    "must be at least 0 and below pod.memory_request_mib ({}), found {}",
+                    num(sv.pod.memory_request_mib),
+                    num(sv.baseline_memory_mib)
+                ),
             );
         }
         c.urange(format!("{p}.max_replicas"), sv.max_replicas, 1, 10000);
@@ -243,7 +264,12 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.range("data.postgres.change_gb_per_user_per_month", pg.change_gb_per_user_per_month, 0.0, 1000.0);
     c.urange("data.postgres.backup_retention_days", pg.backup_retention_days, 1, 35);
     for (i, k) in pg.allowed_classes.iter().enumerate() {
-        c.known(format!("data.postgres.allowed_classes[{i}]"), "RDS instance class", k, &mut cat.rds.keys().map(String::as_str));
+        c.known(
+            format!("data.postgres.allowed_classes[{i}]"),
+            "RDS instance class",
+            k,
+            &mut cat.rds.keys().map(String::as_str),
+        );
     }
     let r = &s.data.redis;
     c.known("data.redis.node_type", "ElastiCache node type", &r.node_type, &mut cat.cache.keys().map(String::as_str));
@@ -294,7 +320,8 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         }
         c.unique(&format!("{p}.sites"), v.sites.iter().map(|x| x.name.as_str()));
         let primaries = v.sites.iter().filter(|x| x.role == Role::Primary).count();
-        let aa: Vec<f64> = v.sites.iter().filter_map(|x| if let Role::ActiveActive(f) = x.role { Some(f) } else { None }).collect();
+        let aa: Vec<f64> =
+            v.sites.iter().filter_map(|x| if let Role::ActiveActive(f) = x.role { Some(f) } else { None }).collect();
         let share: f64 = aa.iter().sum();
         match (primaries, aa.len()) {
             (1, 0) => {}

@@ -1,0 +1,153 @@
+//! Bad scenarios: every problem reported at once, with file:line:col or field path, value and
+//! valid range; nothing panics.
+
+use headroom::{Catalog, LoadError, load_scenario};
+
+fn load_file(name: &str) -> Result<headroom::ValidScenario, String> {
+    let path = format!("tests/bad/{name}");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + &path).unwrap();
+    load_scenario(&text, Catalog::builtin()).map_err(|e| e.with_file(&path))
+}
+
+/// The seed with one substitution.
+fn seed_with(from: &str, to: &str) -> Result<headroom::ValidScenario, LoadError> {
+    assert!(headroom::SEED_SCENARIO.contains(from), "{from}");
+    load_scenario(&headroom::SEED_SCENARIO.replacen(from, to, 1), Catalog::builtin())
+}
+
+fn problems(r: Result<headroom::ValidScenario, LoadError>) -> Vec<String> {
+    match r {
+        Err(LoadError::Invalid(ps)) => ps.iter().map(|p| p.to_string()).collect(),
+        Err(e) => panic!("expected semantic problems, got {e}"),
+        Ok(_) => panic!("expected problems, the scenario loaded"),
+    }
+}
+
+#[test]
+fn syntax_error_points_at_line_and_column() {
+    assert_eq!(load_file("syntax.ron").unwrap_err(), "tests/bad/syntax.ron:5:9: Expected comma");
+}
+
+#[test]
+fn misspelt_field_is_rejected_with_its_position() {
+    let e = load_file("unknown-field.ron").unwrap_err();
+    assert!(e.starts_with("tests/bad/unknown-field.ron:"), "{e}");
+    assert!(e.contains("Unexpected field named `surviv_zone_loss`"), "{e}");
+}
+
+#[test]
+fn all_problems_in_a_file_are_reported_at_once() {
+    let e = load_file("many-problems.ron").unwrap_err();
+    let f = "tests/bad/many-problems.ron";
+    assert_eq!(
+        e.lines().collect::<Vec<_>>(),
+        vec![
+            format!("{f}: meta.horizon_months: must be between 1 and 240, found 120000"),
+            format!("{f}: demand.concurrent_users: must be between 1 and 100000000, found 1e15"),
+            format!("{f}: demand.annual_growth: must be between -0.9 and 10, found NaN"),
+            format!(
+                "{f}: cluster.node_pools[0].instance_type: unknown instance type \"m5.xlarg\"; closest known: m5.xlarge, m5.2xlarge, m5.4xlarge"
+            ),
+            format!("{f}: workload.services[1].cpu_ms_per_request: must be > 0, found -3"),
+        ]
+    );
+}
+
+#[test]
+fn semantic_checks_name_path_value_and_range() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "seasonality: [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 1.0, 1.0, 1.0, 0.85]",
+            "seasonality: [1.0]",
+            "demand.seasonality: must have 12 values (January..December), found 1",
+        ),
+        ("diurnal: [0.05,", "diurnal: [0.5, 0.5,", "demand.diurnal: must have 24 values (00:00..23:00), found 25"),
+        (
+            "max_replicas: 30,",
+            "max_replicas: 2,",
+            "workload.services[1].min_replicas: must be between 1 and 2, found 3",
+        ),
+        (
+            "target_cpu_utilization: 0.7,\n                response_kib: 50",
+            "target_cpu_utilization: 1.5,\n                response_kib: 50",
+            "workload.services[0].target_cpu_utilization: must be at most 1, found 1.5",
+        ),
+        (
+            "baseline_memory_mib: 400,",
+            "baseline_memory_mib: 4000,",
+            "workload.services[1].baseline_memory_mib: must be at least 0 and below pod.memory_request_mib (1024), found 4000",
+        ),
+        (
+            "node_type: \"cache.m5.large\"",
+            "node_type: \"cache.m5.larg\"",
+            "data.redis.node_type: unknown ElastiCache node type \"cache.m5.larg\"; closest known: cache.m5.large, cache.r5.large, cache.r6g.large",
+        ),
+        (
+            "location: Aws(\"us-west-2\"), role: WarmStandby(0.2)",
+            "location: Aws(\"eu-west-9\"), role: WarmStandby(0.2)",
+            "variants[0].sites[1].location: unknown AWS region \"eu-west-9\"; closest known: us-west-2, us-east-1",
+        ),
+        (
+            "role: WarmStandby(0.2), replicate_object_storage: true),\n            ],\n            connectivity: (direct_connect_ports: 1, vpn_connections: 1, dx_gb_per_user_per_month: 0.5),\n        ),\n        (\n            name: \"hybrid",
+            "role: Primary),\n            ],\n            connectivity: (direct_connect_ports: 1, vpn_connections: 1, dx_gb_per_user_per_month: 0.5),\n        ),\n        (\n            name: \"hybrid",
+            "variants[0].sites: needs exactly one Primary site, or ActiveActive sites only; found 2 Primary and 0 ActiveActive",
+        ),
+        (
+            "overrides: {}",
+            "overrides: {\"us-west-2/eks.clster\": (usd: 0.1, source: \"quote\", as_of: \"2026-11\")}",
+            "pricing.overrides[\"us-west-2/eks.clster\"]: no price row \"eks.clster\" in us-west-2; closest: eks.cluster, ebs.snapshot, ec2.c5.xlarge",
+        ),
+        ("start: \"2027-01\"", "start: \"2027-13\"", ""),
+    ];
+    for (from, to, want) in cases {
+        let r = seed_with(from, to);
+        if want.is_empty() {
+            // A malformed month is a syntax-level error with a position.
+            let e = r.unwrap_err();
+            assert!(matches!(e, LoadError::Syntax { line: 17, col: 17, .. }), "{e}");
+            assert!(e.to_string().contains("expected a month as \"YYYY-MM\""), "{e}");
+            continue;
+        }
+        let ps = problems(r);
+        assert!(ps.iter().any(|p| p == want), "{to}: wanted {want}\n got {ps:#?}");
+    }
+    // The override case also reports the malformed date.
+    let ps = problems(seed_with(
+        "overrides: {}",
+        "overrides: {\"us-west-2/eks.cluster\": (usd: -1, source: \"\", as_of: \"2026-11\")}",
+    ));
+    assert_eq!(
+        ps,
+        vec![
+            "pricing.overrides[\"us-west-2/eks.cluster\"].usd: must be between 0 and 1000000, found -1",
+            "pricing.overrides[\"us-west-2/eks.cluster\"].source: must not be empty",
+            "pricing.overrides[\"us-west-2/eks.cluster\"].as_of: must be a date \"YYYY-MM-DD\", found \"2026-11\"",
+        ]
+    );
+}
+
+#[test]
+fn an_override_fills_a_gap_and_is_marked_user_supplied() {
+    let s = seed_with("overrides: {}", "overrides: {\"us-west-2/eks.cluster\": (usd: 0.10, source: \"AWS console, 2026-11-20\", as_of: \"2026-11-20\")}").unwrap();
+    let r = headroom::plan(&s, Catalog::builtin());
+    let m1 = &r.variants[0].months[0];
+    let l = m1.lines.iter().find(|l| &*l.site == "aws-dr" && &*l.item == "EKS control plane").unwrap();
+    assert!((l.usd.unwrap() - 73.0).abs() < 1e-9);
+    let p = &r.prices[l.price.unwrap() as usize];
+    assert_eq!(
+        (p.confidence, p.source.as_str()),
+        (Some(headroom::pricing::Confidence::User), "AWS console, 2026-11-20")
+    );
+}
+
+#[test]
+fn absurd_but_valid_numbers_do_not_panic() {
+    // 100 million users overflow every pool and database class: warnings, not a crash.
+    let s = seed_with("concurrent_users: 1000,", "concurrent_users: 100000000,").unwrap();
+    let r = headroom::plan(&s, Catalog::builtin());
+    use headroom::report::WarningKind::*;
+    for k in [PoolAtMaxNodes, HpaAtMaxReplicas, DatabaseUndersized] {
+        assert!(r.warnings.iter().any(|w| w.kind == k), "{k:?}");
+    }
+    assert!(r.variants[0].months.iter().all(|m| m.total_usd.is_finite()));
+}

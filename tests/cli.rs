@@ -1,0 +1,101 @@
+//! The `headroom` binary: outputs and exit codes (0 ok, 2 bad input, 1 internal error).
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const SEED: &str = "models/enterprise-hybrid-dr.ron";
+
+#[test]
+fn validate_ok_and_bad() {
+    let o = run(&["validate", SEED]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), format!("{SEED}: ok (2 variants, 60 months)\n"));
+
+    let o = run(&["validate", SEED, "tests/bad/syntax.ron", "tests/bad/many-problems.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.starts_with("tests/bad/syntax.ron:5:9: Expected comma\n"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("tests/bad/many-problems.ron: ")).count(), 5, "{err}");
+    assert!(o.stdout.is_empty() || text(&o.stdout).contains(": ok"));
+}
+
+#[test]
+fn missing_file_is_bad_input() {
+    let o = run(&["plan", "no/such/file.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).starts_with("no/such/file.ron: cannot read:"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(run(&["plan"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("validate"));
+    assert_eq!(run(&["plan", SEED, "--format", "xml"]).status.code(), Some(2));
+}
+
+#[test]
+fn plan_json_is_the_full_report() {
+    let o = run(&["plan", SEED, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variants"].as_array().unwrap().len(), 2);
+    assert_eq!(v["variants"][0]["months"].as_array().unwrap().len(), 60);
+    // Every cost line points at a price with a source and a date.
+    let line = &v["variants"][0]["months"][0]["lines"][1];
+    let price = &v["prices"][line["price"].as_u64().unwrap() as usize];
+    assert_eq!(price["key"], "ec2.m5.xlarge");
+    assert_eq!(price["as_of"], "2026-07-20");
+}
+
+#[test]
+fn plan_filters_by_variant_and_month() {
+    let o = run(&["plan", SEED, "--variant", "aws-warm-standby", "--month", "60", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variants"].as_array().unwrap().len(), 1);
+    assert_eq!(v["variants"][0]["months"][0]["month"], "2031-12");
+
+    let o = run(&["plan", SEED, "--variant", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        "unknown variant \"nope\"; the scenario has: aws-warm-standby, hybrid-onprem-primary\n"
+    );
+    let o = run(&["plan", SEED, "--month", "61"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(text(&o.stderr), "--month must be between 1 and 60, found 61\n");
+}
+
+#[test]
+fn plan_csv_has_a_row_per_variant_month() {
+    let o = run(&["plan", SEED, "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+    assert_eq!(r.headers().unwrap().iter().take(4).collect::<Vec<_>>(), ["variant", "month_index", "month", "users"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 120);
+    assert_eq!(
+        (&rows[0][0], &rows[0][2], &rows[0][5], &rows[0][6]),
+        ("aws-warm-standby", "2027-01", "4", "db.r5.large")
+    );
+}
+
+#[test]
+fn plan_table_month_detail_traces_every_line() {
+    let o = run(&["plan", SEED, "--variant", "aws-warm-standby", "--month", "1"]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = text(&o.stdout);
+    assert!(t.contains("3 × m5.xlarge ([1, 1, 1] per zone), packed 2"), "{t}");
+    assert!(t.contains("EC2 nodes m5.xlarge (general)"));
+    assert!(t.contains("S1 2026-07-20 [A]"));
+}

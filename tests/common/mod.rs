@@ -1,0 +1,20 @@
+// Shared by the integration tests (not a test target itself: included with `mod common;`).
+#![allow(dead_code)]
+
+use headroom::{Catalog, Report, load_scenario, plan};
+
+pub fn seed_report() -> Report {
+    let s = load_scenario(headroom::SEED_SCENARIO, Catalog::builtin()).expect("seed loads");
+    plan(&s, Catalog::builtin())
+}
+
+pub fn line<'a>(
+    m: &'a headroom::report::VariantMonth,
+    site: &str,
+    item_starts: &str,
+) -> &'a headroom::report::CostLine {
+    m.lines
+        .iter()
+        .find(|l| &*l.site == site && l.item.starts_with(item_starts))
+        .unwrap_or_else(|| panic!("no line {site}/{item_starts}"))
+}

@@ -1,0 +1,131 @@
+//! The seed scenario, month 1 and month 60, checked by hand and against a golden summary.
+
+mod common;
+use common::{line, seed_report};
+use headroom::model::Category;
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-6, "{a} != {b}");
+}
+
+#[test]
+fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
+    let r = seed_report();
+    let v = &r.variants[0];
+    assert_eq!(v.name, "aws-warm-standby");
+    let m1 = &v.months[0];
+    let primary = &m1.sites[0];
+    let pool = &primary.pools[0];
+    assert_eq!((&*pool.instance_type, pool.nodes, pool.packed_nodes), ("m5.xlarge", 3, 2));
+    assert_eq!(pool.nodes_per_zone, vec![1, 1, 1]);
+    let db = primary.database.as_ref().unwrap();
+    assert_eq!((&*db.class, db.multi_az, db.bound_by), ("db.r5.large", true, "memory"));
+    // The hybrid variant's on-prem primary is sized the same way.
+    let h = &r.variants[1].months[0].sites[0];
+    assert_eq!((h.pools[0].nodes, &*h.database.as_ref().unwrap().class), (3, "db.r5.large"));
+}
+
+#[test]
+fn month_1_cost_lines_worked_by_hand() {
+    let r = seed_report();
+    let m1 = &r.variants[0].months[0];
+    // aws-pricing.md §2: 3 nodes × 730 h × $0.192 = $420.48 (= S6's eks_node_group_test figure).
+    close(line(m1, "aws-primary", "EC2 nodes").usd.unwrap(), 420.48);
+    // §3: EKS $0.10 × 730 = $73.00.
+    close(line(m1, "aws-primary", "EKS control plane").usd.unwrap(), 73.0);
+    // §4.1: db.r5.large Multi-AZ $0.500 × 730 = $365.00.
+    close(line(m1, "aws-primary", "RDS PostgreSQL db.r5.large").usd.unwrap(), 365.0);
+    // Storage: ceil((150 GB + 1000 users × 0.1 GB) × 1.25) = 313 GB × $0.23 = $71.99.
+    let st = line(m1, "aws-primary", "RDS gp3 storage");
+    assert_eq!(st.quantity, 313.0);
+    close(st.usd.unwrap(), 71.99);
+    // §5: 1 shard × (1 + 1 replica) cache.m5.large × 730 h × $0.156 = $227.76.
+    close(line(m1, "aws-primary", "ElastiCache").usd.unwrap(), 227.76);
+    // §8: Shield Advanced $3,000 (one per organisation) and WAF fees covered by it.
+    close(line(m1, "", "AWS Shield Advanced").usd.unwrap(), 3000.0);
+    assert_eq!(line(m1, "aws-primary", "WAF rules").usd, Some(0.0));
+    // §9: Direct Connect $0.30 × 730 = $219.00; VPN $0.05 × 730 = $36.50.
+    close(line(m1, "", "Direct Connect 1 Gbps").usd.unwrap(), 219.0);
+    close(line(m1, "", "Site-to-site VPN").usd.unwrap(), 36.5);
+    // Compute category = EKS + EC2 = $493.48, inside the seed's $450–600 row.
+    close(m1.category(Category::Compute), 493.48);
+    // us-west-2 gaps stay gaps: the DR EKS control plane has no price and no cost.
+    let dr_eks = line(m1, "aws-dr", "EKS control plane");
+    assert_eq!((dr_eks.unit_usd, dr_eks.usd), (None, None));
+    // The total is the sum of the known lines, and unknown lines are counted, not zeroed.
+    let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
+    close(m1.total_usd, sum);
+    assert_eq!(m1.unknown_lines as usize, m1.lines.iter().filter(|l| l.usd.is_none()).count());
+    assert!(m1.unknown_lines > 0);
+}
+
+#[test]
+fn seed_disagreements_with_its_own_cost_table_are_shown() {
+    let r = seed_report();
+    let find = |label: &str| r.reference_checks.iter().find(|c| c.label.starts_with(label)).unwrap();
+    // Security: the $3,000 Shield Advanced fee alone is ten times the seed's $300 ceiling.
+    assert_eq!(find("Security").verdict, "above");
+    assert!(find("Security").plan_usd > 3000.0);
+    // Compute lands in the seed's range.
+    assert_eq!(find("Compute").verdict, "within");
+    // Lines the seed leaves out are listed with their cost.
+    let left = find("Not in the estimate");
+    assert_eq!(left.categories, vec![Category::Networking, Category::Cache, Category::Connectivity]);
+    assert!(left.plan_usd > 0.0);
+}
+
+#[test]
+fn month_60_grows_with_twenty_percent_a_year() {
+    let r = seed_report();
+    // Month 60 is index 59: 1000 × 1.2^(59/12), then December seasonality 0.85.
+    let d = &r.demand[59];
+    close(d.users, 1000.0 * 1.2f64.powf(59.0 / 12.0));
+    close(d.peak_users, d.users * 0.85);
+    let m60 = &r.variants[0].months[59];
+    // The working set outgrew db.r5.large's 16 GiB: (2 + 2083.5 × 6 / 1024) / 0.75 > 16.
+    let db = m60.sites[0].database.as_ref().unwrap();
+    assert!(db.memory_needed_gib > 16.0);
+    assert_eq!(&*db.class, "db.r5.xlarge");
+}
+
+/// Month 1 and month 60 of every variant, as a golden text file (`tests/snapshots/`).
+/// Refresh deliberately with `INSTA_UPDATE=always cargo test --test seed` and review the diff.
+#[test]
+fn golden_month_1_and_60() {
+    let r = seed_report();
+    let mut out = String::new();
+    for v in &r.variants {
+        for m in [&v.months[0], &v.months[59]] {
+            out += &format!("{} month {} ({})\n", v.name, m.index + 1, m.month);
+            for s in &m.sites {
+                let pools: Vec<String> = s
+                    .pools
+                    .iter()
+                    .map(|p| format!("{}×{} (packed {})", p.nodes, p.instance_type, p.packed_nodes))
+                    .collect();
+                let reps: Vec<String> = s.services.iter().map(|x| format!("{}={}", x.service, x.replicas)).collect();
+                out += &format!(
+                    "  {}: pods [{}] nodes [{}] db {} cache {}\n",
+                    s.site,
+                    reps.join(" "),
+                    pools.join(", "),
+                    s.database.as_ref().map_or("-".into(), |d| d.class.to_string()),
+                    s.cache.as_ref().map_or(0, |c| c.nodes)
+                );
+            }
+            for (c, usd) in &m.by_category {
+                out += &format!("  {:<28} {:>10.2}\n", c.label(), usd);
+            }
+            out += &format!("  {:<28} {:>10.2} (+{} unknown lines)\n", "TOTAL", m.total_usd, m.unknown_lines);
+        }
+        out += &format!("{} five-year total {:.2}\n\n", v.name, v.total_usd);
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn same_model_same_report_byte_for_byte() {
+    let a = headroom::render::json(&seed_report());
+    let b = headroom::render::json(&seed_report());
+    assert_eq!(a, b);
+}
