@@ -541,17 +541,48 @@ fn plan_variant(
             let holds_objects = si == primary || site.replicate_object_storage;
             let object_storage_gb = if holds_objects { stored_objects_gb } else { 0.0 };
 
-            // ---- cost lines ----
             // Only serving sites carry traffic; a standby is sized for `load` but idle.
             let requests_month = if serving { avg_rps_total * SECONDS_PER_MONTH } else { 0.0 };
             let resp_kib: f64 = s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum();
+            let pl = &s.platform;
+            let traffic = Traffic {
+                peak_rps: if serving { peak_rps_total } else { 0.0 },
+                avg_rps: if serving { avg_rps_total } else { 0.0 },
+                requests_per_month: requests_month,
+                internet_out_gb: requests_month * resp_kib * KIB_TO_GB,
+                inter_az_gb: requests_month * pl.internal_kib_per_request * KIB_TO_GB * pl.cross_zone_share,
+                logs_gb: requests_month * s.data.telemetry.log_kib_per_request * KIB_TO_GB,
+                replication_in_gb: if standby {
+                    database.as_ref().map_or(0.0, |d| d.change_gb_per_month)
+                        + if site.replicate_object_storage { new_objects_gb } else { 0.0 }
+                } else {
+                    0.0
+                },
+            };
+            macro_rules! site_month {
+                () => {
+                    SiteMonth {
+                        site: name.clone(),
+                        role: site.role,
+                        load_fraction: load,
+                        services,
+                        pools,
+                        database,
+                        cache,
+                        object_storage_gb,
+                        traffic,
+                    }
+                };
+            }
+
+            // ---- cost lines ----
             let Some(region) = region else {
                 // On-premises: sized, but priced only when the TCO inputs exist.
                 for p in &pools {
                     lines.unpriced(
                         name,
                         cat_or_dr(Category::Compute),
-                        format!("On-prem Kubernetes nodes ({}-equivalent)", p.instance_type),
+                        "On-prem Kubernetes nodes".into(),
                         f64::from(p.nodes),
                         "node-month",
                         ON_PREM,
@@ -561,11 +592,8 @@ fn plan_variant(
                     lines.unpriced(
                         name,
                         cat_or_dr(Category::Database),
-                        format!(
-                            "On-prem PostgreSQL ({}-equivalent{})",
-                            db.class,
-                            if db.multi_az { ", primary + standby" } else { "" }
-                        ),
+                        if db.multi_az { "On-prem PostgreSQL (primary + standby)" } else { "On-prem PostgreSQL" }
+                            .into(),
                         1.0,
                         "cluster-month",
                         ON_PREM,
@@ -583,7 +611,7 @@ fn plan_variant(
                     lines.unpriced(
                         name,
                         cat_or_dr(Category::Cache),
-                        format!("On-prem Redis ({}-equivalent)", c.node_type),
+                        "On-prem Redis nodes".into(),
                         f64::from(c.nodes),
                         "node-month",
                         ON_PREM,
@@ -599,16 +627,7 @@ fn plan_variant(
                         ON_PREM,
                     );
                 }
-                sites.push(SiteMonth {
-                    site: name.clone(),
-                    role: site.role,
-                    load_fraction: load,
-                    services,
-                    pools,
-                    database,
-                    cache,
-                    object_storage_gb,
-                });
+                sites.push(site_month!());
                 continue;
             };
 
@@ -763,7 +782,6 @@ fn plan_variant(
             }
             // Edge and networking: serving sites and warm standbys keep them up.
             if runs_compute {
-                let pl = &s.platform;
                 let zones = ctx.pools.first().map_or(1, |p| p.pool.zones);
                 lines.priced(
                     name,
@@ -774,7 +792,7 @@ fn plan_variant(
                     "alb.hour",
                     "1 ALB × 730 h",
                 );
-                let gb_out = requests_month * resp_kib * KIB_TO_GB;
+                let gb_out = traffic.internet_out_gb;
                 if gb_out > 0.0 {
                     lines.priced(
                         name,
@@ -818,7 +836,7 @@ fn plan_variant(
                         );
                     }
                 }
-                let inter_az = requests_month * pl.internal_kib_per_request * KIB_TO_GB * pl.cross_zone_share;
+                let inter_az = traffic.inter_az_gb;
                 if inter_az > 0.0 {
                     lines.priced(
                         name,
@@ -905,7 +923,7 @@ fn plan_variant(
                         "scenario count",
                     );
                 }
-                let logs_gb = requests_month * t.log_kib_per_request * KIB_TO_GB;
+                let logs_gb = traffic.logs_gb;
                 if logs_gb > 0.0 {
                     lines.priced(
                         name,
@@ -962,16 +980,7 @@ fn plan_variant(
                     );
                 }
             }
-            sites.push(SiteMonth {
-                site: name.clone(),
-                role: site.role,
-                load_fraction: load,
-                services,
-                pools,
-                database,
-                cache,
-                object_storage_gb,
-            });
+            sites.push(site_month!());
         }
         sites.sort_by_key(|x| v.sites.iter().position(|y| *y.name == *x.site));
 

@@ -86,6 +86,26 @@ pub struct SiteMonth {
     pub cache: Option<CacheSizing>,
     /// Objects stored at this site, GB.
     pub object_storage_gb: f64,
+    pub traffic: Traffic,
+}
+
+/// Request and data volumes of one site in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Traffic {
+    /// User requests per second at the peak hour (0 at a standby: it serves nothing).
+    pub peak_rps: f64,
+    /// User requests per second averaged over the day.
+    pub avg_rps: f64,
+    /// User requests per month (average rate × 730 h).
+    pub requests_per_month: f64,
+    /// Responses to clients, GB per month.
+    pub internet_out_gb: f64,
+    /// Service ↔ data traffic crossing zones, GB per month.
+    pub inter_az_gb: f64,
+    /// Log volume written, GB per month.
+    pub logs_gb: f64,
+    /// Database changes and new objects replicated into this site, GB per month.
+    pub replication_in_gb: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -20,6 +20,17 @@ fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
     assert_eq!(pool.nodes_per_zone, vec![1, 1, 1]);
     let db = primary.database.as_ref().unwrap();
     assert_eq!((&*db.class, db.multi_az, db.bound_by), ("db.r5.large", true, "memory"));
+    // Traffic: 1000 users × 0.15 req/s = 150 req/s at the peak; the business-day profile
+    // averages 10.7/24 of the peak, so 150 × 10.7/24 × 730 h × 3600 s requests a month.
+    let t = &primary.traffic;
+    close(t.peak_rps, 150.0);
+    close(t.avg_rps, 150.0 * 10.7 / 24.0);
+    close(t.requests_per_month, 150.0 * 10.7 / 24.0 * 730.0 * 3600.0);
+    // The standby is sized for 20 % but serves nothing; it receives the replication stream:
+    // WAL 1000 × 0.2 GB + new objects 1000 × 0.05 GB = 250 GB a month.
+    let dr = &m1.sites[1].traffic;
+    assert_eq!(dr.requests_per_month, 0.0);
+    close(dr.replication_in_gb, 250.0);
     // The hybrid variant's on-prem primary is sized the same way.
     let h = &r.variants[1].months[0].sites[0];
     assert_eq!((h.pools[0].nodes, &*h.database.as_ref().unwrap().class), (3, "db.r5.large"));
