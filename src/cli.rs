@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use headroom::export::{ExportFormat, export};
 use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan, render};
 
 #[derive(Parser, Debug)]
@@ -38,9 +39,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Write cost sheets or the budget review: CSV (wide or long), XLSX, or a self-contained HTML
+    /// report. The file is replaced only by a complete new one.
+    Export {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportKind,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
     Gui { file: Option<PathBuf> },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExportKind {
+    Csv,
+    CsvLong,
+    Xlsx,
+    Html,
+}
+
+impl From<ExportKind> for ExportFormat {
+    fn from(k: ExportKind) -> Self {
+        match k {
+            ExportKind::Csv => ExportFormat::Csv,
+            ExportKind::CsvLong => ExportFormat::CsvLong,
+            ExportKind::Xlsx => ExportFormat::Xlsx,
+            ExportKind::Html => ExportFormat::Html,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -126,6 +157,15 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m })?,
             };
             out(&text)
+        }
+        Some(Command::Export { file, format, output }) => {
+            let s = load(&file)?;
+            let report = plan(&s, Catalog::builtin());
+            let bytes = export(&report, format.into()).map_err(|e| Fail { code: 1, message: e.to_string() })?;
+            headroom::write_atomic(&output, &bytes)
+                .map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
+            eprintln!("{}: {} bytes", output.display(), bytes.len());
+            Ok(())
         }
         #[cfg(feature = "gui")]
         Some(Command::Gui { file }) => gui(file),

@@ -214,6 +214,11 @@ pub struct Service {
     /// Node pool the pods run on (by name). Default: the first pool.
     #[serde(default)]
     pub pool: Option<String>,
+    /// Spread replicas over the pool's zones (pod anti-affinity / topology spread on
+    /// `topology.kubernetes.io/zone`): at least one replica per zone at serving sites.
+    /// Default true.
+    #[serde(default = "d_true")]
+    pub zone_spread: bool,
 }
 
 /// Requests and limits of one pod. Limits are recorded for the report; scheduling uses requests.
@@ -569,7 +574,7 @@ impl Default for Connectivity {
 pub struct Pricing {
     /// How each category is bought. Only on-demand today; reserved instances and savings plans
     /// slot in here. Default: on-demand everywhere.
-    pub purchase: BTreeMap<String, PurchaseOption>,
+    pub purchase: BTreeMap<Category, PurchaseOption>,
     /// Prices that replace or fill catalog rows, keyed `"REGION/KEY"` (e.g.
     /// `"us-west-2/eks.cluster"`). Each must name a row the catalog has (a gap or a price).
     pub overrides: BTreeMap<String, PriceOverride>,

@@ -46,6 +46,7 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
         prices: book.used,
         warnings,
         reference_checks,
+        assumptions: crate::assumptions::assumptions(s),
     }
 }
 
@@ -413,7 +414,16 @@ fn plan_variant(
                     .services
                     .iter()
                     .zip(&ctx.service_names)
-                    .map(|(sv, n)| size_service(sv, n, peak_rps_total, if standby { 1 } else { sv.min_replicas }))
+                    .enumerate()
+                    .map(|(i, (sv, n))| {
+                        let zones = ctx.pools[ctx.service_pool[i]].pool.zones;
+                        let min = match (standby, sv.zone_spread) {
+                            (true, _) => 1,
+                            (false, true) => sv.min_replicas.max(zones),
+                            (false, false) => sv.min_replicas,
+                        };
+                        size_service(sv, n, peak_rps_total, min)
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -1372,6 +1382,7 @@ mod tests {
             db_connections_per_pod: 0,
             response_kib: 0.0,
             pool: None,
+            zone_spread: true,
         }
     }
 

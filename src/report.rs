@@ -25,6 +25,8 @@ pub struct Report {
     pub prices: Vec<PriceUsed>,
     pub warnings: Vec<Warning>,
     pub reference_checks: Vec<ReferenceCheck>,
+    /// Every input of the scenario (path, value, unit).
+    pub assumptions: Vec<crate::assumptions::Assumption>,
 }
 
 /// A price as used: where it came from and how sure it is.

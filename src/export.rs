@@ -1,0 +1,798 @@
+//! Cost sheets and the budget review: CSV (wide and long), XLSX with live formulas, and a
+//! self-contained HTML report. Every function returns bytes; writing them is the caller's job
+//! (the CLI and the GUI share [`export`] and write atomically).
+
+use std::fmt::Write as _;
+
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
+
+use crate::assumptions::Assumption;
+use crate::model::Category;
+use crate::render::{usd, usd0};
+use crate::report::{CostLine, Name, Report, VariantPlan};
+
+/// Output formats of `headroom export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One row per variant × category × line item, one column per month.
+    Csv,
+    /// Tidy: one row per variant × month × line item.
+    CsvLong,
+    Xlsx,
+    Html,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] =
+        [ExportFormat::Csv, ExportFormat::CsvLong, ExportFormat::Xlsx, ExportFormat::Html];
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::CsvLong => "csv-long",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Html => "html",
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv | ExportFormat::CsvLong => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Html => "html",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot build the spreadsheet: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("cannot write CSV: {0}")]
+    Csv(String),
+}
+
+/// Render `report` in `format`.
+pub fn export(report: &Report, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
+    match format {
+        ExportFormat::Csv => csv_wide(report).map(String::into_bytes),
+        ExportFormat::CsvLong => csv_long(report).map(String::into_bytes),
+        ExportFormat::Xlsx => xlsx(report),
+        ExportFormat::Html => Ok(html(report).into_bytes()),
+    }
+}
+
+/// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading apostrophe, so it stays text (OWASP "CSV injection").
+pub fn neutralise(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+}
+
+/// A line item's identity across months: site, category, item.
+pub type ItemKey = (Name, Category, Name);
+
+/// The distinct line items of a variant, by category then first appearance, with the line of
+/// each month (None: the item does not exist that month).
+pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
+    let mut keys: Vec<ItemKey> = Vec::new();
+    let mut index = rustc_hash::FxHashMap::default();
+    for m in &v.months {
+        for l in &m.lines {
+            let k = (l.site.clone(), l.category, l.item.clone());
+            if !index.contains_key(&k) {
+                index.insert(k.clone(), keys.len());
+                keys.push(k);
+            }
+        }
+    }
+    let mut rows: Vec<Vec<Option<&CostLine>>> = vec![vec![None; v.months.len()]; keys.len()];
+    for (mi, m) in v.months.iter().enumerate() {
+        for l in &m.lines {
+            let i = index[&(l.site.clone(), l.category, l.item.clone())];
+            rows[i][mi] = Some(l);
+        }
+    }
+    // Order by category (the cost table's order), keeping appearance order within one.
+    let mut out: Vec<_> = keys.into_iter().zip(rows).collect();
+    out.sort_by_key(|((_, c, _), _)| *c);
+    out
+}
+
+fn cost_cell(l: Option<&CostLine>) -> String {
+    match l {
+        None => String::new(),
+        Some(l) => l.usd.map_or_else(|| "unknown".into(), |u| format!("{u:.2}")),
+    }
+}
+
+fn csv_wide(r: &Report) -> Result<String, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = ["variant", "site", "category", "line_item"].map(String::from).to_vec();
+    header.extend(r.demand.iter().map(|d| d.month.to_string()));
+    header.push("total_usd".into());
+    w.write_record(&header).map_err(|e| ExportError::Csv(e.to_string()))?;
+    for v in &r.variants {
+        for ((site, cat, item), months) in line_items(v) {
+            let mut row = vec![neutralise(&v.name), neutralise(&site), cat.label().to_string(), neutralise(&item)];
+            row.extend(months.iter().map(|l| cost_cell(*l)));
+            let total: f64 = months.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
+            row.push(format!("{total:.2}"));
+            w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
+        }
+        let mut row = vec![neutralise(&v.name), String::new(), "Total".into(), "TOTAL (known prices)".into()];
+        row.extend(v.months.iter().map(|m| format!("{:.2}", m.total_usd)));
+        row.push(format!("{:.2}", v.total_usd));
+        w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
+    }
+    finish(w)
+}
+
+fn csv_long(r: &Report) -> Result<String, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "month",
+        "site",
+        "category",
+        "line_item",
+        "quantity",
+        "unit",
+        "unit_price",
+        "cost",
+        "currency",
+        "price_source",
+        "price_as_of",
+    ])
+    .map_err(|e| ExportError::Csv(e.to_string()))?;
+    for v in &r.variants {
+        for m in &v.months {
+            for l in &m.lines {
+                let p = l.price.map(|i| &r.prices[i as usize]);
+                w.write_record([
+                    neutralise(&v.name),
+                    m.month.to_string(),
+                    neutralise(&l.site),
+                    l.category.label().to_string(),
+                    neutralise(&l.item),
+                    format!("{}", l.quantity),
+                    neutralise(&l.unit),
+                    l.unit_usd.map_or_else(|| "unknown".into(), |u| format!("{u}")),
+                    l.usd.map_or_else(|| "unknown".into(), |u| format!("{u:.2}")),
+                    r.currency.clone(),
+                    neutralise(&p.map_or_else(|| l.basis.to_string(), |p| p.source.clone())),
+                    p.map_or_else(String::new, |p| p.as_of.clone()),
+                ])
+                .map_err(|e| ExportError::Csv(e.to_string()))?;
+            }
+        }
+    }
+    finish(w)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
+    let bytes = w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// A worksheet name Excel accepts (≤ 31 chars, none of `[]:*?/\`, unique among `taken`).
+fn sheet_name(name: &str, taken: &mut Vec<String>) -> String {
+    let clean: String = name.chars().map(|c| if "[]:*?/\\'".contains(c) { '_' } else { c }).take(28).collect();
+    let clean = if clean.trim().is_empty() { "variant".to_string() } else { clean };
+    let mut n = clean.clone();
+    let mut i = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&n)) {
+        n = format!("{clean}~{i}");
+        i += 1;
+    }
+    taken.push(n.clone());
+    n
+}
+
+fn quote_sheet(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("$#,##0.00");
+    let money_bold = Format::new().set_num_format("$#,##0.00").set_bold();
+    let mut taken = vec!["Summary".to_string(), "Capacity".to_string(), "Assumptions".to_string()];
+    let months = r.demand.len() as u16;
+    let first_month_col: u16 = 4;
+    let total_col = first_month_col + months;
+
+    // Per-variant sheets first (the Summary refers to their total rows).
+    let mut totals: Vec<(String, String, u32)> = Vec::new(); // (variant, sheet, total row)
+    let mut sheets = Vec::new();
+    for v in &r.variants {
+        let name = sheet_name(&v.name, &mut taken);
+        let mut ws = Worksheet::new();
+        ws.set_name(&name)?;
+        for (c, h) in ["Site", "Category", "Line item", "Unit"].iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, d) in r.demand.iter().enumerate() {
+            ws.write_string_with_format(0, first_month_col + i as u16, d.month.to_string(), &bold)?;
+        }
+        ws.write_string_with_format(0, total_col, "Total", &bold)?;
+        let items = line_items(v);
+        let mut row = 1u32;
+        for ((site, cat, item), ls) in &items {
+            ws.write_string(row, 0, neutralise(site))?;
+            ws.write_string(row, 1, cat.label())?;
+            ws.write_string(row, 2, neutralise(item))?;
+            if let Some(l) = ls.iter().flatten().next() {
+                ws.write_string(row, 3, neutralise(&l.unit))?;
+            }
+            for (i, l) in ls.iter().enumerate() {
+                let col = first_month_col + i as u16;
+                match l {
+                    Some(l) => match l.usd {
+                        Some(u) => ws.write_number_with_format(row, col, u, &money)?,
+                        None => ws.write_string(row, col, "unknown")?,
+                    },
+                    None => continue,
+                };
+            }
+            let f = format!("=SUM({}:{})", row_col_to_cell(row, first_month_col), row_col_to_cell(row, total_col - 1));
+            let known: f64 = ls.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
+            ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(format!("{known}")), &money)?;
+            row += 1;
+        }
+        ws.write_string_with_format(row, 2, "TOTAL (known prices)", &bold)?;
+        for (i, m) in v.months.iter().enumerate() {
+            let col = first_month_col + i as u16;
+            let f = format!("=SUM({}:{})", row_col_to_cell(1, col), row_col_to_cell(row - 1, col));
+            ws.write_formula_with_format(
+                row,
+                col,
+                Formula::new(f).set_result(format!("{}", m.total_usd)),
+                &money_bold,
+            )?;
+        }
+        let f = format!("=SUM({}:{})", row_col_to_cell(1, total_col), row_col_to_cell(row - 1, total_col));
+        ws.write_formula_with_format(
+            row,
+            total_col,
+            Formula::new(f).set_result(format!("{}", v.total_usd)),
+            &money_bold,
+        )?;
+        ws.set_freeze_panes(1, first_month_col)?;
+        ws.set_column_width(0, 16)?;
+        ws.set_column_width(1, 24)?;
+        ws.set_column_width(2, 44)?;
+        ws.set_column_width(3, 16)?;
+        for c in first_month_col..=total_col {
+            ws.set_column_width(c, 12)?;
+        }
+        totals.push((v.name.clone(), name, row));
+        sheets.push(ws);
+    }
+
+    // Summary: formulas into the variant sheets, so edits there move these figures.
+    let mut sum = Worksheet::new();
+    sum.set_name("Summary")?;
+    sum.write_string_with_format(0, 0, neutralise(&r.scenario), &bold)?;
+    sum.write_string(
+        1,
+        0,
+        format!(
+            "{} months from {}, {} (known prices; unknown lines are not in the totals)",
+            r.horizon_months, r.start, r.currency
+        ),
+    )?;
+    let years: Vec<i32> = {
+        let mut y: Vec<i32> = r.demand.iter().map(|d| d.month.year()).collect();
+        y.dedup();
+        y
+    };
+    let mut header = vec!["Variant".to_string(), format!("Month 1 ({})", r.start)];
+    if let Some(last) = r.demand.last() {
+        header.push(format!("Month {} ({})", r.demand.len(), last.month));
+    }
+    header.extend(years.iter().map(|y| format!("FY {y}")));
+    header.push(format!("{}-month total", r.demand.len()));
+    header.push("Lines with unknown price".into());
+    for (c, h) in header.iter().enumerate() {
+        sum.write_string_with_format(3, c as u16, h, &bold)?;
+    }
+    for (i, ((vname, sheet, trow), v)) in totals.iter().zip(&r.variants).enumerate() {
+        let row = 4 + i as u32;
+        let q = quote_sheet(sheet);
+        sum.write_string(row, 0, neutralise(vname))?;
+        let cell = |col: u16| format!("{q}!{}", row_col_to_cell(*trow, col));
+        sum.write_formula_with_format(
+            row,
+            1,
+            Formula::new(format!("={}", cell(first_month_col))).set_result(format!("{}", v.months[0].total_usd)),
+            &money,
+        )?;
+        let last = v.months.len() as u16 - 1;
+        sum.write_formula_with_format(
+            row,
+            2,
+            Formula::new(format!("={}", cell(first_month_col + last)))
+                .set_result(format!("{}", v.months[last as usize].total_usd)),
+            &money,
+        )?;
+        for (yi, y) in years.iter().enumerate() {
+            let cols: Vec<u16> = r
+                .demand
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.month.year() == *y)
+                .map(|(i, _)| first_month_col + i as u16)
+                .collect();
+            let (a, b) = (cols[0], cols[cols.len() - 1]);
+            let known: f64 = v.months.iter().filter(|m| m.month.year() == *y).map(|m| m.total_usd).sum();
+            let f = format!("=SUM({q}!{}:{})", row_col_to_cell(*trow, a), row_col_to_cell(*trow, b));
+            sum.write_formula_with_format(row, 3 + yi as u16, Formula::new(f).set_result(format!("{known}")), &money)?;
+        }
+        let tc = 3 + years.len() as u16;
+        sum.write_formula_with_format(
+            row,
+            tc,
+            Formula::new(format!("={}", cell(total_col))).set_result(format!("{}", v.total_usd)),
+            &money_bold,
+        )?;
+        sum.write_number(row, tc + 1, v.unknown_items.len() as f64)?;
+    }
+    sum.set_column_width(0, 28)?;
+    for c in 1..(header.len() as u16) {
+        sum.set_column_width(c, 16)?;
+    }
+    sum.set_freeze_panes(4, 1)?;
+
+    // Capacity.
+    let mut cap = Worksheet::new();
+    cap.set_name("Capacity")?;
+    let ch = [
+        "Variant",
+        "Month",
+        "Site",
+        "Users",
+        "Peak users",
+        "Peak req/s",
+        "Nodes",
+        "Pods",
+        "DB class",
+        "DB storage GB",
+        "Cache nodes",
+        "Objects GB",
+    ];
+    for (c, h) in ch.iter().enumerate() {
+        cap.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let mut row = 1;
+    for v in &r.variants {
+        for m in &v.months {
+            let d = &r.demand[m.index as usize];
+            for s in &m.sites {
+                cap.write_string(row, 0, neutralise(&v.name))?;
+                cap.write_string(row, 1, m.month.to_string())?;
+                cap.write_string(row, 2, neutralise(&s.site))?;
+                cap.write_number(row, 3, d.users.round())?;
+                cap.write_number(row, 4, d.peak_users.round())?;
+                cap.write_number(row, 5, (s.traffic.peak_rps * 10.0).round() / 10.0)?;
+                cap.write_number(row, 6, s.pools.iter().map(|p| p.nodes).sum::<u32>())?;
+                cap.write_number(row, 7, s.pools.iter().map(|p| p.pods).sum::<u32>())?;
+                cap.write_string(row, 8, s.database.as_ref().map_or("-".to_string(), |d| d.class.to_string()))?;
+                cap.write_number(row, 9, s.database.as_ref().map_or(0.0, |d| d.provisioned_gb))?;
+                cap.write_number(row, 10, s.cache.as_ref().map_or(0, |c| c.nodes))?;
+                cap.write_number(row, 11, s.object_storage_gb.round())?;
+                row += 1;
+            }
+        }
+    }
+    cap.set_freeze_panes(1, 3)?;
+    cap.set_column_width(0, 24)?;
+    cap.set_column_width(2, 16)?;
+
+    // Assumptions: every input, then every price with its source and date.
+    let mut asm = Worksheet::new();
+    asm.set_name("Assumptions")?;
+    for (c, h) in ["Input", "Value", "Unit"].iter().enumerate() {
+        asm.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let mut row = 1;
+    for a in &r.assumptions {
+        asm.write_string(row, 0, &a.path)?;
+        asm.write_string(row, 1, neutralise(&a.value))?;
+        asm.write_string(row, 2, a.unit)?;
+        row += 1;
+    }
+    row += 1;
+    let ph = ["Region", "Price", "USD", "Unit", "Source", "Source title", "As of", "Confidence", "Note"];
+    for (c, h) in ph.iter().enumerate() {
+        asm.write_string_with_format(row, c as u16, *h, &bold)?;
+    }
+    row += 1;
+    for p in &r.prices {
+        asm.write_string(row, 0, &p.region)?;
+        asm.write_string(row, 1, &p.key)?;
+        match p.usd {
+            Some(u) => asm.write_number(row, 2, u)?,
+            None => asm.write_string(row, 2, "unknown")?,
+        };
+        asm.write_string(row, 3, &p.unit)?;
+        asm.write_string(row, 4, neutralise(&p.source))?;
+        asm.write_string(row, 5, neutralise(&p.source_title))?;
+        asm.write_string(row, 6, &p.as_of)?;
+        asm.write_string(row, 7, p.confidence.map_or("GAP".to_string(), |c| format!("{c:?}")))?;
+        asm.write_string(row, 8, neutralise(&p.note))?;
+        row += 1;
+    }
+    asm.set_column_width(0, 48)?;
+    asm.set_column_width(1, 36)?;
+    asm.set_column_width(2, 22)?;
+    asm.set_freeze_panes(1, 0)?;
+
+    wb.push_worksheet(sum);
+    for ws in sheets {
+        wb.push_worksheet(ws);
+    }
+    wb.push_worksheet(cap);
+    wb.push_worksheet(asm);
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Escape text for HTML element content and attribute values. (Five replacements: no crate
+/// needed for this.)
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const PALETTE: [&str; 9] =
+    ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"];
+
+/// A line chart as inline SVG: one series per (name, values), x = month index.
+/// Hand-written on purpose: a few polylines and axis labels need no plotting dependency.
+fn svg_lines(title: &str, unit: &str, labels: &[String], series: &[(String, Vec<f64>)]) -> String {
+    let (w, h, l, b, t, rpad) = (760.0, 300.0, 70.0, 40.0, 30.0, 170.0);
+    let n = labels.len().max(2) as f64;
+    let max = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0f64, f64::max).max(1.0);
+    let nice = nice_ceiling(max);
+    let x = |i: usize| l + (w - l - rpad) * i as f64 / (n - 1.0);
+    let y = |v: f64| t + (h - t - b) * (1.0 - v / nice);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    for k in 0..=4 {
+        let v = nice * k as f64 / 4.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{l}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"##,
+            w - rpad,
+            l - 6.0,
+            y(v) + 4.0,
+            escape(&axis_label(v, unit)),
+            y = y(v)
+        );
+    }
+    for (i, lab) in labels.iter().enumerate() {
+        if i % 12 == 0 || i + 1 == labels.len() {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+                x(i),
+                h - b + 16.0,
+                escape(lab)
+            );
+        }
+    }
+    for (si, (name, vals)) in series.iter().enumerate() {
+        let color = PALETTE[si % PALETTE.len()];
+        let pts: Vec<String> = vals.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+        let _ = write!(s, r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"/>"#, pts.join(" "));
+        let ly = t + 16.0 * si as f64;
+        let _ = write!(
+            s,
+            r#"<rect x="{}" y="{}" width="10" height="10" fill="{color}"/><text x="{}" y="{}" font-size="11">{}</text>"#,
+            w - rpad + 10.0,
+            ly,
+            w - rpad + 24.0,
+            ly + 9.0,
+            escape(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal stacked bars: one bar per label, one segment per category.
+fn svg_stacked(title: &str, bars: &[(String, Vec<(Category, f64)>)]) -> String {
+    let (w, bar_h, gap, l, t) = (760.0, 22.0, 10.0, 230.0, 10.0);
+    let legend_h = 20.0;
+    let h = t + bars.len() as f64 * (bar_h + gap) + legend_h + 20.0;
+    let max = bars.iter().map(|(_, v)| v.iter().map(|x| x.1).sum::<f64>()).fold(0.0f64, f64::max).max(1.0);
+    let scale = (w - l - 90.0) / max;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    for (bi, (label, segs)) in bars.iter().enumerate() {
+        let y = t + bi as f64 * (bar_h + gap);
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"#,
+            l - 6.0,
+            y + 15.0,
+            escape(label)
+        );
+        let mut x = l;
+        for (c, v) in segs {
+            if *v <= 0.0 {
+                continue;
+            }
+            let color = PALETTE[Category::ALL.iter().position(|k| k == c).unwrap_or(0) % PALETTE.len()];
+            let _ = write!(
+                s,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bar_h}" fill="{color}"><title>{}: {}</title></rect>"#,
+                v * scale,
+                escape(c.label()),
+                usd(*v)
+            );
+            x += v * scale;
+        }
+        let total: f64 = segs.iter().map(|x| x.1).sum();
+        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#, x + 4.0, y + 15.0, usd0(total));
+    }
+    let ly = h - legend_h;
+    let mut x = 10.0;
+    for (i, c) in Category::ALL.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<rect x="{x}" y="{ly}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10">{}</text>"#,
+            PALETTE[i % PALETTE.len()],
+            x + 13.0,
+            ly + 9.0,
+            escape(c.label())
+        );
+        x += 13.0 + 7.0 * c.label().len() as f64 + 10.0;
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn nice_ceiling(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * p).find(|c| *c >= v).unwrap_or(10.0 * p)
+}
+
+fn axis_label(v: f64, unit: &str) -> String {
+    if unit == "USD" { usd0(v) } else { format!("{v:.0}") }
+}
+
+const CSS: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#222;line-height:1.4}
+h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .4rem;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#666}.bad{color:#b00020;font-weight:600}.ok{color:#1b6e20}
+svg{width:100%;height:auto;margin:.5rem 0}
+.kpis{display:flex;gap:1rem;flex-wrap:wrap}.kpi{border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem;min-width:12rem}
+.kpi b{display:block;font-size:1.3rem}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}table,svg,.kpi{break-inside:avoid}a{color:inherit}}
+@page{size:A4;margin:15mm}
+"#;
+
+/// The budget review: one self-contained HTML file (no external resources), print-friendly.
+pub fn html(r: &Report) -> String {
+    let mut h = String::new();
+    let e = escape;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — budget review</title><style>{CSS}</style></head><body>",
+        e(&r.scenario)
+    );
+    let last = r.demand.last().map_or_else(String::new, |d| d.month.to_string());
+    let _ = write!(
+        h,
+        "<h1>{}</h1><p class=\"muted\">Budget review · {} months from {} to {} · {} · known list prices; lines with unknown prices are counted, never guessed</p>",
+        e(&r.scenario),
+        r.horizon_months,
+        r.start,
+        e(&last),
+        e(&r.currency)
+    );
+
+    // Executive summary.
+    h.push_str("<h2>Executive summary</h2><div class=\"kpis\">");
+    for v in &r.variants {
+        let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
+        let unk = if v.unknown_items.is_empty() {
+            String::new()
+        } else {
+            format!("<br><span class=\"bad\">+ {} line items with unknown prices</span>", v.unknown_items.len())
+        };
+        let _ = write!(
+            h,
+            "<div class=\"kpi\">{}<b>{}</b>over {} months<br>{} in month 1 → {} in month {}{unk}</div>",
+            e(&v.name),
+            usd0(v.total_usd),
+            v.months.len(),
+            usd0(f.total_usd),
+            usd0(l.total_usd),
+            l.index + 1
+        );
+    }
+    h.push_str("</div>");
+    if let Some(cheapest) = r.variants.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)) {
+        let _ = write!(
+            h,
+            "<p>Lowest known {}-month total: <b>{}</b> ({}).",
+            r.horizon_months,
+            e(&cheapest.name),
+            usd0(cheapest.total_usd)
+        );
+        if !cheapest.unknown_items.is_empty() {
+            h.push_str(" It still has unknown prices: compare with care.");
+        }
+        h.push_str("</p>");
+    }
+
+    // Comparison table.
+    h.push_str("<h2>Variants side by side</h2><table><thead><tr><th>Variant</th><th class=\"n\">Month 1</th><th class=\"n\">Last month</th><th class=\"n\">Total</th><th class=\"n\">Nodes m1 → last</th><th>Database m1 → last</th><th class=\"n\">Unknown items</th></tr></thead><tbody>");
+    for v in &r.variants {
+        let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
+        let nodes =
+            |m: &crate::report::VariantMonth| m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>();
+        let db = |m: &crate::report::VariantMonth| {
+            m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".to_string(), |d| d.class.to_string())
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}<div class=\"muted\">{}</div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} → {}</td><td>{} → {}</td><td class=\"n\">{}</td></tr>",
+            e(&v.name),
+            e(&v.description),
+            usd0(f.total_usd),
+            usd0(l.total_usd),
+            usd0(v.total_usd),
+            nodes(f),
+            nodes(l),
+            e(&db(f)),
+            e(&db(l)),
+            v.unknown_items.len()
+        );
+    }
+    h.push_str("</tbody></table>");
+
+    // Charts.
+    let labels: Vec<String> = r.demand.iter().map(|d| d.month.to_string()).collect();
+    h.push_str("<h2>Cost over time</h2>");
+    let series: Vec<(String, Vec<f64>)> =
+        r.variants.iter().map(|v| (v.name.clone(), v.months.iter().map(|m| m.total_usd).collect())).collect();
+    h.push_str(&svg_lines("Monthly cost per variant (USD, known prices)", "USD", &labels, &series));
+    h.push_str("<h2>Cost by category</h2>");
+    let mut bars = Vec::new();
+    for v in &r.variants {
+        if let (Some(f), Some(l)) = (v.months.first(), v.months.last()) {
+            bars.push((format!("{} · month 1", v.name), f.by_category.clone()));
+            bars.push((format!("{} · month {}", v.name, l.index + 1), l.by_category.clone()));
+        }
+    }
+    h.push_str(&svg_stacked("Monthly cost by category, first and last month", &bars));
+    h.push_str("<h2>Capacity</h2>");
+    let nodes: Vec<(String, Vec<f64>)> = r
+        .variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                v.months
+                    .iter()
+                    .map(|m| f64::from(m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>()))
+                    .collect(),
+            )
+        })
+        .collect();
+    h.push_str(&svg_lines("Kubernetes nodes per variant (all sites)", "nodes", &labels, &nodes));
+    let users: Vec<(String, Vec<f64>)> =
+        vec![("peak concurrent users".into(), r.demand.iter().map(|d| d.peak_users).collect())];
+    h.push_str(&svg_lines("Peak concurrent users", "users", &labels, &users));
+
+    // Risks.
+    h.push_str("<h2>Risks</h2>");
+    if r.warnings.is_empty() {
+        h.push_str("<p class=\"ok\">No saturation, undersizing or unknown prices.</p>");
+    } else {
+        h.push_str("<table><thead><tr><th>Variant</th><th>From</th><th>Kind</th><th>What</th></tr></thead><tbody>");
+        for w in &r.warnings {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>month {} ({})</td><td>{:?}</td><td>{}</td></tr>",
+                e(&w.variant),
+                w.first_month,
+                w.month,
+                w.kind,
+                e(&w.message)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    if !r.reference_checks.is_empty() {
+        h.push_str("<h3>Against the reference estimate (month 1)</h3><table><thead><tr><th>Row</th><th class=\"n\">Estimate</th><th class=\"n\">Plan</th><th>Verdict</th><th>Source</th></tr></thead><tbody>");
+        for c in &r.reference_checks {
+            let cls = if c.verdict == "within" { "ok" } else { "bad" };
+            let unk =
+                if c.plan_unknown_lines > 0 { format!(" + {} unknown", c.plan_unknown_lines) } else { String::new() };
+            let _ = write!(
+                h,
+                "<tr><td>{} <span class=\"muted\">({})</span></td><td class=\"n\">{} – {}</td><td class=\"n\">{}{unk}</td><td class=\"{cls}\">{}</td><td>{}</td></tr>",
+                e(&c.label),
+                e(&c.variant),
+                usd0(c.low_usd),
+                usd0(c.high_usd),
+                usd0(c.plan_usd),
+                e(c.verdict),
+                e(&c.source)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+
+    // Assumptions and prices.
+    h.push_str("<h2>Assumptions</h2><table><thead><tr><th>Input</th><th>Value</th><th>Unit</th></tr></thead><tbody>");
+    for Assumption { path, value, unit } in &r.assumptions {
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", e(path), e(value), e(unit));
+    }
+    h.push_str("</tbody></table><h3>Prices used</h3><table><thead><tr><th>Region</th><th>Price</th><th class=\"n\">USD</th><th>Unit</th><th>Source</th><th>As of</th><th>Confidence</th></tr></thead><tbody>");
+    for p in &r.prices {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{} <span class=\"muted\">{}</span></td><td>{}</td><td>{}</td></tr>",
+            e(&p.region),
+            e(&p.key),
+            p.usd.map_or("<span class=\"bad\">unknown</span>".to_string(), |u| format!("{u}")),
+            e(&p.unit),
+            e(&p.source),
+            e(&p.source_title),
+            e(&p.as_of),
+            p.confidence.map_or("GAP".to_string(), |c| format!("{c:?}"))
+        );
+    }
+    h.push_str("</tbody></table></body></html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_neutralised() {
+        for s in ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"] {
+            assert!(neutralise(s).starts_with('\''), "{s:?}");
+        }
+        assert_eq!(neutralise("api"), "api");
+    }
+
+    #[test]
+    fn html_escape() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn nice_axis_ceiling() {
+        assert_eq!(nice_ceiling(7205.0), 10000.0);
+        assert_eq!(nice_ceiling(2400.0), 2500.0);
+        assert_eq!(nice_ceiling(3.0), 5.0);
+    }
+}

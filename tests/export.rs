@@ -1,0 +1,147 @@
+//! Cost sheets and the budget review: golden CSV, the XLSX read back, the HTML parsed, hostile
+//! names escaped or neutralised, atomic writes.
+
+mod common;
+use common::seed_report;
+use headroom::export::{ExportFormat, export};
+use headroom::{Catalog, load_scenario, plan};
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+fn hostile_report() -> headroom::Report {
+    let text = headroom::SEED_SCENARIO
+        .replace("aws-warm-standby", "<script>alert(1)</script>")
+        .replace("hybrid-onprem-primary", "=1+1");
+    plan(&load_scenario(&text, Catalog::builtin()).unwrap(), Catalog::builtin())
+}
+
+#[test]
+fn golden_wide_csv_for_the_seed() {
+    let csv = String::from_utf8(export(&seed_report(), ExportFormat::Csv).unwrap()).unwrap();
+    insta::assert_snapshot!(csv);
+}
+
+#[test]
+fn long_csv_is_tidy_and_traceable() {
+    let bytes = export(&seed_report(), ExportFormat::CsvLong).unwrap();
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let ec2 =
+        rows.iter().find(|x| &x[1] == "2027-01" && &x[2] == "aws-primary" && x[4].starts_with("EC2 nodes")).unwrap();
+    // quantity 3 nodes × 730 h, unit price $0.192, cost $420.48, source S1 2026-07-20.
+    assert_eq!(
+        (&ec2[5], &ec2[6], &ec2[7], &ec2[8], &ec2[10], &ec2[11]),
+        ("2190", "instance-hour", "0.192", "420.48", "S1", "2026-07-20")
+    );
+    let unknown = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "EKS control plane").unwrap();
+    assert_eq!((&unknown[7], &unknown[8]), ("unknown", "unknown"));
+}
+
+#[test]
+fn xlsx_reads_back_with_live_total_formulas() {
+    let r = seed_report();
+    let bytes = export(&r, ExportFormat::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), ["Summary", "aws-warm-standby", "hybrid-onprem-primary", "Capacity", "Assumptions"]);
+    let v = wb.worksheet_range("aws-warm-standby").unwrap();
+    assert_eq!(v.get_value((0, 4)), Some(&Data::String("2027-01".into())));
+    assert_eq!(v.get_value((1, 2)), Some(&Data::String("EKS control plane".into())));
+    assert_eq!(v.get_value((1, 4)), Some(&Data::Float(73.0)));
+    // The month totals and row totals are SUM formulas over the cells above / to the left.
+    let f = wb.worksheet_formula("aws-warm-standby").unwrap();
+    let rows = v.height() as u32;
+    let total_row = rows - 1;
+    assert_eq!(f.get_value((total_row, 4)).map(String::as_str), Some(format!("SUM(E2:E{})", total_row).as_str()));
+    assert_eq!(f.get_value((1, 64)).map(String::as_str), Some("SUM(E2:BL2)"));
+    // The Summary refers to the variant sheet, so editing a line there moves it.
+    let s = wb.worksheet_formula("Summary").unwrap();
+    assert_eq!(
+        s.get_value((4, 1)).map(String::as_str),
+        Some(format!("'aws-warm-standby'!E{}", total_row + 1).as_str())
+    );
+    let sv = wb.worksheet_range("Summary").unwrap();
+    let Some(Data::Float(m1)) = sv.get_value((4, 1)) else { panic!("no cached month-1 value") };
+    assert!((m1 - r.variants[0].months[0].total_usd).abs() < 1e-6);
+    // Assumptions list the inputs and the prices with their dates.
+    let a = wb.worksheet_range("Assumptions").unwrap();
+    assert!(
+        a.rows()
+            .any(|row| row[0] == Data::String("demand.annual_growth".into()) && row[1] == Data::String("0.2".into()))
+    );
+    assert!(a.rows().any(|row| row.get(1) == Some(&Data::String("ec2.m5.xlarge".into()))
+        && row.get(6) == Some(&Data::String("2026-07-20".into()))));
+}
+
+#[test]
+fn html_report_is_self_contained_with_charts() {
+    let html = String::from_utf8(export(&seed_report(), ExportFormat::Html).unwrap()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    assert_eq!(doc.select(&sel("svg")).count(), 4);
+    assert_eq!(
+        doc.select(&sel("h2")).map(|h| h.text().collect::<String>()).collect::<Vec<_>>(),
+        [
+            "Executive summary",
+            "Variants side by side",
+            "Cost over time",
+            "Cost by category",
+            "Capacity",
+            "Risks",
+            "Assumptions"
+        ]
+    );
+    // No external resources: no src/href attributes, no external stylesheets or scripts.
+    assert_eq!(doc.select(&sel("[src], link, script")).count(), 0);
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn hostile_names_are_escaped_and_neutralised() {
+    let r = hostile_report();
+    let html = String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(doc.select(&scraper::Selector::parse("script").unwrap()).count(), 0);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(doc.root_element().text().any(|t| t.contains("<script>alert(1)</script>")));
+
+    let csv = String::from_utf8(export(&r, ExportFormat::Csv).unwrap()).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("'=1+1,")), "formula-like name must be neutralised");
+    assert!(!csv.lines().any(|l| l.starts_with("=1+1")));
+
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(export(&r, ExportFormat::Xlsx).unwrap())).unwrap();
+    let s = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(s.get_value((5, 0)), Some(&Data::String("'=1+1".into())));
+    // Sheet names stay legal: `/` replaced, no formula.
+    assert!(wb.sheet_names().iter().any(|n| n == "<script>alert(1)<_script>"));
+}
+
+#[test]
+fn cli_export_writes_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.xlsx");
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    let ok =
+        std::process::Command::new(bin).args(["export", seed, "--format", "xlsx", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let good = std::fs::read(&out).unwrap();
+    assert!(good.starts_with(b"PK"));
+    // A bad scenario: exit 2, the existing file untouched, no temporary file left behind.
+    let bad = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad/syntax.ron");
+    let o = std::process::Command::new(bin).args(["export", bad, "--format", "xlsx", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&out).unwrap(), good);
+    // An unwritable destination: exit 2, says why, nothing written.
+    let missing = dir.path().join("no-such-dir/plan.html");
+    let o = std::process::Command::new(bin)
+        .args(["export", seed, "--format", "html", "-o"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("plan.xlsx")]);
+}
