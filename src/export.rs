@@ -514,8 +514,20 @@ fn svg_lines(title: &str, unit: &str, labels: &[String], series: &[(String, Vec<
 /// Horizontal stacked bars: one bar per label, one segment per category.
 fn svg_stacked(title: &str, bars: &[(String, Vec<(Category, f64)>)]) -> String {
     let (w, bar_h, gap, l, t) = (760.0, 22.0, 10.0, 230.0, 10.0);
-    let legend_h = 20.0;
-    let h = t + bars.len() as f64 * (bar_h + gap) + legend_h + 20.0;
+    // Legend entries laid out in rows that fit the width.
+    let mut legend = Vec::new();
+    let (mut lx, mut row) = (10.0, 0.0);
+    for (i, c) in Category::ALL.iter().enumerate() {
+        let width = 13.0 + 6.5 * c.label().len() as f64 + 14.0;
+        if lx + width > w {
+            lx = 10.0;
+            row += 1.0;
+        }
+        legend.push((i, c, lx, row));
+        lx += width;
+    }
+    let legend_h = 16.0 * (row + 1.0);
+    let h = t + bars.len() as f64 * (bar_h + gap) + legend_h + 10.0;
     let max = bars.iter().map(|(_, v)| v.iter().map(|x| x.1).sum::<f64>()).fold(0.0f64, f64::max).max(1.0);
     let scale = (w - l - 90.0) / max;
     let mut s = format!(
@@ -550,18 +562,17 @@ fn svg_stacked(title: &str, bars: &[(String, Vec<(Category, f64)>)]) -> String {
         let total: f64 = segs.iter().map(|x| x.1).sum();
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#, x + 4.0, y + 15.0, usd0(total));
     }
-    let ly = h - legend_h;
-    let mut x = 10.0;
-    for (i, c) in Category::ALL.iter().enumerate() {
+    let top = h - legend_h - 4.0;
+    for (i, c, x, row) in legend {
+        let y = top + 16.0 * row;
         let _ = write!(
             s,
-            r#"<rect x="{x}" y="{ly}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10">{}</text>"#,
+            r#"<rect x="{x}" y="{y}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10">{}</text>"#,
             PALETTE[i % PALETTE.len()],
             x + 13.0,
-            ly + 9.0,
+            y + 9.0,
             escape(c.label())
         );
-        x += 13.0 + 7.0 * c.label().len() as f64 + 10.0;
     }
     s.push_str("</svg>");
     s
@@ -573,7 +584,13 @@ fn nice_ceiling(v: f64) -> f64 {
 }
 
 fn axis_label(v: f64, unit: &str) -> String {
-    if unit == "USD" { usd0(v) } else { format!("{v:.0}") }
+    if unit == "USD" {
+        usd0(v)
+    } else if v.fract().abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 const CSS: &str = r#"

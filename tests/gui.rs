@@ -53,3 +53,37 @@ fn an_invalid_edit_keeps_the_previous_plan_and_says_why() {
     assert_eq!(h.state().report, before);
     h.get_by_label("demand.concurrent_users: must be between 1 and 100000000, found NaN");
 }
+
+/// A desktop without a dialog service: rfd returns nothing at once.
+struct NoDialogs;
+impl headroom::gui::Dialogs for NoDialogs {
+    fn save_path(&self, _: &str, _: &str) -> Option<std::path::PathBuf> {
+        None
+    }
+}
+
+#[test]
+fn export_menu_falls_back_to_a_path_field_and_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("review.html");
+    let mut h = harness();
+    h.state_mut().dialogs = Box::new(NoDialogs);
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("Budget review HTML…").click();
+    h.run();
+    assert_eq!(h.state().pending_export.as_ref().map(|p| p.path.as_str()), Some("enterprise-hybrid-dr.html"));
+    h.get_by_label("Export to path").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Export to path").type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let html = std::fs::read_to_string(&out).unwrap();
+    // The same bytes the CLI writes for this report.
+    let expected = headroom::export::export(&h.state().report, headroom::export::ExportFormat::Html).unwrap();
+    assert_eq!(html.as_bytes(), expected.as_slice());
+    assert!(h.state().pending_export.is_none());
+    h.get_by_label(&format!("Exported html to {}", out.display()));
+}
