@@ -39,6 +39,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Compare topology variants: cost, availability, RTO, RPO, and which meet the targets.
+    Compare {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        /// Variant the cost differences are taken against (default: the first).
+        #[arg(long)]
+        baseline: Option<String>,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
     /// Write cost sheets or the budget review: CSV (wide or long), XLSX, or a self-contained HTML
     /// report. The file is replaced only by a complete new one.
     Export {
@@ -53,6 +63,12 @@ enum Command {
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
     Gui { file: Option<PathBuf> },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CompareFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -157,6 +173,33 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m })?,
             };
             out(&text)
+        }
+        Some(Command::Compare { file, baseline, format }) => {
+            let s = load(&file)?;
+            let mut report = plan(&s, Catalog::builtin());
+            if let Some(b) = &baseline {
+                if !report.variants.iter().any(|v| &v.name == b) {
+                    let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
+                    return Err(bad(format!("unknown variant {b:?}; the scenario has: {}", names.join(", "))));
+                }
+                report.comparison = headroom::topology::compare(&s, &report.variants, &report.resilience, Some(b));
+            }
+            match format {
+                CompareFormat::Table => out(&render::compare_table(&report)),
+                CompareFormat::Json => {
+                    #[derive(serde::Serialize)]
+                    struct CompareJson<'a> {
+                        comparison: &'a headroom::topology::Comparison,
+                        resilience: &'a [headroom::topology::Resilience],
+                    }
+                    let j = serde_json::to_string_pretty(&CompareJson {
+                        comparison: &report.comparison,
+                        resilience: &report.resilience,
+                    })
+                    .map_err(|e| Fail { code: 1, message: e.to_string() })?;
+                    out(&(j + "\n"))
+                }
+            }
         }
         Some(Command::Export { file, format, output }) => {
             let s = load(&file)?;

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod pricing;
 pub mod render;
 pub mod report;
+pub mod topology;
 pub mod validate;
 
 #[cfg(feature = "gui")]

@@ -86,6 +86,12 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     #[serde(default)]
     pub pricing: Pricing,
+    /// Availability, RTO and RPO the design must meet. Default 99.9 %, 4 h, 15 min.
+    #[serde(default)]
+    pub targets: Targets,
+    /// Component availabilities and the outage model.
+    #[serde(default)]
+    pub availability: AvailabilityInputs,
     /// Someone else's estimate to hold the plan against (e.g. the design document's cost table),
     /// per category, for month 1 of the first variant that names it. Empty by default.
     #[serde(default)]
@@ -504,6 +510,9 @@ pub struct Variant {
     /// Links between on-premises and AWS. Default none.
     #[serde(default)]
     pub connectivity: Connectivity,
+    /// Failover mechanics when the primary site is lost. Default: see [`Failover`].
+    #[serde(default)]
+    pub failover: Failover,
 }
 
 /// One place that runs (part of) the platform.
@@ -518,6 +527,143 @@ pub struct Site {
     /// AWS sites. Default false.
     #[serde(default)]
     pub replicate_object_storage: bool,
+    /// How the database reaches this site. Default by role: `Streaming` asynchronous with 5 s
+    /// lag for WarmStandby, PilotLight and a second ActiveActive site; `Snapshots(24)` for
+    /// BackupOnly; nothing for the Primary.
+    #[serde(default)]
+    pub db_replication: Option<DbReplication>,
+}
+
+/// Database replication into a recovery site; sets the RPO.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum DbReplication {
+    /// Streaming replication (RDS cross-region read replica, PostgreSQL streaming).
+    /// Synchronous: RPO 0. Asynchronous: RPO = typical lag.
+    Streaming {
+        synchronous: bool,
+        /// Typical replication lag, seconds (asynchronous only). Range 0..=86 400. Default 5.
+        #[serde(default = "d_lag")]
+        lag_seconds: f64,
+    },
+    /// Transaction-log (WAL) shipping every this many minutes on top of snapshots (RDS
+    /// backs up transaction logs every 5 minutes). Range >0..=1440.
+    LogShipping(f64),
+    /// Snapshot copies every this many hours. Range >0..=720.
+    Snapshots(f64),
+}
+
+impl DbReplication {
+    /// Data that may be lost, minutes.
+    pub fn rpo_minutes(self) -> f64 {
+        match self {
+            DbReplication::Streaming { synchronous: true, .. } => 0.0,
+            DbReplication::Streaming { synchronous: false, lag_seconds } => lag_seconds / 60.0,
+            DbReplication::LogShipping(m) => m,
+            DbReplication::Snapshots(h) => h * 60.0,
+        }
+    }
+}
+
+/// How a variant fails over when its primary site is lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Failover {
+    /// Health-check interval, seconds (Route 53: 30 standard, 10 fast). Range 1..=3600. Default 30.
+    pub health_check_interval_s: f64,
+    /// Failed checks before the endpoint is unhealthy. Range 1..=10. Default 3.
+    pub failure_threshold: u32,
+    /// DNS record TTL, seconds: clients follow the cutover after it. Range 0..=86 400. Default 60.
+    pub dns_ttl_s: f64,
+    /// Who decides to fail over.
+    pub cutover: Cutover,
+    /// Promoting the database replica to primary, minutes. Range 0..=1440. Default 10.
+    pub db_promotion_minutes: f64,
+    /// Restoring a database from snapshot, GB per hour. Range >0..=100 000. Default 100.
+    pub restore_gb_per_hour: f64,
+    /// Building the recovery site's infrastructure from code (cluster, node groups, load
+    /// balancer), minutes — for pilot-light and backup-only recovery. Range 0..=10 080.
+    /// Default 45.
+    pub infrastructure_build_minutes: f64,
+    /// From pending pods to schedulable new nodes (cluster-autoscaler reaction + instance
+    /// boot), minutes. Range 0..=60. Default 4 (reference §2.4: CA ≤ 30 s + 60–240 s).
+    pub node_provisioning_minutes: f64,
+    /// Application start and cache warm-up after compute is there, minutes. Range 0..=1440.
+    /// Default 5.
+    pub warmup_minutes: f64,
+}
+
+impl Default for Failover {
+    fn default() -> Self {
+        Self {
+            health_check_interval_s: 30.0,
+            failure_threshold: 3,
+            dns_ttl_s: 60.0,
+            cutover: Cutover::Manual(30.0),
+            db_promotion_minutes: 10.0,
+            restore_gb_per_hour: 100.0,
+            infrastructure_build_minutes: 45.0,
+            node_provisioning_minutes: 4.0,
+            warmup_minutes: 5.0,
+        }
+    }
+}
+
+/// Who triggers the failover.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Cutover {
+    /// Health checks fail over on their own.
+    Automatic,
+    /// A person confirms the disaster and triggers the runbook; minutes to decide.
+    /// Range 0..=1440.
+    Manual(f64),
+}
+
+/// What the design must achieve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Targets {
+    /// Required availability (0.999 = 99.9 %, 8.77 h of downtime a year). Range 0.9..<1.
+    /// Default 0.999.
+    pub availability: f64,
+    /// The recovery time must be below this, hours. Range >0..=720. Default 4.
+    pub rto_hours: f64,
+    /// The recovery point must be below this, minutes. Range >0..=43 200. Default 15.
+    pub rpo_minutes: f64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Self { availability: 0.999, rto_hours: 4.0, rpo_minutes: 15.0 }
+    }
+}
+
+/// Inputs of the availability model.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AvailabilityInputs {
+    /// Replace rows of the built-in AWS SLA table (`assets/availability/aws-sla.ron`), by key.
+    /// Each value 0.9..=1.
+    pub overrides: BTreeMap<String, f64>,
+    /// Components of an on-premises site, in series (power, network, cluster, database, SAN…).
+    /// Required when a variant has an on-prem site.
+    pub onprem: Vec<Component>,
+    /// Mean duration of a site-level outage when nothing fails over, hours. Range >0..=720.
+    /// Default 4.
+    pub mttr_hours: Option<f64>,
+    /// Count object storage (S3, 99.9 % SLA) on every request's path. Default false: documents
+    /// are fetched on some pages only.
+    pub object_storage_on_critical_path: bool,
+}
+
+/// A component with its availability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub name: String,
+    /// Range 0.9..=1.
+    pub availability: f64,
+    /// Where the figure comes from. Non-empty.
+    pub source: String,
 }
 
 /// Where a site is.
@@ -714,6 +860,9 @@ fn d_retention() -> u32 {
 }
 fn d_true() -> bool {
     true
+}
+fn d_lag() -> f64 {
+    5.0
 }
 fn d_zones() -> u32 {
     3

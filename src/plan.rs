@@ -36,6 +36,9 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
     let variants: Vec<VariantPlan> =
         s.variants.iter().map(|v| plan_variant(&ctx, v, &demand, &mut book, &mut warnings)).collect();
     let reference_checks = reference_checks(s, &variants);
+    let resilience: Vec<_> =
+        s.variants.iter().zip(&variants).map(|(v, p)| crate::topology::resilience(s, v, p)).collect();
+    let comparison = crate::topology::compare(s, &variants, &resilience, None);
     Report {
         scenario: s.meta.name.clone(),
         currency: s.meta.currency.clone(),
@@ -47,6 +50,8 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
         warnings,
         reference_checks,
         assumptions: crate::assumptions::assumptions(s),
+        resilience,
+        comparison,
     }
 }
 
@@ -508,7 +513,8 @@ fn plan_variant(
                     .zip(&services)
                     .map(|(sv, sz)| sz.replicas * sv.db_connections_per_pod)
                     .sum();
-                let db = size_db(ctx, md, qps, conns, load, s.data.postgres.multi_az);
+                // Every serving site holds the whole data set (memory and storage at full load).
+                let db = size_db(ctx, md, qps, conns, 1.0, s.data.postgres.multi_az);
                 if db.undersized {
                     warn(
                         WarningKind::DatabaseUndersized,
@@ -776,6 +782,44 @@ fn plan_variant(
                         "transfer.inter_region",
                         "users × change GB per user per month",
                     );
+                }
+            }
+            // Backups kept at a backup-only site.
+            if matches!(site.role, Role::BackupOnly)
+                && let Some(pdb) = &primary_db
+            {
+                let retained = pdb.data_gb
+                    + f64::from(s.data.postgres.backup_retention_days) * pdb.change_gb_per_month / DAYS_PER_MONTH;
+                match primary_region {
+                    Some(pr) => {
+                        lines.priced(
+                            name,
+                            Category::DrReplication,
+                            "RDS snapshot copies (cross-region)",
+                            retained,
+                            region,
+                            "rds.backup",
+                            "full snapshot + retention days × daily change",
+                        );
+                        lines.priced(
+                            name,
+                            Category::DrReplication,
+                            "Snapshot and log copy transfer",
+                            pdb.change_gb_per_month,
+                            pr,
+                            "transfer.inter_region",
+                            "data changed per month",
+                        );
+                    }
+                    None => lines.priced(
+                        name,
+                        Category::DrReplication,
+                        "Database backups in S3",
+                        retained,
+                        region,
+                        "s3.standard",
+                        "full backup + retention days × daily change (upload into AWS is not charged)",
+                    ),
                 }
             }
             // Cache.

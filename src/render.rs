@@ -311,6 +311,155 @@ pub fn json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+fn hours(h: Option<f64>) -> String {
+    match h {
+        None => "none".into(),
+        Some(h) if h < 1.0 => format!("{:.0} min", h * 60.0),
+        Some(h) => format!("{h:.1} h"),
+    }
+}
+
+fn minutes(m: Option<f64>) -> String {
+    match m {
+        None => "no copy".into(),
+        Some(m) if m < 1.0 => format!("{:.0} s", m * 60.0),
+        Some(m) if m < 120.0 => format!("{m:.0} min"),
+        Some(m) => format!("{:.0} h", m / 60.0),
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "NO" }
+}
+
+/// The variants side by side: cost, availability, RTO, RPO and the target verdicts.
+pub fn compare_table(report: &Report) -> String {
+    let c = &report.comparison;
+    let t = &c.targets;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — targets: availability ≥ {:.2} % ({:.2} h/yr down), RTO < {} h, RPO < {} min; baseline {}\n",
+        report.scenario,
+        t.availability * 100.0,
+        (1.0 - t.availability) * crate::topology::HOURS_PER_YEAR,
+        t.rto_hours,
+        t.rpo_minutes,
+        c.baseline
+    );
+    let _ = writeln!(
+        out,
+        "{:<24} {:>9} {:>9} {:>10} {:>11} {:>9} {:>10} {:>8} {:>8} {:>7} {:>5} {:>5} {:>5} {:>4}",
+        "variant",
+        "month 1",
+        "month 60",
+        "total",
+        "vs base",
+        "avail %",
+        "down h/yr",
+        "RTO m1",
+        "RTO end",
+        "RPO",
+        "A",
+        "RTO",
+        "RPO",
+        "unk"
+    );
+    for r in &c.rows {
+        let _ = writeln!(
+            out,
+            "{:<24} {:>9} {:>9} {:>10} {:>11} {:>9.3} {:>10.2} {:>8} {:>8} {:>7} {:>5} {:>5} {:>5} {:>4}",
+            r.variant,
+            usd0(r.month_1_usd),
+            usd0(r.last_month_usd),
+            usd0(r.total_usd),
+            if r.variant == c.baseline { "baseline".to_string() } else { usd0(r.delta_total_usd) },
+            r.availability * 100.0,
+            r.downtime_hours_per_year,
+            hours(r.rto_first_hours),
+            hours(r.rto_last_hours),
+            minutes(r.rpo_minutes),
+            yes(r.meets.availability),
+            yes(r.meets.rto),
+            yes(r.meets.rpo),
+            r.unknown_items
+        );
+    }
+    let cheapest = c.cheapest_meeting_all.as_ref().and_then(|n| c.rows.iter().find(|r| &r.variant == n));
+    let _ = writeln!(
+        out,
+        "\nCheapest variant meeting every target: {}",
+        cheapest.map_or("none".to_string(), |r| if r.unknown_items > 0 {
+            format!("{} (on known prices; {} line items still unknown)", r.variant, r.unknown_items)
+        } else {
+            r.variant.clone()
+        })
+    );
+    if c.rows.iter().any(|r| r.unknown_items > 0) {
+        let _ = writeln!(out, "(costs are known prices only; `unk` counts line items whose price is unknown)");
+    }
+    for res in &report.resilience {
+        let a = &res.availability;
+        let _ = writeln!(out, "\n== {} ==", res.variant);
+        let _ = writeln!(
+            out,
+            "availability {:.4} % = {:.2} h/yr down (target {:.2} h); primary stack {:.4} %, {:.2} outages/yr × MTTR {} h; dominant: {} ({:.0} %)",
+            a.availability * 100.0,
+            a.downtime_hours_per_year,
+            a.target_downtime_hours,
+            a.primary_availability * 100.0,
+            a.incidents_per_year,
+            a.mttr_hours,
+            a.dominant,
+            a.dominant_share * 100.0
+        );
+        let _ = writeln!(out, "RPO {} — {}", minutes(res.rpo.minutes), res.rpo.basis);
+        for tl in [&res.rto_first, &res.rto_last] {
+            let _ = writeln!(
+                out,
+                "RTO {} in {} (recovery site: {})",
+                hours(tl.hours),
+                tl.month,
+                tl.recovery_site.as_deref().unwrap_or("none")
+            );
+            for s in &tl.steps {
+                let _ = writeln!(
+                    out,
+                    "    {:>6.1} min  {}{}",
+                    s.minutes,
+                    s.step,
+                    if s.detail.is_empty() { String::new() } else { format!(" — {}", s.detail) }
+                );
+            }
+        }
+        for z in [&res.zone_loss_first, &res.zone_loss_last] {
+            let sites: Vec<String> = z
+                .sites
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}: {} → {} nodes for {} needed, database {}, cache {}",
+                        x.site,
+                        x.nodes,
+                        x.nodes_after,
+                        x.nodes_needed,
+                        if x.database_survives { "survives" } else { "LOST" },
+                        if x.cache_survives { "survives" } else { "LOST" }
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "zone loss at the {} peak: {} ({})",
+                z.month,
+                if z.ok { "absorbed" } else { "NOT absorbed" },
+                sites.join("; ")
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

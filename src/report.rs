@@ -27,6 +27,10 @@ pub struct Report {
     pub reference_checks: Vec<ReferenceCheck>,
     /// Every input of the scenario (path, value, unit).
     pub assumptions: Vec<crate::assumptions::Assumption>,
+    /// Availability, RTO, RPO and zone-loss checks per variant (same order as `variants`).
+    pub resilience: Vec<crate::topology::Resilience>,
+    /// Variants side by side, cheapest first, against the first variant as baseline.
+    pub comparison: crate::topology::Comparison,
 }
 
 /// A price as used: where it came from and how sure it is.

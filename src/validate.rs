@@ -344,10 +344,69 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
                 _ => {}
             }
         }
+        let f = &v.failover;
+        let fp = format!("{p}.failover");
+        c.range(format!("{fp}.health_check_interval_s"), f.health_check_interval_s, 1.0, 3600.0);
+        c.urange(format!("{fp}.failure_threshold"), f.failure_threshold, 1, 10);
+        c.range(format!("{fp}.dns_ttl_s"), f.dns_ttl_s, 0.0, 86400.0);
+        if let Cutover::Manual(m) = f.cutover {
+            c.range(format!("{fp}.cutover.Manual"), m, 0.0, 1440.0);
+        }
+        c.range(format!("{fp}.db_promotion_minutes"), f.db_promotion_minutes, 0.0, 1440.0);
+        c.positive(format!("{fp}.restore_gb_per_hour"), f.restore_gb_per_hour, 100_000.0);
+        c.range(format!("{fp}.infrastructure_build_minutes"), f.infrastructure_build_minutes, 0.0, 10080.0);
+        c.range(format!("{fp}.node_provisioning_minutes"), f.node_provisioning_minutes, 0.0, 60.0);
+        c.range(format!("{fp}.warmup_minutes"), f.warmup_minutes, 0.0, 1440.0);
+        for (j, site) in v.sites.iter().enumerate() {
+            let rp = format!("{p}.sites[{j}].db_replication");
+            match site.db_replication {
+                Some(DbReplication::Streaming { lag_seconds, .. }) => {
+                    c.range(format!("{rp}.lag_seconds"), lag_seconds, 0.0, 86400.0)
+                }
+                Some(DbReplication::LogShipping(m)) => c.positive(format!("{rp}.LogShipping"), m, 1440.0),
+                Some(DbReplication::Snapshots(h)) => c.positive(format!("{rp}.Snapshots"), h, 720.0),
+                None => {}
+            }
+            if site.role == Role::Primary && site.db_replication.is_some() {
+                c.err(rp, "a Primary site is the source of replication; set it on the recovery site");
+            }
+        }
+        if v.sites.iter().any(|x| x.location == Location::OnPrem) && s.availability.onprem.is_empty() {
+            c.err(
+                format!("{p}.sites"),
+                "has an on-prem site, so availability.onprem must list its components (power, network, cluster, database…)",
+            );
+        }
         let cn = &v.connectivity;
         c.urange(format!("{p}.connectivity.direct_connect_ports"), cn.direct_connect_ports, 0, 16);
         c.urange(format!("{p}.connectivity.vpn_connections"), cn.vpn_connections, 0, 100);
         c.range(format!("{p}.connectivity.dx_gb_per_user_per_month"), cn.dx_gb_per_user_per_month, 0.0, 1e4);
+    }
+
+    // targets and availability
+    let t = &s.targets;
+    if !t.availability.is_finite() || t.availability < 0.9 || t.availability >= 1.0 {
+        c.err("targets.availability", format!("must be at least 0.9 and below 1, found {}", num(t.availability)));
+    }
+    c.positive("targets.rto_hours", t.rto_hours, 720.0);
+    c.positive("targets.rpo_minutes", t.rpo_minutes, 43200.0);
+    let a = &s.availability;
+    let table = crate::topology::sla_table();
+    for (k, v) in &a.overrides {
+        let p = format!("availability.overrides[{k:?}]");
+        if !table.contains_key(k) {
+            let near = closest(k, table.keys().map(String::as_str));
+            c.err(&p, format!("no component {k:?}; closest: {}", near.join(", ")));
+        }
+        c.range(p, *v, 0.9, 1.0);
+    }
+    for (i, comp) in a.onprem.iter().enumerate() {
+        c.name(format!("availability.onprem[{i}].name"), &comp.name);
+        c.range(format!("availability.onprem[{i}].availability"), comp.availability, 0.9, 1.0);
+        c.name(format!("availability.onprem[{i}].source"), &comp.source);
+    }
+    if let Some(m) = a.mttr_hours {
+        c.positive("availability.mttr_hours", m, 720.0);
     }
 
     // pricing

@@ -88,8 +88,8 @@ fn semantic_checks_name_path_value_and_range() {
             "variants[0].sites[1].location: unknown AWS region \"eu-west-9\"; closest known: us-west-2, us-east-1",
         ),
         (
-            "role: WarmStandby(0.2), replicate_object_storage: true),\n            ],\n            connectivity: (direct_connect_ports: 1, vpn_connections: 1, dx_gb_per_user_per_month: 0.5),\n        ),\n        (\n            name: \"hybrid",
-            "role: Primary),\n            ],\n            connectivity: (direct_connect_ports: 1, vpn_connections: 1, dx_gb_per_user_per_month: 0.5),\n        ),\n        (\n            name: \"hybrid",
+            "(name: \"aws-dr\", location: Aws(\"us-west-2\"), role: WarmStandby(0.2)",
+            "(name: \"aws-dr\", location: Aws(\"us-west-2\"), role: Primary",
             "variants[0].sites: needs exactly one Primary site, or ActiveActive sites only; found 2 Primary and 0 ActiveActive",
         ),
         (
@@ -150,4 +150,24 @@ fn absurd_but_valid_numbers_do_not_panic() {
         assert!(r.warnings.iter().any(|w| w.kind == k), "{k:?}");
     }
     assert!(r.variants[0].months.iter().all(|m| m.total_usd.is_finite()));
+}
+
+#[test]
+fn an_on_prem_site_needs_its_component_availabilities() {
+    let text = headroom::SEED_SCENARIO;
+    let a = text.find("        onprem: [").unwrap();
+    let b = a + text[a..].find("        ],\n").unwrap() + "        ],\n".len();
+    let ps = problems(load_scenario(&format!("{}{}", &text[..a], &text[b..]), Catalog::builtin()));
+    assert_eq!(
+        ps,
+        vec![
+            "variants[1].sites: has an on-prem site, so availability.onprem must list its components (power, network, cluster, database…)",
+            "variants[5].sites: has an on-prem site, so availability.onprem must list its components (power, network, cluster, database…)",
+        ]
+    );
+    // And the targets and failover inputs are range-checked like any other.
+    let ps = problems(seed_with("rpo_minutes: 15", "rpo_minutes: -15"));
+    assert_eq!(ps, vec!["targets.rpo_minutes: must be > 0, found -15"]);
+    let ps = problems(seed_with("db_replication: LogShipping(5)),", "db_replication: LogShipping(0)),"));
+    assert_eq!(ps, vec!["variants[1].sites[2].db_replication.LogShipping: must be > 0, found 0"]);
 }

@@ -16,7 +16,7 @@ const SEED: &str = "models/enterprise-hybrid-dr.ron";
 fn validate_ok_and_bad() {
     let o = run(&["validate", SEED]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert_eq!(text(&o.stdout), format!("{SEED}: ok (2 variants, 60 months)\n"));
+    assert_eq!(text(&o.stdout), format!("{SEED}: ok (6 variants, 60 months)\n"));
 
     let o = run(&["validate", SEED, "tests/bad/syntax.ron", "tests/bad/many-problems.ron"]);
     assert_eq!(o.status.code(), Some(2));
@@ -48,7 +48,7 @@ fn plan_json_is_the_full_report() {
     let o = run(&["plan", SEED, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["variants"].as_array().unwrap().len(), 2);
+    assert_eq!(v["variants"].as_array().unwrap().len(), 6);
     assert_eq!(v["variants"][0]["months"].as_array().unwrap().len(), 60);
     // Every cost line points at a price with a source and a date.
     let line = &v["variants"][0]["months"][0]["lines"][1];
@@ -69,7 +69,7 @@ fn plan_filters_by_variant_and_month() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         text(&o.stderr),
-        "unknown variant \"nope\"; the scenario has: aws-warm-standby, hybrid-onprem-primary\n"
+        "unknown variant \"nope\"; the scenario has: aws-warm-standby, hybrid-onprem-primary, aws-backup-restore, aws-pilot-light, aws-active-active, onprem-backup-s3\n"
     );
     let o = run(&["plan", SEED, "--month", "61"]);
     assert_eq!(o.status.code(), Some(2));
@@ -83,7 +83,7 @@ fn plan_csv_has_a_row_per_variant_month() {
     let mut r = csv::Reader::from_reader(o.stdout.as_slice());
     assert_eq!(r.headers().unwrap().iter().take(4).collect::<Vec<_>>(), ["variant", "month_index", "month", "users"]);
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 120);
+    assert_eq!(rows.len(), 6 * 60);
     assert_eq!(
         (&rows[0][0], &rows[0][2], &rows[0][5], &rows[0][6]),
         ("aws-warm-standby", "2027-01", "4", "db.r5.large")

@@ -43,7 +43,20 @@ fn xlsx_reads_back_with_live_total_formulas() {
     let r = seed_report();
     let bytes = export(&r, ExportFormat::Xlsx).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
-    assert_eq!(wb.sheet_names(), ["Summary", "aws-warm-standby", "hybrid-onprem-primary", "Capacity", "Assumptions"]);
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Summary",
+            "aws-warm-standby",
+            "hybrid-onprem-primary",
+            "aws-backup-restore",
+            "aws-pilot-light",
+            "aws-active-active",
+            "onprem-backup-s3",
+            "Capacity",
+            "Assumptions"
+        ]
+    );
     let v = wb.worksheet_range("aws-warm-standby").unwrap();
     assert_eq!(v.get_value((0, 4)), Some(&Data::String("2027-01".into())));
     assert_eq!(v.get_value((1, 2)), Some(&Data::String("EKS control plane".into())));

@@ -1,0 +1,122 @@
+//! Availability, RTO, RPO, zone loss and the comparison, worked by hand.
+
+mod common;
+use common::seed_report;
+use headroom::topology::HOURS_PER_YEAR;
+use headroom::{Catalog, load_scenario, plan};
+
+fn close(a: f64, b: f64, tol: f64) {
+    assert!((a - b).abs() <= tol, "{a} != {b}");
+}
+
+#[test]
+fn series_and_failover_availability_by_hand() {
+    let r = seed_report();
+    let ws = r.resilience.iter().find(|x| x.variant == "aws-warm-standby").unwrap();
+    let a = &ws.availability;
+    // Series: ALB 99.99 × EKS 99.95 × EC2 multi-AZ 99.99 × RDS Multi-AZ 99.95 × ElastiCache 99.99.
+    let a_p = 0.9999 * 0.9995 * 0.9999 * 0.9995 * 0.9999;
+    close(a.primary_availability, a_p, 1e-12);
+    close(a_p, 0.998_700_5, 1e-6);
+    // (1 − 0.9987005) × 8766 h / 4 h MTTR = 2.848 outages a year.
+    let incidents = (1.0 - a_p) * HOURS_PER_YEAR / 4.0;
+    close(a.incidents_per_year, incidents, 1e-9);
+    // The standby has the same stack; each outage costs the 48-min RTO if it is up, else 4 h.
+    let rto_h = (1.5 + 30.0 + 10.0 + 5.0 + 1.0) / 60.0;
+    close(a.rto_hours.unwrap(), rto_h, 1e-9);
+    let downtime = incidents * (a_p * rto_h + (1.0 - a_p) * 4.0);
+    close(a.downtime_hours_per_year, downtime, 1e-9);
+    close(downtime, 2.27, 0.01);
+    assert!(ws.meets.availability);
+    // Without a recovery site the same stack is down (1 − A) × 8766 = 11.39 h/yr: fails 99.9 %.
+    let br = r.resilience.iter().find(|x| x.variant == "aws-backup-restore").unwrap();
+    // Backup & restore: the RTO (8.4 h at month 60) exceeds the 4 h MTTR, so every outage
+    // lasts the MTTR.
+    close(br.availability.downtime_hours_per_year, (1.0 - a_p) * HOURS_PER_YEAR, 1e-9);
+    close(br.availability.downtime_hours_per_year, 11.39, 0.01);
+    assert!(!br.meets.availability);
+    // 99.9 % allows 8.766 h a year.
+    close(a.target_downtime_hours, 8.766, 1e-9);
+    assert!(a.dominant.ends_with("RDS Multi-AZ") || a.dominant.ends_with("EKS control plane"));
+}
+
+#[test]
+fn restore_time_rto_grows_with_the_data() {
+    let r = seed_report();
+    let br = r.resilience.iter().find(|x| x.variant == "aws-backup-restore").unwrap();
+    // Month 1: 250 GB of data + one day of logs (200 GB/month / 30.4375) at 100 GB/h.
+    let restore = (250.0 + 200.0 / 30.4375) / 100.0 * 60.0;
+    let steps: Vec<f64> = br.rto_first.steps.iter().map(|s| s.minutes).collect();
+    assert_eq!(steps.len(), 6);
+    close(steps[3], restore, 1e-9);
+    close(br.rto_first.hours.unwrap(), (1.5 + 30.0 + 45.0 + restore + 5.0 + 1.0) / 60.0, 1e-9);
+    assert!(br.rto_first.hours.unwrap() < 4.0);
+    // Month 60: more data, so the restore alone takes longer than the 4 h target.
+    assert!(br.rto_last.hours.unwrap() > 4.0);
+    assert!(!br.meets.rto);
+}
+
+#[test]
+fn rpo_from_replication() {
+    let r = seed_report();
+    let rpo = |v: &str| r.resilience.iter().find(|x| x.variant == v).unwrap().rpo.minutes;
+    assert_eq!(rpo("aws-backup-restore"), Some(5.0)); // 5-minute transaction-log shipping
+    assert_eq!(rpo("onprem-backup-s3"), Some(1440.0)); // nightly snapshots
+    close(rpo("aws-warm-standby").unwrap(), 5.0 / 60.0, 1e-12); // 5 s async lag
+}
+
+#[test]
+fn zone_loss_passes_for_the_seed_and_fails_without_headroom() {
+    let r = seed_report();
+    for res in &r.resilience {
+        assert!(res.zone_loss_first.ok && res.zone_loss_last.ok, "{}", res.variant);
+        assert_eq!(res.zone_loss_first_failing_month, None);
+    }
+    // No zone-loss rule and a Single-AZ database: month 1 has 3 nodes (minNodes) for 2 nodes of
+    // pods, so losing a zone still fits the pods, but the database goes with its zone.
+    let text = headroom::SEED_SCENARIO
+        .replace("survive_zone_loss: true,", "survive_zone_loss: false,")
+        .replace("multi_az: true,", "multi_az: false,");
+    let s = load_scenario(&text, Catalog::builtin()).unwrap();
+    let r = plan(&s, Catalog::builtin());
+    let ws = &r.resilience[0];
+    let z = &ws.zone_loss_first.sites[0];
+    assert_eq!((z.nodes, z.nodes_after, z.nodes_needed, z.pods_fit, z.database_survives), (3, 2, 2, true, false));
+    assert!(!ws.zone_loss_first.ok);
+    assert_eq!(ws.zone_loss_first_failing_month, Some(1));
+    // Later the pods need 3 nodes; the pool then runs 3 with no spare: pods no longer fit either.
+    let last = &ws.zone_loss_last.sites[0];
+    assert_eq!((last.nodes, last.nodes_after, last.pods_fit), (3, 2, false));
+}
+
+/// The six seed variants ordered by cost with their verdicts (golden).
+#[test]
+fn golden_comparison() {
+    let r = seed_report();
+    assert_eq!(r.comparison.rows.len(), 6);
+    let table = headroom::render::compare_table(&r);
+    let summary: String = table.lines().take_while(|l| !l.starts_with("== ")).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!(summary);
+    assert_eq!(r.comparison.cheapest_meeting_all.as_deref(), Some("hybrid-onprem-primary"));
+    let totals: Vec<f64> = r.comparison.rows.iter().map(|x| x.total_usd).collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn cli_compare_json_and_baseline() {
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    let o = std::process::Command::new(bin)
+        .args(["compare", seed, "--baseline", "aws-pilot-light", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["comparison"]["baseline"], "aws-pilot-light");
+    let rows = v["comparison"]["rows"].as_array().unwrap();
+    let pilot = rows.iter().find(|r| r["variant"] == "aws-pilot-light").unwrap();
+    assert_eq!(pilot["delta_total_usd"], 0.0);
+    assert_eq!(v["resilience"].as_array().unwrap().len(), 6);
+    let o = std::process::Command::new(bin).args(["compare", seed, "--baseline", "nope"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
