@@ -292,6 +292,20 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
     header.extend(years.iter().map(|y| format!("FY {y}")));
     header.push(format!("{}-month total", r.demand.len()));
     header.push("Lines with unknown price".into());
+    header.extend(
+        [
+            "Availability",
+            "Downtime h/yr",
+            "RTO month 1 (h)",
+            "RTO last (h)",
+            "RPO (min)",
+            "Meets availability",
+            "Meets RTO",
+            "Meets RPO",
+            "Meets all",
+        ]
+        .map(String::from),
+    );
     for (c, h) in header.iter().enumerate() {
         sum.write_string_with_format(3, c as u16, h, &bold)?;
     }
@@ -335,6 +349,26 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
             &money_bold,
         )?;
         sum.write_number(row, tc + 1, v.unknown_items.len() as f64)?;
+        if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
+            let pct = Format::new().set_num_format("0.000%");
+            let num = Format::new().set_num_format("0.00");
+            let c0 = tc + 2;
+            sum.write_number_with_format(row, c0, res.availability.availability, &pct)?;
+            sum.write_number_with_format(row, c0 + 1, res.availability.downtime_hours_per_year, &num)?;
+            for (k, h) in [res.rto_first.hours, res.rto_last.hours].iter().enumerate() {
+                match h {
+                    Some(h) => sum.write_number_with_format(row, c0 + 2 + k as u16, *h, &num)?,
+                    None => sum.write_string(row, c0 + 2 + k as u16, "none")?,
+                };
+            }
+            match res.rpo.minutes {
+                Some(m) => sum.write_number_with_format(row, c0 + 4, m, &num)?,
+                None => sum.write_string(row, c0 + 4, "no copy")?,
+            };
+            for (k, ok) in [res.meets.availability, res.meets.rto, res.meets.rpo, res.meets.all].iter().enumerate() {
+                sum.write_string(row, c0 + 5 + k as u16, if *ok { "yes" } else { "no" })?;
+            }
+        }
     }
     sum.set_column_width(0, 28)?;
     for c in 1..(header.len() as u16) {
@@ -721,6 +755,66 @@ pub fn html(r: &Report) -> String {
     let users: Vec<(String, Vec<f64>)> =
         vec![("peak concurrent users".into(), r.demand.iter().map(|d| d.peak_users).collect())];
     h.push_str(&svg_lines("Peak concurrent users", "users", &labels, &users));
+
+    // Resilience.
+    let c = &r.comparison;
+    let t = &c.targets;
+    let _ = write!(
+        h,
+        "<h2>Resilience against the targets</h2><p>Targets: availability ≥ {:.2} % ({:.2} h of downtime a year), RTO &lt; {} h, RPO &lt; {} min. Cheapest variant meeting all of them: <b>{}</b>.</p>",
+        t.availability * 100.0,
+        (1.0 - t.availability) * crate::topology::HOURS_PER_YEAR,
+        t.rto_hours,
+        t.rpo_minutes,
+        e(c.cheapest_meeting_all.as_deref().unwrap_or("none"))
+    );
+    h.push_str("<table><thead><tr><th>Variant</th><th class=\"n\">Total</th><th class=\"n\">vs baseline</th><th class=\"n\">Availability</th><th class=\"n\">Down h/yr</th><th class=\"n\">RTO m1 / last</th><th class=\"n\">RPO</th><th>Meets</th></tr></thead><tbody>");
+    let hrs = |x: Option<f64>| x.map_or("none".to_string(), |h| format!("{h:.1} h"));
+    for row in &c.rows {
+        let verdict = |ok: bool, what: &str| {
+            if ok {
+                format!("<span class=\"ok\">{what}</span>")
+            } else {
+                format!("<span class=\"bad\">no {what}</span>")
+            }
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3} %</td><td class=\"n\">{:.2}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td>{} {} {}</td></tr>",
+            e(&row.variant),
+            usd0(row.total_usd),
+            if row.variant == c.baseline { "baseline".to_string() } else { usd0(row.delta_total_usd) },
+            row.availability * 100.0,
+            row.downtime_hours_per_year,
+            hrs(row.rto_first_hours),
+            hrs(row.rto_last_hours),
+            row.rpo_minutes.map_or("no copy".to_string(), |m| format!("{m:.1} min")),
+            verdict(row.meets.availability, "availability"),
+            verdict(row.meets.rto, "RTO"),
+            verdict(row.meets.rpo, "RPO")
+        );
+    }
+    h.push_str("</tbody></table>");
+    for res in &r.resilience {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><p>Dominant component: {} ({:.0} % of the primary stack's unavailability). RPO: {}.</p><table><thead><tr><th>Failover step (last month)</th><th class=\"n\">min</th><th>How</th></tr></thead><tbody>",
+            e(&res.variant),
+            e(&res.availability.dominant),
+            res.availability.dominant_share * 100.0,
+            e(&res.rpo.basis)
+        );
+        for st in &res.rto_last.steps {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{:.1}</td><td>{}</td></tr>",
+                e(&st.step),
+                st.minutes,
+                e(&st.detail)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
 
     // Risks.
     h.push_str("<h2>Risks</h2>");

@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::demand::{self, MonthDemand};
@@ -181,8 +183,9 @@ struct PriceBook<'a> {
     used: Vec<PriceUsed>,
     /// `used[i].unit`, shared by every line that uses price `i`.
     units: Vec<Name>,
-    /// Interned line-item names.
-    names: HashMap<&'static str, Name>,
+    /// Interned line-item names, by the address of their text.
+    names: HashMap<(usize, usize), Name>,
+    memo: HashMap<(usize, usize, usize, usize), u32>,
 }
 
 impl<'a> PriceBook<'a> {
@@ -194,14 +197,23 @@ impl<'a> PriceBook<'a> {
             used: Vec::new(),
             units: Vec::new(),
             names: HashMap::default(),
+            memo: HashMap::default(),
         }
     }
 
     /// Index of the price `key` in `region`, registering it on first use. A row the catalog
     /// lacks entirely is recorded as unknown too (validation keeps that from user input).
     fn get(&mut self, region: &str, key: &str) -> u32 {
-        if let Some(i) = self.index.get(region).and_then(|m| m.get(key)) {
+        // Fast path: the same region and key strings (same addresses) as an earlier call. The
+        // strings live in the scenario, the context or the binary for the whole plan, so an
+        // address pair identifies a lookup; a miss only costs the content lookup below.
+        let memo = (region.as_ptr() as usize, region.len(), key.as_ptr() as usize, key.len());
+        if let Some(i) = self.memo.get(&memo) {
             return *i;
+        }
+        if let Some(i) = self.index.get(region).and_then(|m| m.get(key)).copied() {
+            self.memo.insert(memo, i);
+            return i;
         }
         let row = self.cat.price(region, key);
         let ov = self.overrides.get(&format!("{region}/{key}"));
@@ -252,7 +264,7 @@ impl<'a> PriceBook<'a> {
 
 impl PriceBook<'_> {
     fn name(&mut self, s: &'static str) -> Name {
-        self.names.entry(s).or_insert_with(|| s.into()).clone()
+        self.names.entry((s.as_ptr() as usize, s.len())).or_insert_with(|| s.into()).clone()
     }
 }
 
@@ -359,7 +371,8 @@ fn plan_variant(
     let mut stored_objects_gb = s.data.object_storage.gb_base;
     let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
     let mut unknown_items: BTreeSet<String> = BTreeSet::new();
-    let mut unknown_seen: BTreeSet<(Name, Name)> = BTreeSet::new();
+    // Unknown line items already warned about, by the identity of their shared names.
+    let mut unknown_seen: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
     let site_names: Vec<Name> = v.sites.iter().map(|x| Name::from(x.name.as_str())).collect();
     let whole: Name = Name::from("");
     // The site that holds the primary copy of objects and the database.
@@ -1176,7 +1189,8 @@ fn plan_variant(
                 Some(u) => by_category[Category::ALL.iter().position(|c| *c == l.category).unwrap_or(8)].1 += u,
                 None => {
                     unknown += 1;
-                    if !unknown_seen.insert((l.site.clone(), l.item.clone())) {
+                    let id = (Arc::as_ptr(&l.site) as *const u8 as usize, Arc::as_ptr(&l.item) as *const u8 as usize);
+                    if !unknown_seen.insert(id) {
                         continue;
                     }
                     let label = if l.site.is_empty() { l.item.to_string() } else { format!("{}: {}", l.site, l.item) };

@@ -75,6 +75,11 @@ fn xlsx_reads_back_with_live_total_formulas() {
     );
     let sv = wb.worksheet_range("Summary").unwrap();
     let Some(Data::Float(m1)) = sv.get_value((4, 1)) else { panic!("no cached month-1 value") };
+    // Targets met, per variant, after the money columns.
+    let header: Vec<String> = sv.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
+    let meets = header.iter().position(|h| h == "Meets all").unwrap();
+    assert_eq!(sv.get_value((4, meets as u32)), Some(&Data::String("yes".into())));
+    assert_eq!(sv.get_value((6, meets as u32)), Some(&Data::String("no".into()))); // aws-backup-restore
     assert!((m1 - r.variants[0].months[0].total_usd).abs() < 1e-6);
     // Assumptions list the inputs and the prices with their dates.
     let a = wb.worksheet_range("Assumptions").unwrap();
@@ -101,6 +106,7 @@ fn html_report_is_self_contained_with_charts() {
             "Cost over time",
             "Cost by category",
             "Capacity",
+            "Resilience against the targets",
             "Risks",
             "Assumptions"
         ]
@@ -108,6 +114,8 @@ fn html_report_is_self_contained_with_charts() {
     // No external resources: no src/href attributes, no external stylesheets or scripts.
     assert_eq!(doc.select(&sel("[src], link, script")).count(), 0);
     assert!(html.contains("@media print"));
+    // Targets met per variant are in the report (topology).
+    assert!(html.contains("Cheapest variant meeting all of them: <b>hybrid-onprem-primary</b>"));
 }
 
 #[test]
