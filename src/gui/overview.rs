@@ -30,8 +30,21 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
 
     ui.add_space(8.0);
     ui.heading("Variants");
-    egui::Grid::new("variants").striped(true).num_columns(8).show(ui, |ui| {
-        for h in ["variant", "nodes m1", "DB m1", "month 1", "nodes m60", "DB m60", "last month", "total"] {
+    egui::Grid::new("variants").striped(true).num_columns(12).show(ui, |ui| {
+        for h in [
+            "variant",
+            "nodes m1",
+            "DB m1",
+            "month 1",
+            "nodes m60",
+            "DB m60",
+            "last month",
+            "total",
+            "availability",
+            "RTO",
+            "RPO",
+            "targets",
+        ] {
             ui.strong(h);
         }
         ui.end_row();
@@ -55,6 +68,32 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
                 format!(" + {} unknown", v.unknown_items.len())
             };
             ui.label(format!("{}{unknown}", usd0(v.total_usd))).on_hover_text(v.unknown_items.join("\n"));
+            if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
+                ui.label(format!("{:.3} %", res.availability.availability * 100.0)).on_hover_text(format!(
+                    "{:.2} h/yr down; dominant: {}",
+                    res.availability.downtime_hours_per_year, res.availability.dominant
+                ));
+                let rto = |h: Option<f64>| h.map_or("none".to_string(), |h| format!("{h:.1} h"));
+                ui.label(format!("{} .. {}", rto(res.rto_first.hours), rto(res.rto_last.hours)));
+                ui.label(res.rpo.minutes.map_or("no copy".to_string(), |m| format!("{m:.1} min")))
+                    .on_hover_text(&res.rpo.basis);
+                let m = &res.meets;
+                let verdict: Vec<&str> = [(m.availability, "A"), (m.rto, "RTO"), (m.rpo, "RPO")]
+                    .iter()
+                    .map(|(ok, what)| if *ok { "" } else { what })
+                    .collect();
+                if m.all {
+                    ui.colored_label(egui::Color32::from_rgb(80, 170, 90), "all met");
+                } else {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!(
+                            "misses {}",
+                            verdict.iter().filter(|v| !v.is_empty()).copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+            }
             ui.end_row();
         }
     });
