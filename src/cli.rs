@@ -48,6 +48,9 @@ enum Command {
         baseline: Option<String>,
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
+        /// Also check the loss of one zone at the peak of this month (1-based).
+        #[arg(long)]
+        zone_loss_month: Option<u32>,
     },
     /// Write cost sheets or the budget review: CSV (wide or long), XLSX, or a self-contained HTML
     /// report. The file is replaced only by a complete new one.
@@ -174,9 +177,23 @@ fn run(cli: Cli) -> Result<(), Fail> {
             };
             out(&text)
         }
-        Some(Command::Compare { file, baseline, format }) => {
+        Some(Command::Compare { file, baseline, format, zone_loss_month }) => {
             let s = load(&file)?;
             let mut report = plan(&s, Catalog::builtin());
+            let zone_checks: Vec<(String, headroom::topology::ZoneLossCheck)> = match zone_loss_month {
+                None => Vec::new(),
+                Some(m) if m < 1 || m > s.meta.horizon_months => {
+                    return Err(bad(format!(
+                        "--zone-loss-month must be between 1 and {}, found {m}",
+                        s.meta.horizon_months
+                    )));
+                }
+                Some(m) => report
+                    .variants
+                    .iter()
+                    .map(|v| (v.name.clone(), headroom::topology::zone_loss(&s, &v.months[m as usize - 1])))
+                    .collect(),
+            };
             if let Some(b) = &baseline {
                 if !report.variants.iter().any(|v| &v.name == b) {
                     let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
@@ -185,16 +202,25 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 report.comparison = headroom::topology::compare(&s, &report.variants, &report.resilience, Some(b));
             }
             match format {
-                CompareFormat::Table => out(&render::compare_table(&report)),
+                CompareFormat::Table => {
+                    let mut text = render::compare_table(&report);
+                    for (v, z) in &zone_checks {
+                        text += &format!("\n{v}: {}", render::zone_loss_line(z));
+                    }
+                    out(&(text + if zone_checks.is_empty() { "" } else { "\n" }))
+                }
                 CompareFormat::Json => {
                     #[derive(serde::Serialize)]
                     struct CompareJson<'a> {
                         comparison: &'a headroom::topology::Comparison,
                         resilience: &'a [headroom::topology::Resilience],
+                        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+                        zone_loss: &'a [(String, headroom::topology::ZoneLossCheck)],
                     }
                     let j = serde_json::to_string_pretty(&CompareJson {
                         comparison: &report.comparison,
                         resilience: &report.resilience,
+                        zone_loss: &zone_checks,
                     })
                     .map_err(|e| Fail { code: 1, message: e.to_string() })?;
                     out(&(j + "\n"))

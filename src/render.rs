@@ -328,6 +328,31 @@ fn minutes(m: Option<f64>) -> String {
     }
 }
 
+/// One line for a zone-loss check.
+pub fn zone_loss_line(z: &crate::topology::ZoneLossCheck) -> String {
+    let sites: Vec<String> = z
+        .sites
+        .iter()
+        .map(|x| {
+            format!(
+                "{}: {} → {} nodes for {} needed, database {}, cache {}",
+                x.site,
+                x.nodes,
+                x.nodes_after,
+                x.nodes_needed,
+                if x.database_survives { "survives" } else { "LOST" },
+                if x.cache_survives { "survives" } else { "LOST" }
+            )
+        })
+        .collect();
+    format!(
+        "zone loss at the {} peak: {} ({})",
+        z.month,
+        if z.ok { "absorbed" } else { "NOT absorbed" },
+        sites.join("; ")
+    )
+}
+
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "NO" }
 }
@@ -433,28 +458,7 @@ pub fn compare_table(report: &Report) -> String {
             }
         }
         for z in [&res.zone_loss_first, &res.zone_loss_last] {
-            let sites: Vec<String> = z
-                .sites
-                .iter()
-                .map(|x| {
-                    format!(
-                        "{}: {} → {} nodes for {} needed, database {}, cache {}",
-                        x.site,
-                        x.nodes,
-                        x.nodes_after,
-                        x.nodes_needed,
-                        if x.database_survives { "survives" } else { "LOST" },
-                        if x.cache_survives { "survives" } else { "LOST" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "zone loss at the {} peak: {} ({})",
-                z.month,
-                if z.ok { "absorbed" } else { "NOT absorbed" },
-                sites.join("; ")
-            );
+            let _ = writeln!(out, "{}", zone_loss_line(z));
         }
     }
     out

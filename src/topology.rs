@@ -387,7 +387,9 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
     RtoTimeline { month: m.month, recovery_site: Some(site.name.clone()), steps, hours: Some(hours) }
 }
 
-fn zone_loss(s: &Scenario, m: &VariantMonth) -> ZoneLossCheck {
+/// With the largest zone of every serving site gone at the peak of month `m`: do the remaining
+/// nodes hold the pods, and do the database and cache survive?
+pub fn zone_loss(s: &Scenario, m: &VariantMonth) -> ZoneLossCheck {
     let sites: Vec<ZoneLossSite> = m
         .sites
         .iter()

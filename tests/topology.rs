@@ -119,4 +119,14 @@ fn cli_compare_json_and_baseline() {
     assert_eq!(v["resilience"].as_array().unwrap().len(), 6);
     let o = std::process::Command::new(bin).args(["compare", seed, "--baseline", "nope"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
+    // Zone loss at the peak of a chosen month: month 30 (2029-06) needs 3 nodes of pods on the
+    // primary's 5, and 3 remain when the 2-node zone is gone.
+    let o = std::process::Command::new(bin).args(["compare", seed, "--zone-loss-month", "30"]).output().unwrap();
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        t.contains("aws-warm-standby: zone loss at the 2029-06 peak: absorbed (aws-primary: 5 → 3 nodes for 3 needed"),
+        "{t}"
+    );
+    let o = std::process::Command::new(bin).args(["compare", seed, "--zone-loss-month", "61"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
