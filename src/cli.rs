@@ -38,6 +38,10 @@ enum Command {
         month: Option<u32>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Money view: cash (payments when they fall) or amortised (spread over terms and
+        /// depreciation). JSON always carries both.
+        #[arg(long, value_enum, default_value_t = ViewArg::Amortised)]
+        view: ViewArg,
     },
     /// Compare topology variants: cost, availability, RTO, RPO, and which meet the targets.
     Compare {
@@ -66,6 +70,12 @@ enum Command {
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
     Gui { file: Option<PathBuf> },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ViewArg {
+    Cash,
+    Amortised,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -165,13 +175,17 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
             if failed.is_empty() { Ok(()) } else { Err(bad(failed.join("\n"))) }
         }
-        Some(Command::Plan { file, variant, month, format }) => {
+        Some(Command::Plan { file, variant, month, format, view }) => {
+            let view = match view {
+                ViewArg::Cash => headroom::report::View::Cash,
+                ViewArg::Amortised => headroom::report::View::Amortised,
+            };
             let s = load(&file)?;
             let report = plan(&s, Catalog::builtin());
             let r = render::select(&report, variant.as_deref(), month).map_err(bad)?;
             let text = match format {
-                Format::Table if month.is_some() => render::month_detail(&r),
-                Format::Table => render::table(&r),
+                Format::Table if month.is_some() => render::month_detail(&r, view),
+                Format::Table => render::table(&r, view) + &render::recommendations(&r),
                 Format::Json => render::json(&r) + "\n",
                 Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m })?,
             };

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::
 use crate::assumptions::Assumption;
 use crate::model::Category;
 use crate::render::{usd, usd0};
-use crate::report::{CostLine, Name, Report, VariantPlan};
+use crate::report::{CostLine, Name, Report, VariantPlan, View};
 
 /// Output formats of `headroom export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +66,25 @@ pub fn neutralise(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
 }
 
-/// A line item's identity across months: site, category, item.
-pub type ItemKey = (Name, Category, Name);
+/// A line item's identity across months: site, category, item, view.
+pub type ItemKey = (Name, Category, Name, View);
+
+fn view_rank(v: View) -> u8 {
+    match v {
+        View::Both => 0,
+        View::Amortised => 1,
+        View::Cash => 2,
+    }
+}
+
+/// Label of a view-specific line, for sheets that list both views.
+pub fn view_suffix(v: View) -> &'static str {
+    match v {
+        View::Both => "",
+        View::Amortised => " [amortised view]",
+        View::Cash => " [cash view]",
+    }
+}
 
 /// The distinct line items of a variant, by category then first appearance, with the line of
 /// each month (None: the item does not exist that month).
@@ -76,7 +93,7 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
     let mut index = rustc_hash::FxHashMap::default();
     for m in &v.months {
         for l in &m.lines {
-            let k = (l.site.clone(), l.category, l.item.clone());
+            let k = (l.site.clone(), l.category, l.item.clone(), l.view);
             if !index.contains_key(&k) {
                 index.insert(k.clone(), keys.len());
                 keys.push(k);
@@ -86,13 +103,14 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
     let mut rows: Vec<Vec<Option<&CostLine>>> = vec![vec![None; v.months.len()]; keys.len()];
     for (mi, m) in v.months.iter().enumerate() {
         for l in &m.lines {
-            let i = index[&(l.site.clone(), l.category, l.item.clone())];
+            let i = index[&(l.site.clone(), l.category, l.item.clone(), l.view)];
             rows[i][mi] = Some(l);
         }
     }
-    // Order by category (the cost table's order), keeping appearance order within one.
+    // Lines in both views first, then amortised-only, then cash-only; by category (the cost
+    // table's order) within each, keeping appearance order.
     let mut out: Vec<_> = keys.into_iter().zip(rows).collect();
-    out.sort_by_key(|((_, c, _), _)| *c);
+    out.sort_by_key(|((_, c, _, v), _)| (view_rank(*v), *c));
     out
 }
 
@@ -105,22 +123,35 @@ fn cost_cell(l: Option<&CostLine>) -> String {
 
 fn csv_wide(r: &Report) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["variant", "site", "category", "line_item"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["variant", "site", "category", "line_item", "view"].map(String::from).to_vec();
     header.extend(r.demand.iter().map(|d| d.month.to_string()));
     header.push("total_usd".into());
     w.write_record(&header).map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &r.variants {
-        for ((site, cat, item), months) in line_items(v) {
-            let mut row = vec![neutralise(&v.name), neutralise(&site), cat.label().to_string(), neutralise(&item)];
+        for ((site, cat, item, view), months) in line_items(v) {
+            let mut row = vec![
+                neutralise(&v.name),
+                neutralise(&site),
+                cat.label().to_string(),
+                neutralise(&item),
+                format!("{view:?}").to_lowercase(),
+            ];
             row.extend(months.iter().map(|l| cost_cell(*l)));
             let total: f64 = months.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
             row.push(format!("{total:.2}"));
             w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
         }
-        let mut row = vec![neutralise(&v.name), String::new(), "Total".into(), "TOTAL (known prices)".into()];
-        row.extend(v.months.iter().map(|m| format!("{:.2}", m.total_usd)));
-        row.push(format!("{:.2}", v.total_usd));
-        w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
+        for (label, view, total) in [
+            ("TOTAL amortised (known prices)", "amortised", v.total_usd),
+            ("TOTAL cash (known prices)", "cash", v.total_cash_usd),
+        ] {
+            let mut row = vec![neutralise(&v.name), String::new(), "Total".into(), label.into(), view.into()];
+            row.extend(
+                v.months.iter().map(|m| format!("{:.2}", if view == "cash" { m.cash_usd } else { m.total_usd })),
+            );
+            row.push(format!("{total:.2}"));
+            w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
+        }
     }
     finish(w)
 }
@@ -140,6 +171,8 @@ fn csv_long(r: &Report) -> Result<String, ExportError> {
         "currency",
         "price_source",
         "price_as_of",
+        "view",
+        "capex",
     ])
     .map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &r.variants {
@@ -159,6 +192,8 @@ fn csv_long(r: &Report) -> Result<String, ExportError> {
                     r.currency.clone(),
                     neutralise(&p.map_or_else(|| l.basis.to_string(), |p| p.source.clone())),
                     p.map_or_else(String::new, |p| p.as_of.clone()),
+                    format!("{:?}", l.view).to_lowercase(),
+                    l.capex.to_string(),
                 ])
                 .map_err(|e| ExportError::Csv(e.to_string()))?;
             }
@@ -216,10 +251,18 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
         ws.write_string_with_format(0, total_col, "Total", &bold)?;
         let items = line_items(v);
         let mut row = 1u32;
-        for ((site, cat, item), ls) in &items {
+        let mut both_end = 1u32; // first row that is not in both views
+        let mut amortised_end = 1u32; // first cash-only row
+        for ((site, cat, item, view), ls) in &items {
+            if *view == View::Both {
+                both_end = row + 1;
+            }
+            if *view != View::Cash {
+                amortised_end = row + 1;
+            }
             ws.write_string(row, 0, neutralise(site))?;
             ws.write_string(row, 1, cat.label())?;
-            ws.write_string(row, 2, neutralise(item))?;
+            ws.write_string(row, 2, neutralise(&format!("{item}{}", view_suffix(*view))))?;
             if let Some(l) = ls.iter().flatten().next() {
                 ws.write_string(row, 3, neutralise(&l.unit))?;
             }
@@ -238,24 +281,50 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
             ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(format!("{known}")), &money)?;
             row += 1;
         }
-        ws.write_string_with_format(row, 2, "TOTAL (known prices)", &bold)?;
+        // Rows are ordered both-views, amortised-only, cash-only: each total is one or two
+        // contiguous ranges.
+        let last_row = row - 1;
+        let amortised_total_row = row;
+        let cash_total_row = row + 1;
+        let range = |col: u16, a: u32, b: u32| format!("{}:{}", row_col_to_cell(a, col), row_col_to_cell(b, col));
+        let amortised_f = |col: u16| format!("=SUM({})", range(col, 1, amortised_end.max(2) - 1));
+        let cash_f = |col: u16| {
+            let mut parts = vec![range(col, 1, both_end.max(2) - 1)];
+            if amortised_end <= last_row {
+                parts.push(range(col, amortised_end, last_row));
+            }
+            format!("=SUM({})", parts.join(","))
+        };
+        ws.write_string_with_format(amortised_total_row, 2, "TOTAL amortised (known prices)", &bold)?;
+        ws.write_string_with_format(cash_total_row, 2, "TOTAL cash (known prices)", &bold)?;
         for (i, m) in v.months.iter().enumerate() {
             let col = first_month_col + i as u16;
-            let f = format!("=SUM({}:{})", row_col_to_cell(1, col), row_col_to_cell(row - 1, col));
             ws.write_formula_with_format(
-                row,
+                amortised_total_row,
                 col,
-                Formula::new(f).set_result(format!("{}", m.total_usd)),
+                Formula::new(amortised_f(col)).set_result(format!("{}", m.total_usd)),
+                &money_bold,
+            )?;
+            ws.write_formula_with_format(
+                cash_total_row,
+                col,
+                Formula::new(cash_f(col)).set_result(format!("{}", m.cash_usd)),
                 &money_bold,
             )?;
         }
-        let f = format!("=SUM({}:{})", row_col_to_cell(1, total_col), row_col_to_cell(row - 1, total_col));
         ws.write_formula_with_format(
-            row,
+            amortised_total_row,
             total_col,
-            Formula::new(f).set_result(format!("{}", v.total_usd)),
+            Formula::new(amortised_f(total_col)).set_result(format!("{}", v.total_usd)),
             &money_bold,
         )?;
+        ws.write_formula_with_format(
+            cash_total_row,
+            total_col,
+            Formula::new(cash_f(total_col)).set_result(format!("{}", v.total_cash_usd)),
+            &money_bold,
+        )?;
+        let row = amortised_total_row;
         ws.set_freeze_panes(1, first_month_col)?;
         ws.set_column_width(0, 16)?;
         ws.set_column_width(1, 24)?;
@@ -290,7 +359,8 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
         header.push(format!("Month {} ({})", r.demand.len(), last.month));
     }
     header.extend(years.iter().map(|y| format!("FY {y}")));
-    header.push(format!("{}-month total", r.demand.len()));
+    header.push(format!("{}-month total (amortised)", r.demand.len()));
+    header.push(format!("{}-month total (cash)", r.demand.len()));
     header.push("Lines with unknown price".into());
     header.extend(
         [
@@ -348,11 +418,18 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
             Formula::new(format!("={}", cell(total_col))).set_result(format!("{}", v.total_usd)),
             &money_bold,
         )?;
-        sum.write_number(row, tc + 1, v.unknown_items.len() as f64)?;
+        let cash_cell = format!("{q}!{}", row_col_to_cell(*trow + 1, total_col));
+        sum.write_formula_with_format(
+            row,
+            tc + 1,
+            Formula::new(format!("={cash_cell}")).set_result(format!("{}", v.total_cash_usd)),
+            &money_bold,
+        )?;
+        sum.write_number(row, tc + 2, v.unknown_items.len() as f64)?;
         if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
             let pct = Format::new().set_num_format("0.000%");
             let num = Format::new().set_num_format("0.00");
-            let c0 = tc + 2;
+            let c0 = tc + 3;
             sum.write_number_with_format(row, c0, res.availability.availability, &pct)?;
             sum.write_number_with_format(row, c0 + 1, res.availability.downtime_hours_per_year, &num)?;
             for (k, h) in [res.rto_first.hours, res.rto_last.hours].iter().enumerate() {

@@ -9,6 +9,7 @@
 pub mod assumptions;
 pub mod demand;
 pub mod export;
+pub mod finance;
 pub mod k8s;
 pub mod model;
 pub mod plan;

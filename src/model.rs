@@ -86,6 +86,10 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     #[serde(default)]
     pub pricing: Pricing,
+    /// Money the way finance sees it: fiscal year, discounts, escalation, contingency, currency,
+    /// commitments (reserved instances, savings plans) and on-prem TCO. Default: none of them.
+    #[serde(default)]
+    pub finance: Finance,
     /// Availability, RTO and RPO the design must meet. Default 99.9 %, 4 h, 15 min.
     #[serde(default)]
     pub targets: Targets,
@@ -884,4 +888,190 @@ mod tests {
         assert!("2027-1".parse::<YearMonth>().is_err());
         assert!("27-01".parse::<YearMonth>().is_err());
     }
+}
+
+/// Finance inputs. Each adjustment becomes a visible cost line; nothing is folded silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Finance {
+    /// First calendar month of the fiscal year (1 = January). Range 1..=12. Default 1.
+    pub fiscal_year_start_month: u32,
+    /// Negotiated discount on AWS charges (e.g. an enterprise discount), fraction. Range 0..<1.
+    /// Default 0.
+    pub aws_discount: f64,
+    /// Price escalation per year from the second plan year on, fraction, compounding.
+    /// Range -0.5..=1. Default 0.
+    pub annual_escalation: f64,
+    /// Contingency on top of everything, fraction. Range 0..=1. Default 0.
+    pub contingency: f64,
+    /// Also report totals in another currency. Default none (USD only).
+    pub reporting_currency: Option<CurrencyRate>,
+    /// Reserved instances and savings plans bought. Default none.
+    pub commitments: Vec<Commitment>,
+    /// What on-premises capacity costs. Without it on-prem lines stay unknown.
+    pub onprem: Option<OnPremTco>,
+}
+
+impl Default for Finance {
+    fn default() -> Self {
+        Self {
+            fiscal_year_start_month: 1,
+            aws_discount: 0.0,
+            annual_escalation: 0.0,
+            contingency: 0.0,
+            reporting_currency: None,
+            commitments: Vec::new(),
+            onprem: None,
+        }
+    }
+}
+
+/// A dated exchange rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyRate {
+    /// ISO code, e.g. "EUR".
+    pub code: String,
+    /// Units of `code` per USD. Range >0..=100 000.
+    pub per_usd: f64,
+    /// Date of the rate, "YYYY-MM-DD".
+    pub as_of: String,
+    /// Where the rate comes from. Non-empty.
+    pub source: String,
+}
+
+/// How an upfront payment is split (AWS reserved-instance and savings-plan payment options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payment {
+    NoUpfront,
+    PartialUpfront,
+    AllUpfront,
+}
+
+/// What a commitment covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CommitmentKind {
+    /// EC2 reserved instances of one instance type (the nodes of pools of that type).
+    Ec2Reserved { instance_type: String, count: u32 },
+    /// RDS reserved instances of one class (Multi-AZ counts as one reservation covering both).
+    RdsReserved { class: String, count: u32 },
+    /// ElastiCache reserved nodes of one type.
+    CacheReserved { node_type: String, count: u32 },
+    /// A savings plan: `usd_per_hour` of commitment buys EC2 usage at `discount` off on-demand.
+    /// Compute Savings Plans and EC2 Instance Savings Plans differ only in scope and rate.
+    SavingsPlan { usd_per_hour: f64, discount: f64 },
+}
+
+/// A reserved instance or savings plan bought from `start` for `term_years`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub kind: CommitmentKind,
+    /// AWS region it is bought in (must be a site region of the variants it applies to).
+    pub region: String,
+    /// 1 or 3.
+    pub term_years: u32,
+    pub payment: Payment,
+    /// First month, "YYYY-MM".
+    pub start: YearMonth,
+    /// Buy again when the term ends, until the horizon. Default true.
+    #[serde(default = "d_true")]
+    pub renew: bool,
+    /// Recurring rate per instance-hour (reservations), USD. Default: the catalog's rate for
+    /// this term and payment, where it has one; otherwise required.
+    #[serde(default)]
+    pub hourly_usd: Option<f64>,
+    /// Upfront payment per instance (reservations) or in total (savings plans), USD.
+    /// Default 0 for No Upfront; required otherwise.
+    #[serde(default)]
+    pub upfront_usd: Option<f64>,
+    /// Where user-supplied rates come from. Required when a rate is supplied.
+    #[serde(default)]
+    pub source: String,
+    /// Variants it applies to (by name). Default: all.
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+/// What on-premises capacity costs: hardware (CAPEX, depreciated straight-line) and running
+/// costs (OPEX). Hardware is bought in steps when the sized capacity outgrows what is owned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremTco {
+    /// A Kubernetes worker server.
+    pub server: ServerSpec,
+    /// Database servers (primary + standby), bought at the start and on refresh. Range 0..=100.
+    pub database_servers: u32,
+    /// Price of one database server, USD. Range 0..=10 000 000.
+    pub database_server_usd: f64,
+    /// Storage bought per terabyte usable, USD. Range 0..=1 000 000.
+    pub storage_usd_per_tb: f64,
+    /// Copies of the data kept (RAID/replication overhead factor). Range 1..=10. Default 2.
+    #[serde(default = "d_two")]
+    pub storage_copies: f64,
+    /// One-off network and security hardware (firewalls, WAF/LB pair), bought at the start
+    /// and on refresh.
+    #[serde(default)]
+    pub fixed_hardware: Vec<HardwareItem>,
+    /// Straight-line depreciation period, years; hardware is refreshed (bought again) after it.
+    /// Range 1..=10. Default 5.
+    #[serde(default = "d_five")]
+    pub depreciation_years: u32,
+    /// Power usage effectiveness of the data centre. Range 1..=3. Default 1.5.
+    #[serde(default = "d_pue")]
+    pub pue: f64,
+    /// Electricity, USD per kWh. Range 0..=10.
+    pub usd_per_kwh: f64,
+    /// Rack space, USD per rack unit per month. Range 0..=10 000.
+    pub usd_per_rack_unit_month: f64,
+    /// Platform subscription (e.g. per-core Kubernetes support), USD per core per year.
+    /// Range 0..=100 000.
+    pub support_usd_per_core_year: f64,
+    /// Share of operations staff for this platform, full-time equivalents. Range 0..=1000.
+    pub staff_fte: f64,
+    /// Loaded cost of one FTE, USD per year. Range 0..=10 000 000.
+    pub staff_usd_per_fte_year: f64,
+    /// Where the figures come from. Non-empty.
+    pub source: String,
+}
+
+/// A server model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// Range 1..=1024.
+    pub cores: u32,
+    /// Range 1..=65 536.
+    pub memory_gib: f64,
+    /// Purchase price, USD. Range 0..=10 000 000.
+    pub usd: f64,
+    /// Average power draw, kW. Range 0..=20.
+    pub power_kw: f64,
+    /// Rack units. Range 1..=20.
+    pub rack_units: u32,
+}
+
+/// A piece of fixed hardware.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardwareItem {
+    pub name: String,
+    /// Range 0..=10 000 000.
+    pub usd: f64,
+    /// Range 0..=20.
+    #[serde(default)]
+    pub power_kw: f64,
+    /// Range 0..=42.
+    #[serde(default)]
+    pub rack_units: u32,
+}
+
+fn d_two() -> f64 {
+    2.0
+}
+fn d_five() -> u32 {
+    5
+}
+fn d_pue() -> f64 {
+    1.5
 }

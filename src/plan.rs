@@ -35,8 +35,10 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
     let mut book = PriceBook::new(cat, &s.pricing.overrides);
     let ctx = Ctx::new(s, cat);
     let mut warnings = Vec::new();
+    let fc = crate::finance::Ctx { s, cat, commitments: resolve_commitments(s, &mut book) };
     let variants: Vec<VariantPlan> =
-        s.variants.iter().map(|v| plan_variant(&ctx, v, &demand, &mut book, &mut warnings)).collect();
+        s.variants.iter().map(|v| plan_variant(&ctx, &fc, v, &demand, &mut book, &mut warnings)).collect();
+    let recommendations = crate::finance::recommendations(s, cat, &variants);
     let reference_checks = reference_checks(s, &variants);
     let resilience: Vec<_> =
         s.variants.iter().zip(&variants).map(|(v, p)| crate::topology::resilience(s, v, p)).collect();
@@ -51,10 +53,36 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
         prices: book.used,
         warnings,
         reference_checks,
+        reporting_currency: s.finance.reporting_currency.clone(),
+        recommendations,
         assumptions: crate::assumptions::assumptions(s),
         resilience,
         comparison,
     }
+}
+
+/// Commitments with their rates: the user's, or the catalog's No Upfront reserved rate.
+fn resolve_commitments<'a>(s: &'a Scenario, book: &mut PriceBook) -> Vec<crate::finance::Resolved<'a>> {
+    s.finance
+        .commitments
+        .iter()
+        .map(|c| {
+            let catalog = crate::finance::catalog_rate_key(c).map(|k| book.get(&c.region, &k));
+            let (hourly, price, user) = match (c.hourly_usd, catalog) {
+                (Some(h), _) => (h, None, true),
+                (None, Some(i)) => (book.used[i as usize].usd.unwrap_or(0.0), Some(i), false),
+                (None, None) => (0.0, None, true),
+            };
+            crate::finance::Resolved {
+                c,
+                start_index: s.meta.start.months_until(c.start),
+                hourly_usd: hourly,
+                upfront_usd: c.upfront_usd.unwrap_or(0.0),
+                price,
+                user_supplied: user || c.upfront_usd.is_some(),
+            }
+        })
+        .collect()
 }
 
 /// Things derived once per scenario.
@@ -321,6 +349,8 @@ impl Lines<'_, '_> {
             usd: usd.map(|u| u * quantity),
             price: Some(i),
             basis: Cow::Borrowed(basis),
+            view: View::Both,
+            capex: false,
         });
     }
 
@@ -345,6 +375,8 @@ impl Lines<'_, '_> {
             usd: None,
             price: None,
             basis: Cow::Borrowed(basis),
+            view: View::Both,
+            capex: false,
         });
     }
 }
@@ -361,12 +393,14 @@ fn load_fraction(role: Role) -> f64 {
 
 fn plan_variant(
     ctx: &Ctx,
+    fc: &crate::finance::Ctx,
     v: &Variant,
     demand: &[MonthDemand],
     book: &mut PriceBook,
     warnings: &mut Vec<Warning>,
 ) -> VariantPlan {
     let s = ctx.s;
+    let mut fin_state = crate::finance::State::default();
     let mut months = Vec::with_capacity(demand.len());
     let mut stored_objects_gb = s.data.object_storage.gb_base;
     let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
@@ -606,7 +640,12 @@ fn plan_variant(
 
             // ---- cost lines ----
             let Some(region) = region else {
-                // On-premises: sized, but priced only when the TCO inputs exist.
+                // On-premises: sized here, priced by the finance layer when the TCO inputs
+                // exist; until then every line is unknown, never zero.
+                if s.finance.onprem.is_some() {
+                    sites.push(site_month!());
+                    continue;
+                }
                 for p in &pools {
                     lines.unpriced(
                         name,
@@ -1178,15 +1217,29 @@ fn plan_variant(
                 usd: Some(e.monthly_usd),
                 price: None,
                 basis: Cow::Owned(e.source.clone()),
+                view: View::Both,
+                capex: false,
             });
         }
 
-        let lines = lines.lines;
+        let Lines { book, mut lines } = lines;
+        crate::finance::apply(fc, &mut fin_state, v, md.index, &site_names, &sites, &mut lines, &book.used);
         let mut by_category: Vec<(Category, f64)> = Category::ALL.iter().map(|c| (*c, 0.0)).collect();
         let mut unknown = 0;
+        let (mut cash, mut capex) = (0.0, 0.0);
         for l in &lines {
             match l.usd {
-                Some(u) => by_category[Category::ALL.iter().position(|c| *c == l.category).unwrap_or(8)].1 += u,
+                Some(u) => {
+                    if l.view.in_amortised() {
+                        by_category[Category::ALL.iter().position(|c| *c == l.category).unwrap_or(8)].1 += u;
+                    }
+                    if l.view.in_cash() {
+                        cash += u;
+                        if l.capex {
+                            capex += u;
+                        }
+                    }
+                }
                 None => {
                     unknown += 1;
                     let id = (Arc::as_ptr(&l.site) as *const u8 as usize, Arc::as_ptr(&l.item) as *const u8 as usize);
@@ -1218,15 +1271,21 @@ fn plan_variant(
             lines,
             by_category,
             total_usd: total,
+            cash_usd: cash,
+            capex_usd: capex,
             unknown_lines: unknown,
         });
     }
     let total_usd = months.iter().map(|m| m.total_usd).sum();
+    let total_cash_usd = months.iter().map(|m| m.cash_usd).sum();
+    let fiscal_years = crate::finance::fiscal_years(s, &months);
     VariantPlan {
         name: v.name.clone(),
         description: v.description.clone(),
         months,
         total_usd,
+        total_cash_usd,
+        fiscal_years,
         unknown_items: unknown_items.into_iter().collect(),
     }
 }

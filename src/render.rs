@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::model::Category;
-use crate::report::{Report, VariantMonth, VariantPlan};
+use crate::report::{Report, VariantMonth, VariantPlan, View};
 
 /// `1234.5` → `"$1,234.50"`.
 pub fn usd(v: f64) -> String {
@@ -38,6 +38,8 @@ pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Res
             return Err(format!("unknown variant {name:?}; the scenario has: {}", names.join(", ")));
         }
         r.warnings.retain(|w| w.variant == name);
+        r.recommendations.retain(|x| x.variant == name);
+        r.resilience.retain(|x| x.variant == name);
         r.reference_checks.retain(|c| c.variant == name);
     }
     if let Some(m) = month {
@@ -69,7 +71,7 @@ fn db(m: &VariantMonth) -> String {
 const SHORT: [&str; 9] = ["Compute", "Database", "Storage", "DR", "Sec&Mon", "Network", "Cache", "Connect", "Other"];
 
 /// Month-by-month table per variant.
-pub fn table(report: &Report) -> String {
+pub fn table(report: &Report, view: View) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -100,9 +102,10 @@ pub fn table(report: &Report) -> String {
             for c in Category::ALL {
                 let _ = write!(out, " {:>9}", usd0(m.category(c)));
             }
-            let _ = writeln!(out, " {:>10} {:>4}", usd0(m.total_usd), m.unknown_lines);
+            let total = if view == View::Cash { m.cash_usd } else { m.total_usd };
+            let _ = writeln!(out, " {:>10} {:>4}", usd0(total), m.unknown_lines);
         }
-        summary(&mut out, v);
+        summary(&mut out, v, view, report.reporting_currency.as_ref());
     }
     if !report.reference_checks.is_empty() {
         let _ = writeln!(out, "\nAgainst the reference estimate (month 1):");
@@ -134,29 +137,82 @@ pub fn table(report: &Report) -> String {
     out
 }
 
-fn summary(out: &mut String, v: &VariantPlan) {
+fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::model::CurrencyRate>) {
     let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else {
         return;
     };
+    let t = |m: &crate::report::VariantMonth| if view == View::Cash { m.cash_usd } else { m.total_usd };
     let _ = writeln!(
         out,
-        "   month {} {}, month {} {}, total over {} months {}{}",
+        "   {} view: month {} {}, month {} {}, total over {} months {}{}",
+        if view == View::Cash { "cash" } else { "amortised" },
         first.index + 1,
-        usd0(first.total_usd),
+        usd0(t(first)),
         last.index + 1,
-        usd0(last.total_usd),
+        usd0(t(last)),
         v.months.len(),
-        usd0(v.months.iter().map(|m| m.total_usd).sum()),
+        usd0(if view == View::Cash { v.total_cash_usd } else { v.total_usd }),
         if v.unknown_items.is_empty() {
             String::new()
         } else {
             format!(" (+ {} items with unknown prices)", v.unknown_items.len())
         }
     );
+    for fy in &v.fiscal_years {
+        let conv = match (fy.converted, fx) {
+            (Some((a, c)), Some(r)) => format!(
+                "  = {} {:.0} amortised / {:.0} cash at {} per USD ({}, {})",
+                r.code, a, c, r.per_usd, r.as_of, r.source
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "   {} ({} months from {}): amortised {}, cash {}, of which CAPEX {}{conv}",
+            fy.label,
+            fy.months,
+            fy.first_month,
+            usd0(fy.amortised_usd),
+            usd0(fy.cash_usd),
+            usd0(fy.capex_usd)
+        );
+    }
+}
+
+/// Reserved-instance coverage the sized node-hours justify.
+pub fn recommendations(report: &Report) -> String {
+    let mut out = String::new();
+    let useful: Vec<_> = report.recommendations.iter().filter(|r| r.count > 0).collect();
+    if useful.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nReservation recommendations (from the planned node-hours; reserved rate ÷ on-demand = break-even use):"
+    );
+    for r in useful {
+        let _ = writeln!(
+            out,
+            "  [{}] {} {} × {} {}-yr No Upfront from {} ({} months): saves {} (break-even {:.0} % use; ${}/h vs ${}/h, {})",
+            r.variant,
+            r.region,
+            r.count,
+            r.instance_type,
+            r.term_years,
+            r.from,
+            r.months,
+            usd0(r.saving_usd),
+            r.break_even_utilization * 100.0,
+            r.reserved_usd_per_hour,
+            r.on_demand_usd_per_hour,
+            r.rate_source
+        );
+    }
+    out
 }
 
 /// Everything about one month of each variant: sizing and every cost line with its price source.
-pub fn month_detail(report: &Report) -> String {
+pub fn month_detail(report: &Report, view: View) -> String {
     let mut out = String::new();
     for v in &report.variants {
         for m in &v.months {
@@ -229,7 +285,9 @@ pub fn month_detail(report: &Report) -> String {
                 "\n{:<16} {:<22} {:<46} {:>14} {:<16} {:>11} {:>11}  source",
                 "site", "category", "item", "quantity", "unit", "unit price", "cost"
             );
-            for l in &m.lines {
+            for l in
+                m.lines.iter().filter(|l| if view == View::Cash { l.view.in_cash() } else { l.view.in_amortised() })
+            {
                 let src = l.price.map_or_else(
                     || l.basis.to_string(),
                     |i| {

@@ -25,6 +25,10 @@ pub struct Report {
     pub prices: Vec<PriceUsed>,
     pub warnings: Vec<Warning>,
     pub reference_checks: Vec<ReferenceCheck>,
+    /// Totals are also shown in this currency at this dated rate.
+    pub reporting_currency: Option<crate::model::CurrencyRate>,
+    /// Reserved-instance coverage the node-hours justify, per pool type, region and year.
+    pub recommendations: Vec<crate::finance::Recommendation>,
     /// Every input of the scenario (path, value, unit).
     pub assumptions: Vec<crate::assumptions::Assumption>,
     /// Availability, RTO, RPO and zone-loss checks per variant (same order as `variants`).
@@ -53,8 +57,11 @@ pub struct VariantPlan {
     pub name: String,
     pub description: String,
     pub months: Vec<VariantMonth>,
-    /// Sum of known monthly totals over the horizon.
+    /// Sum of known monthly totals over the horizon (amortised view).
     pub total_usd: f64,
+    /// The same in the cash view.
+    pub total_cash_usd: f64,
+    pub fiscal_years: Vec<FiscalYear>,
     /// Cost lines with an unknown price in any month (distinct site + item).
     pub unknown_items: Vec<String>,
 }
@@ -67,8 +74,12 @@ pub struct VariantMonth {
     pub lines: Vec<CostLine>,
     /// Known cost per category, in [`Category::ALL`] order.
     pub by_category: Vec<(Category, f64)>,
-    /// Sum of known line costs.
+    /// Sum of known line costs in the amortised view.
     pub total_usd: f64,
+    /// Sum of known line costs in the cash view.
+    pub cash_usd: f64,
+    /// Hardware bought this month (cash view).
+    pub capex_usd: f64,
     /// Lines whose price is unknown this month (their cost is not in `total_usd`).
     pub unknown_lines: u32,
 }
@@ -206,6 +217,48 @@ pub struct CostLine {
     /// How the quantity was derived (assumptions), or why the cost differs from
     /// quantity × unit price.
     pub basis: Cow<'static, str>,
+    /// Which view of the money the line belongs to.
+    pub view: View,
+    /// Capital expenditure (hardware bought), as opposed to operating expenditure.
+    pub capex: bool,
+}
+
+/// Cash (payments in the month they fall) or amortised (spread over the term or the
+/// depreciation period), as cloud bills and finance both use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum View {
+    /// The same in both views (on-demand usage, recurring fees, running costs).
+    #[default]
+    Both,
+    /// Only in the cash view (upfront payments, hardware purchases).
+    Cash,
+    /// Only in the amortised view (amortised upfronts, depreciation).
+    Amortised,
+}
+
+impl View {
+    pub fn in_amortised(self) -> bool {
+        self != View::Cash
+    }
+    pub fn in_cash(self) -> bool {
+        self != View::Amortised
+    }
+}
+
+/// Totals of a fiscal year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiscalYear {
+    /// "FY2027": named after the calendar year the fiscal year ends in.
+    pub label: String,
+    pub first_month: YearMonth,
+    /// Planned months in it (the first and last may be partial).
+    pub months: u32,
+    pub amortised_usd: f64,
+    pub cash_usd: f64,
+    /// Hardware bought (cash view).
+    pub capex_usd: f64,
+    /// The amortised and cash totals in the reporting currency, if one is set.
+    pub converted: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -409,6 +409,8 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.positive("availability.mttr_hours", m, 720.0);
     }
 
+    check_finance(c, s, cat, horizon_end);
+
     // pricing
     for (k, o) in &s.pricing.overrides {
         let p = format!("pricing.overrides[{k:?}]");
@@ -453,5 +455,134 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
 fn check_pool_ref(c: &mut Checker, path: &str, pool: &Option<String>, cl: &Cluster) {
     if let Some(name) = pool {
         c.known(path, "node pool", name, &mut cl.node_pools.iter().map(|p| p.name.as_str()));
+    }
+}
+
+fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: YearMonth) {
+    let f = &s.finance;
+    c.urange("finance.fiscal_year_start_month", f.fiscal_year_start_month, 1, 12);
+    if !f.aws_discount.is_finite() || f.aws_discount < 0.0 || f.aws_discount >= 1.0 {
+        c.err("finance.aws_discount", format!("must be at least 0 and below 1, found {}", num(f.aws_discount)));
+    }
+    c.range("finance.annual_escalation", f.annual_escalation, -0.5, 1.0);
+    c.range("finance.contingency", f.contingency, 0.0, 1.0);
+    if let Some(r) = &f.reporting_currency {
+        if r.code.len() != 3 || !r.code.chars().all(|ch| ch.is_ascii_uppercase()) {
+            c.err(
+                "finance.reporting_currency.code",
+                format!("must be a 3-letter ISO code like \"EUR\", found {:?}", r.code),
+            );
+        }
+        c.positive("finance.reporting_currency.per_usd", r.per_usd, 100_000.0);
+        if chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").is_err() {
+            c.err("finance.reporting_currency.as_of", format!("must be a date \"YYYY-MM-DD\", found {:?}", r.as_of));
+        }
+        c.name("finance.reporting_currency.source", &r.source);
+    }
+    for (i, k) in f.commitments.iter().enumerate() {
+        let p = format!("finance.commitments[{i}]");
+        c.known(format!("{p}.region"), "AWS region", &k.region, &mut cat.regions());
+        if k.term_years != 1 && k.term_years != 3 {
+            c.err(format!("{p}.term_years"), format!("must be 1 or 3, found {}", k.term_years));
+        }
+        if k.start > horizon_end {
+            c.err(
+                format!("{p}.start"),
+                format!("must be at most {horizon_end} (the last planned month), found {}", k.start),
+            );
+        }
+        match &k.kind {
+            CommitmentKind::Ec2Reserved { instance_type, count } => {
+                c.known(
+                    format!("{p}.kind.instance_type"),
+                    "instance type",
+                    instance_type,
+                    &mut cat.ec2.keys().map(String::as_str),
+                );
+                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+            }
+            CommitmentKind::RdsReserved { class, count } => {
+                c.known(
+                    format!("{p}.kind.class"),
+                    "RDS instance class",
+                    class,
+                    &mut cat.rds.keys().map(String::as_str),
+                );
+                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+            }
+            CommitmentKind::CacheReserved { node_type, count } => {
+                c.known(
+                    format!("{p}.kind.node_type"),
+                    "ElastiCache node type",
+                    node_type,
+                    &mut cat.cache.keys().map(String::as_str),
+                );
+                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+            }
+            CommitmentKind::SavingsPlan { usd_per_hour, discount } => {
+                c.positive(format!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
+                if !discount.is_finite() || *discount <= 0.0 || *discount >= 1.0 {
+                    c.err(format!("{p}.kind.discount"), format!("must be above 0 and below 1 (savings-plan rates are not in the catalog: supply yours), found {}", num(*discount)));
+                }
+            }
+        }
+        if let Some(h) = k.hourly_usd {
+            c.range(format!("{p}.hourly_usd"), h, 0.0, 1_000.0);
+        }
+        if let Some(u) = k.upfront_usd {
+            c.range(format!("{p}.upfront_usd"), u, 0.0, 100_000_000.0);
+        }
+        let reservation = !matches!(k.kind, CommitmentKind::SavingsPlan { .. });
+        if reservation && k.hourly_usd.is_none() {
+            let key = crate::finance::catalog_rate_key(k);
+            let known = key.as_ref().and_then(|key| cat.price(&k.region, key)).and_then(|x| x.usd).is_some();
+            if !known {
+                c.err(
+                    format!("{p}.hourly_usd"),
+                    format!(
+                        "the catalog has no verified {}-year {:?} rate for this in {}: supply hourly_usd (and upfront_usd) with their source",
+                        k.term_years, k.payment, k.region
+                    ),
+                );
+            }
+        }
+        if k.payment != Payment::NoUpfront && k.upfront_usd.is_none() {
+            c.err(
+                format!("{p}.upfront_usd"),
+                format!("required for {:?} (the catalog has no upfront prices)", k.payment),
+            );
+        }
+        if (k.hourly_usd.is_some() || k.upfront_usd.is_some() || !reservation) && k.source.trim().is_empty() {
+            c.err(format!("{p}.source"), "must say where the supplied rate comes from");
+        }
+        for (j, v) in k.variants.iter().enumerate() {
+            c.known(format!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
+        }
+    }
+    if let Some(t) = &f.onprem {
+        let p = "finance.onprem";
+        c.urange(format!("{p}.server.cores"), t.server.cores, 1, 1024);
+        c.range(format!("{p}.server.memory_gib"), t.server.memory_gib, 1.0, 65536.0);
+        c.range(format!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
+        c.range(format!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
+        c.urange(format!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
+        c.urange(format!("{p}.database_servers"), t.database_servers, 0, 100);
+        c.range(format!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
+        c.range(format!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
+        c.range(format!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
+        for (i, h) in t.fixed_hardware.iter().enumerate() {
+            c.name(format!("{p}.fixed_hardware[{i}].name"), &h.name);
+            c.range(format!("{p}.fixed_hardware[{i}].usd"), h.usd, 0.0, 1e7);
+            c.range(format!("{p}.fixed_hardware[{i}].power_kw"), h.power_kw, 0.0, 20.0);
+            c.urange(format!("{p}.fixed_hardware[{i}].rack_units"), h.rack_units, 0, 42);
+        }
+        c.urange(format!("{p}.depreciation_years"), t.depreciation_years, 1, 10);
+        c.range(format!("{p}.pue"), t.pue, 1.0, 3.0);
+        c.range(format!("{p}.usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
+        c.range(format!("{p}.usd_per_rack_unit_month"), t.usd_per_rack_unit_month, 0.0, 10_000.0);
+        c.range(format!("{p}.support_usd_per_core_year"), t.support_usd_per_core_year, 0.0, 100_000.0);
+        c.range(format!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
+        c.range(format!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
+        c.name(format!("{p}.source"), &t.source);
     }
 }

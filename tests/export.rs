@@ -64,8 +64,10 @@ fn xlsx_reads_back_with_live_total_formulas() {
     // The month totals and row totals are SUM formulas over the cells above / to the left.
     let f = wb.worksheet_formula("aws-warm-standby").unwrap();
     let rows = v.height() as u32;
-    let total_row = rows - 1;
+    // The last two rows: amortised and cash totals (the same money here: no finance inputs).
+    let total_row = rows - 2;
     assert_eq!(f.get_value((total_row, 4)).map(String::as_str), Some(format!("SUM(E2:E{})", total_row).as_str()));
+    assert_eq!(v.get_value((rows - 1, 2)), Some(&Data::String("TOTAL cash (known prices)".into())));
     assert_eq!(f.get_value((1, 64)).map(String::as_str), Some("SUM(E2:BL2)"));
     // The Summary refers to the variant sheet, so editing a line there moves it.
     let s = wb.worksheet_formula("Summary").unwrap();

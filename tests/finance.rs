@@ -1,0 +1,224 @@
+//! Money the way finance sees it, worked by hand: reservations and savings plans (cash vs
+//! amortised), on-prem depreciation, discount, escalation, contingency, fiscal years, currency.
+
+use headroom::report::{VariantMonth, View};
+use headroom::{Catalog, LoadError, load_scenario, plan};
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-6, "{a} != {b}");
+}
+
+/// The seed with a `finance` block.
+fn with_finance(finance: &str) -> headroom::Report {
+    let text =
+        headroom::SEED_SCENARIO.replacen("    pricing: (", &format!("    finance: ({finance}),\n    pricing: ("), 1);
+    let s = load_scenario(&text, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    plan(&s, Catalog::builtin())
+}
+
+fn line_usd(m: &VariantMonth, starts: &str, view: View) -> f64 {
+    m.lines.iter().filter(|l| l.item.starts_with(starts) && l.view == view).filter_map(|l| l.usd).sum()
+}
+
+#[test]
+fn one_year_no_upfront_reservation_from_the_catalog() {
+    let r = with_finance(
+        r#"commitments: [(kind: Ec2Reserved(instance_type: "m5.xlarge", count: 3), region: "us-east-1",
+            term_years: 1, payment: NoUpfront, start: "2027-01", variants: ["aws-warm-standby"])]"#,
+    );
+    let m1 = &r.variants[0].months[0];
+    // 3 × 730 h covered at the on-demand $0.192 they replace, 3 × 730 h × $0.121 fee (S3 [B]).
+    close(line_usd(m1, "On-demand hours covered by 3 × m5.xlarge", View::Both), -420.48);
+    close(line_usd(m1, "3 × m5.xlarge reserved (1-yr NoUpfront): recurring fee", View::Both), 264.99);
+    // Compute = EKS $73 + nodes $420.48 − $420.48 + $264.99.
+    close(m1.category(headroom::model::Category::Compute), 73.0 + 264.99);
+    // No upfront: cash and amortised agree.
+    close(m1.total_usd, m1.cash_usd);
+    // The other variants are untouched.
+    close(r.variants[2].months[0].category(headroom::model::Category::Compute), 493.48);
+}
+
+#[test]
+fn partial_upfront_is_paid_at_each_term_start_in_cash_and_spread_when_amortised() {
+    let r = with_finance(
+        r#"commitments: [(kind: Ec2Reserved(instance_type: "m5.xlarge", count: 2), region: "us-east-1",
+            term_years: 3, payment: PartialUpfront, start: "2027-01", hourly_usd: 0.035, upfront_usd: 1000,
+            source: "AWS console quote 2026-11", variants: ["aws-warm-standby"])]"#,
+    );
+    let v = &r.variants[0];
+    let m1 = &v.months[0];
+    close(line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash), 2000.0);
+    close(
+        line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront, amortised", View::Amortised),
+        2000.0 / 36.0,
+    );
+    close(line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): recurring fee", View::Both), 2.0 * 730.0 * 0.035);
+    close(m1.cash_usd - m1.total_usd, 2000.0 - 2000.0 / 36.0);
+    // Month 2: nothing upfront in cash; the amortised share continues.
+    close(v.months[1].total_usd - v.months[1].cash_usd, 2000.0 / 36.0);
+    // Renewed at month 37: a second upfront in cash.
+    close(line_usd(&v.months[36], "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash), 2000.0);
+    // Over the first term both views spend the same money.
+    let cash: f64 = v.months[..36].iter().map(|m| m.cash_usd).sum();
+    let amortised: f64 = v.months[..36].iter().map(|m| m.total_usd).sum();
+    close(cash, amortised);
+    // The line says the rate is the user's.
+    assert!(m1.lines.iter().any(|l| l.basis == "user-supplied rate: AWS console quote 2026-11"));
+}
+
+#[test]
+fn savings_plan_covers_usage_up_to_its_commitment() {
+    let r = with_finance(
+        r#"commitments: [(kind: SavingsPlan(usd_per_hour: 0.20, discount: 0.28), region: "us-east-1",
+            term_years: 1, payment: NoUpfront, start: "2027-01", source: "xplorr.io early 2026 [C]",
+            variants: ["aws-warm-standby"])]"#,
+    );
+    let m1 = &r.variants[0].months[0];
+    // $0.20/h × 730 h buys $146 at 28 % off = $202.78 of on-demand usage (of $420.48 in us-east-1).
+    close(line_usd(m1, "On-demand usage covered by Savings plan", View::Both), -0.20 * 730.0 / 0.72);
+    close(line_usd(m1, "Savings plan $0.2/h at 28 % off (1-yr NoUpfront): commitment", View::Both), 146.0);
+}
+
+const TCO: &str = r#"onprem: (
+    server: (cores: 16, memory_gib: 64, usd: 12000, power_kw: 0.4, rack_units: 1),
+    database_servers: 2, database_server_usd: 15000, storage_usd_per_tb: 500, storage_copies: 2,
+    fixed_hardware: [(name: "Firewall pair", usd: 30000, power_kw: 0.3, rack_units: 2)],
+    depreciation_years: 5, pue: 1.5, usd_per_kwh: 0.12, usd_per_rack_unit_month: 20,
+    support_usd_per_core_year: 1000, staff_fte: 0.5, staff_usd_per_fte_year: 120000,
+    source: "test figures")"#;
+
+#[test]
+fn on_prem_hardware_is_bought_in_steps_and_depreciated_straight_line() {
+    let r = with_finance(TCO);
+    let h = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap();
+    let m1 = &h.months[0];
+    // Month 1: 3 m5.xlarge-equivalents = 12 cores / 48 GiB → 1 server of 16 cores / 64 GiB.
+    close(line_usd(m1, "Servers bought", View::Cash), 12000.0);
+    close(line_usd(m1, "Server depreciation", View::Amortised), 12000.0 / 60.0);
+    close(line_usd(m1, "Database servers bought", View::Cash), 30000.0);
+    close(line_usd(m1, "Firewall pair bought", View::Cash), 30000.0);
+    // Storage: (313 GB database + 500 GB objects) × 2 copies = 1.626 TB → 2 TB × $500.
+    close(line_usd(m1, "Storage bought", View::Cash), 1000.0);
+    // Power: (1 server + 2 database servers) × 0.4 kW + 0.3 kW firewalls = 1.5 kW × 1.5 × 730 h × $0.12.
+    close(line_usd(m1, "Power and cooling", View::Both), 1.5 * 1.5 * 730.0 * 0.12);
+    // Support: 16 cores × $1000 / 12.
+    close(line_usd(m1, "Platform subscription", View::Both), 16.0 * 1000.0 / 12.0);
+    assert!(m1.capex_usd > 0.0 && (m1.capex_usd - (12000.0 + 30000.0 + 30000.0 + 1000.0)).abs() < 1e-6);
+    // Growth: when 5 nodes (20 cores) are needed a second server is bought, once.
+    let bought: Vec<(u32, f64)> =
+        h.months.iter().map(|m| (m.index, line_usd(m, "Servers bought", View::Cash))).filter(|x| x.1 > 0.0).collect();
+    assert_eq!(bought.len(), 2, "{bought:?}");
+    let second = bought[1].0 as usize;
+    assert_eq!(h.months[second].sites[0].pools[0].nodes, 5);
+    // Straight line: the first server's 60 monthly charges add up to its price.
+    let dep: f64 = h.months.iter().map(|m| line_usd(m, "Server depreciation", View::Amortised)).sum();
+    close(dep, 12000.0 + 12000.0 * (60 - second) as f64 / 60.0);
+    // On-prem lines are now priced: the hybrid's unknown items are only us-west-2 gaps.
+    assert!(h.unknown_items.iter().all(|i| !i.starts_with("onprem-dc")), "{:?}", h.unknown_items);
+}
+
+#[test]
+fn discount_escalation_and_contingency_are_visible_lines() {
+    let r = with_finance("aws_discount: 0.10, annual_escalation: 0.03, contingency: 0.05");
+    let v = &r.variants[2]; // aws-backup-restore
+    let m1 = &v.months[0];
+    let list: f64 = m1.lines.iter().filter(|l| l.price.is_some()).filter_map(|l| l.usd).sum();
+    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * list);
+    // No escalation in year 1; contingency 5 % on the subtotal.
+    assert_eq!(line_usd(m1, "Price escalation", View::Both), 0.0);
+    let before: f64 = m1.lines.iter().filter(|l| !l.item.starts_with("Contingency")).filter_map(|l| l.usd).sum();
+    close(line_usd(m1, "Contingency (5.0 %)", View::Both), 0.05 * before);
+    // Month 49 (year 5): escalation (1.03^4 − 1) = 12.550881 % of the discounted subtotal.
+    let m49 = &v.months[48];
+    let sub: f64 = m49
+        .lines
+        .iter()
+        .filter(|l| !l.item.starts_with("Contingency") && !l.item.starts_with("Price escalation"))
+        .filter_map(|l| l.usd)
+        .sum();
+    close(line_usd(m49, "Price escalation (3.0 %/yr, year 5)", View::Both), (1.03f64.powi(4) - 1.0) * sub);
+    close(1.03f64.powi(4) - 1.0, 0.125_508_81);
+}
+
+#[test]
+fn fiscal_years_and_reporting_currency() {
+    let r = with_finance(
+        r#"fiscal_year_start_month: 7, reporting_currency: (code: "EUR", per_usd: 0.92, as_of: "2026-11-20", source: "ECB reference rate")"#,
+    );
+    let v = &r.variants[0];
+    let fy: Vec<(&str, u32)> = v.fiscal_years.iter().map(|f| (f.label.as_str(), f.months)).collect();
+    assert_eq!(fy, [("FY2027", 6), ("FY2028", 12), ("FY2029", 12), ("FY2030", 12), ("FY2031", 12), ("FY2032", 6)]);
+    close(v.fiscal_years.iter().map(|f| f.amortised_usd).sum(), v.total_usd);
+    let f = &v.fiscal_years[1];
+    close(f.converted.unwrap().0, f.amortised_usd * 0.92);
+    assert_eq!(r.reporting_currency.as_ref().unwrap().code, "EUR");
+}
+
+#[test]
+fn a_reservation_without_a_verified_rate_must_be_supplied() {
+    let text = headroom::SEED_SCENARIO.replacen(
+        "    pricing: (",
+        r#"    finance: (commitments: [(kind: RdsReserved(class: "db.r5.large", count: 1), region: "us-east-1", term_years: 1, payment: AllUpfront, start: "2027-01")]),
+    pricing: ("#,
+        1,
+    );
+    let Err(LoadError::Invalid(ps)) = load_scenario(&text, Catalog::builtin()) else { panic!("must be rejected") };
+    let ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        ps,
+        [
+            "finance.commitments[0].hourly_usd: the catalog has no verified 1-year AllUpfront rate for this in us-east-1: supply hourly_usd (and upfront_usd) with their source",
+            "finance.commitments[0].upfront_usd: required for AllUpfront (the catalog has no upfront prices)",
+        ]
+    );
+}
+
+#[test]
+fn cli_plan_views() {
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    for view in ["cash", "amortised"] {
+        let o = std::process::Command::new(bin)
+            .args(["plan", seed, "--variant", "aws-warm-standby", "--view", view])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(t.contains(&format!("{view} view: month 1 $5,485")), "{t}");
+        assert!(t.contains("FY2027 (12 months from 2027-01)"), "{t}");
+        assert!(t.contains("3 × m5.xlarge 1-yr No Upfront from 2027-01 (12 months): saves $1,866"), "{t}");
+    }
+}
+
+#[test]
+fn xlsx_keeps_cash_and_amortised_totals_apart() {
+    use calamine::{Data, Reader, Xlsx};
+    let r = with_finance(
+        r#"commitments: [(kind: Ec2Reserved(instance_type: "m5.xlarge", count: 2), region: "us-east-1",
+            term_years: 3, payment: AllUpfront, start: "2027-01", hourly_usd: 0, upfront_usd: 3000,
+            source: "quote", variants: ["aws-warm-standby"])]"#,
+    );
+    let bytes = headroom::export::export(&r, headroom::export::ExportFormat::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let v = wb.worksheet_range("aws-warm-standby").unwrap();
+    let f = wb.worksheet_formula("aws-warm-standby").unwrap();
+    let rows = v.height() as u32;
+    let (am, cash) = (rows - 2, rows - 1);
+    // Month 1: the $6,000 upfront is in the cash total only; 6000/36 in the amortised one.
+    let get = |row: u32| match v.get_value((row, 4)) {
+        Some(Data::Float(x)) => *x,
+        other => panic!("{other:?}"),
+    };
+    let m1 = &r.variants[0].months[0];
+    close(get(am), m1.total_usd);
+    close(get(cash), m1.cash_usd);
+    close(m1.cash_usd - m1.total_usd, 6000.0 - 6000.0 / 36.0);
+    // The cash total skips the amortised-only rows: two ranges.
+    assert!(f.get_value((cash, 4)).unwrap().contains(','), "{:?}", f.get_value((cash, 4)));
+    assert!(!f.get_value((am, 4)).unwrap().contains(','));
+    // The view-only rows say which view they belong to.
+    assert!(
+        v.rows().any(|row| row[2]
+            == Data::String("2 × m5.xlarge reserved (3-yr AllUpfront): upfront payment [cash view]".into()))
+    );
+}
