@@ -53,9 +53,13 @@ impl Resolved<'_> {
             }
             CommitmentKind::RdsReserved { class, count } => format!("{count} × {class} reserved ({term})"),
             CommitmentKind::CacheReserved { node_type, count } => format!("{count} × {node_type} reserved ({term})"),
-            CommitmentKind::SavingsPlan { usd_per_hour, discount } => {
-                format!("Savings plan ${usd_per_hour}/h at {:.0} % off ({term})", discount * 100.0)
-            }
+            CommitmentKind::SavingsPlan { usd_per_hour, discount, family } => match family {
+                Some(f) => format!(
+                    "EC2 Instance Savings Plan ({f}) ${usd_per_hour}/h at {:.0} % off ({term})",
+                    discount * 100.0
+                ),
+                None => format!("Compute Savings Plan ${usd_per_hour}/h at {:.0} % off ({term})", discount * 100.0),
+            },
         }
     }
     /// Price-key prefix of the on-demand lines it covers.
@@ -71,7 +75,10 @@ impl Resolved<'_> {
             CommitmentKind::CacheReserved { node_type, .. } => {
                 key.strip_prefix("elasticache.") == Some(node_type.as_str())
             }
-            CommitmentKind::SavingsPlan { .. } => key.starts_with("ec2.") && !key.starts_with("ec2.ri"),
+            CommitmentKind::SavingsPlan { family, .. } => {
+                let Some(t) = key.strip_prefix("ec2.") else { return false };
+                !t.starts_with("ri") && family.as_ref().is_none_or(|f| t.split('.').next() == Some(f.as_str()))
+            }
         }
     }
 }
@@ -360,6 +367,38 @@ pub fn apply(
         }
     }
 
+    // Spot share of stateless pools: part of the pool's on-demand node-hours at a discount.
+    for sp in &fin.spot {
+        let Some(pool) = fc.s.cluster.node_pools.iter().find(|p| p.name == sp.pool) else { continue };
+        let key = format!("ec2.{}", pool.instance_type);
+        let hits: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                lines[i].price.is_some_and(|p| prices[p as usize].key == key)
+                    && lines[i].usd.is_some()
+                    && lines[i].item.ends_with(&format!("({})", pool.name))
+            })
+            .collect();
+        for i in hits {
+            let (site, category, usd) = (lines[i].site.clone(), lines[i].category, lines[i].usd.unwrap_or(0.0));
+            lines.push(line(
+                &site,
+                category,
+                format!(
+                    "Spot share of pool {} ({:.0} % at {:.0} % off)",
+                    pool.name,
+                    sp.share * 100.0,
+                    sp.discount * 100.0
+                ),
+                usd * sp.share,
+                "USD of on-demand",
+                -sp.discount,
+                format!("user-supplied spot discount: {}", sp.source),
+                View::Both,
+                false,
+            ));
+        }
+    }
+
     // Commitments.
     let m = i64::from(month);
     for r in fc.commitments.iter().filter(|r| r.c.variants.is_empty() || r.c.variants.contains(&v.name)) {
@@ -369,7 +408,9 @@ pub fn apply(
             .filter(|&i| {
                 lines[i].price.is_some_and(|p| {
                     let pu = &prices[p as usize];
-                    pu.region == region && r.covers(&pu.key)
+                    // A Compute Savings Plan covers EC2 in every region.
+                    let any_region = matches!(r.c.kind, CommitmentKind::SavingsPlan { family: None, .. });
+                    (any_region || pu.region == region) && r.covers(&pu.key)
                 }) && lines[i].usd.is_some()
             })
             .collect();
@@ -382,20 +423,22 @@ pub fn apply(
             "catalog reserved rate".to_string()
         };
         match &r.c.kind {
-            CommitmentKind::SavingsPlan { usd_per_hour, discount } => {
+            CommitmentKind::SavingsPlan { usd_per_hour, discount, .. } => {
                 let od: f64 = covered.iter().filter_map(|&i| lines[i].usd).sum();
                 let covers = (usd_per_hour * HOURS_PER_MONTH / (1.0 - discount)).min(od);
-                lines.push(line(
-                    &site,
-                    category,
-                    format!("On-demand usage covered by {label}"),
-                    covers,
-                    "USD of on-demand",
-                    -1.0,
-                    "commitment / (1 − discount), at most the usage".into(),
-                    View::Both,
-                    false,
-                ));
+                if covers > 0.0 {
+                    lines.push(line(
+                        &site,
+                        category,
+                        format!("On-demand usage covered by {label}"),
+                        covers,
+                        "USD of on-demand",
+                        -1.0,
+                        "commitment / (1 − discount), at most the usage".into(),
+                        View::Both,
+                        false,
+                    ));
+                }
                 lines.push(line(
                     &site,
                     category,
@@ -564,10 +607,14 @@ pub fn fiscal_years(s: &Scenario, months: &[VariantMonth]) -> Vec<FiscalYear> {
     out
 }
 
-/// How many reserved instances the node-hours justify.
+/// How much commitment the planned usage justifies.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
     pub variant: String,
+    /// "reserved instances" or "compute savings plan".
+    pub kind: &'static str,
+    /// What the commitment costs per hour, used or not, USD.
+    pub commit_usd_per_hour: f64,
     pub region: String,
     pub instance_type: String,
     pub term_years: u32,
@@ -608,9 +655,65 @@ pub fn best_reservation(nodes: &[u32], od: f64, ri: f64) -> (u32, f64) {
     (k, saving(k))
 }
 
-/// Reservation recommendations per variant, AWS site, pool type and term window.
+/// The best savings-plan level for a usage profile (on-demand spend per hour, one value per
+/// month): the highest level used at least `1 − discount` of the time. Returns (on-demand
+/// level covered, commitment per hour, saving over the profile in USD).
+pub fn best_commitment(spend_per_hour: &[f64], discount: f64) -> (f64, f64, f64) {
+    let threshold = 1.0 - discount;
+    let mut levels: Vec<f64> = spend_per_hour.to_vec();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let n = spend_per_hour.len().max(1) as f64;
+    let level = levels
+        .iter()
+        .copied()
+        .filter(|&l| spend_per_hour.iter().filter(|&&x| x >= l - 1e-12).count() as f64 / n >= threshold)
+        .fold(0.0, f64::max);
+    let commit = level * threshold;
+    let saving = spend_per_hour.iter().map(|&x| (x.min(level) - commit) * HOURS_PER_MONTH).sum();
+    (level, commit, saving)
+}
+
+/// Reservation recommendations per variant, AWS site, pool type and term window; and, with a
+/// savings-plan discount, a Compute Savings Plan level per year.
 pub fn recommendations(s: &Scenario, cat: &Catalog, plans: &[VariantPlan]) -> Vec<Recommendation> {
     let mut out = Vec::new();
+    if let Some(d) = s.finance.savings_plan_discount {
+        for p in plans {
+            // On-demand EC2 spend per hour, per month, over every AWS site of the variant.
+            let spend: Vec<f64> = p
+                .months
+                .iter()
+                .map(|m| {
+                    m.lines
+                        .iter()
+                        .filter(|l| l.item.starts_with("EC2 nodes") && l.view == View::Both)
+                        .filter_map(|l| l.usd)
+                        .sum::<f64>()
+                        / HOURS_PER_MONTH
+                })
+                .collect();
+            for (w, chunk) in spend.chunks(12).enumerate() {
+                let (level, commit, saving) = best_commitment(chunk, d);
+                out.push(Recommendation {
+                    variant: p.name.clone(),
+                    kind: "compute savings plan",
+                    commit_usd_per_hour: commit,
+                    region: "all".into(),
+                    instance_type: "EC2 (any)".into(),
+                    term_years: 1,
+                    from: p.months[w * 12].month,
+                    months: chunk.len() as u32,
+                    count: 0,
+                    on_demand_usd_per_hour: level,
+                    reserved_usd_per_hour: commit,
+                    break_even_utilization: 1.0 - d,
+                    saving_usd: saving,
+                    rate_source: format!("finance.savings_plan_discount {d} (user-supplied; not in the catalog)"),
+                });
+            }
+        }
+    }
     for (v, p) in s.variants.iter().zip(plans) {
         for site in &v.sites {
             let Location::Aws(region) = &site.location else { continue };
@@ -639,6 +742,8 @@ pub fn recommendations(s: &Scenario, cat: &Catalog, plans: &[VariantPlan]) -> Ve
                         let (count, saving) = best_reservation(chunk, od, rate);
                         out.push(Recommendation {
                             variant: v.name.clone(),
+                            kind: "reserved instances",
+                            commit_usd_per_hour: f64::from(count) * rate,
                             region: region.clone(),
                             instance_type: pool.instance_type.clone(),
                             term_years: term,
@@ -687,6 +792,18 @@ mod tests {
             })
             .unwrap();
         assert_eq!(best, k);
+    }
+
+    #[test]
+    fn savings_plan_level_on_a_synthetic_profile() {
+        // $0.576/h for 8 months, $0.960/h for 4; 28 % off → break-even 72 % of the time.
+        // $0.576 runs 100 % of months, $0.960 only 33 %: commit 0.576 × 0.72 = $0.41472/h.
+        let spend = [0.576, 0.576, 0.576, 0.576, 0.576, 0.576, 0.576, 0.576, 0.96, 0.96, 0.96, 0.96];
+        let (level, commit, saving) = best_commitment(&spend, 0.28);
+        assert!((level - 0.576).abs() < 1e-12);
+        assert!((commit - 0.41472).abs() < 1e-12);
+        // Each month saves (0.576 − 0.41472) × 730 = $117.7344; 12 months: $1,412.81.
+        assert!((saving - 12.0 * (0.576 - 0.41472) * 730.0).abs() < 1e-9);
     }
 
     #[test]

@@ -910,6 +910,25 @@ pub struct Finance {
     pub commitments: Vec<Commitment>,
     /// What on-premises capacity costs. Without it on-prem lines stay unknown.
     pub onprem: Option<OnPremTco>,
+    /// Run a share of a stateless pool's nodes on Spot instances. Default none.
+    pub spot: Vec<SpotShare>,
+    /// Savings-plan discount to assume when recommending a commitment (not in the catalog).
+    /// Range 0..<1. Default none: no savings-plan recommendation.
+    pub savings_plan_discount: Option<f64>,
+}
+
+/// Spot capacity for a stateless pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpotShare {
+    /// Node pool (by name).
+    pub pool: String,
+    /// Share of the pool's node-hours on Spot. Range 0..=1.
+    pub share: f64,
+    /// Spot discount off on-demand (spot prices are not in the catalog). Range 0..<1.
+    pub discount: f64,
+    /// Where the discount comes from. Non-empty.
+    pub source: String,
 }
 
 impl Default for Finance {
@@ -922,6 +941,8 @@ impl Default for Finance {
             reporting_currency: None,
             commitments: Vec::new(),
             onprem: None,
+            spot: Vec::new(),
+            savings_plan_discount: None,
         }
     }
 }
@@ -957,9 +978,16 @@ pub enum CommitmentKind {
     RdsReserved { class: String, count: u32 },
     /// ElastiCache reserved nodes of one type.
     CacheReserved { node_type: String, count: u32 },
-    /// A savings plan: `usd_per_hour` of commitment buys EC2 usage at `discount` off on-demand.
-    /// Compute Savings Plans and EC2 Instance Savings Plans differ only in scope and rate.
-    SavingsPlan { usd_per_hour: f64, discount: f64 },
+    /// A savings plan: `usd_per_hour` of commitment buys EC2 usage at `discount` off on-demand
+    /// (savings-plan rates are not in the catalog: the discount is the user's). With a
+    /// `family` (e.g. "m5") it is an EC2 Instance Savings Plan for that family in `region`;
+    /// without, a Compute Savings Plan covering EC2 in every region.
+    SavingsPlan {
+        usd_per_hour: f64,
+        discount: f64,
+        #[serde(default)]
+        family: Option<String>,
+    },
 }
 
 /// A reserved instance or savings plan bought from `start` for `term_years`.

@@ -182,7 +182,7 @@ fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::mod
 /// Reserved-instance coverage the sized node-hours justify.
 pub fn recommendations(report: &Report) -> String {
     let mut out = String::new();
-    let useful: Vec<_> = report.recommendations.iter().filter(|r| r.count > 0).collect();
+    let useful: Vec<_> = report.recommendations.iter().filter(|r| r.count > 0 || r.commit_usd_per_hour > 0.0).collect();
     if useful.is_empty() {
         return out;
     }
@@ -190,7 +190,7 @@ pub fn recommendations(report: &Report) -> String {
         out,
         "\nReservation recommendations (from the planned node-hours; reserved rate ÷ on-demand = break-even use):"
     );
-    for r in useful {
+    for r in useful.iter().filter(|r| r.kind == "reserved instances") {
         let _ = writeln!(
             out,
             "  [{}] {} {} × {} {}-yr No Upfront from {} ({} months): saves {} (break-even {:.0} % use; ${}/h vs ${}/h, {})",
@@ -205,6 +205,20 @@ pub fn recommendations(report: &Report) -> String {
             r.break_even_utilization * 100.0,
             r.reserved_usd_per_hour,
             r.on_demand_usd_per_hour,
+            r.rate_source
+        );
+    }
+    for r in useful.iter().filter(|r| r.kind == "compute savings plan") {
+        let _ = writeln!(
+            out,
+            "  [{}] Compute Savings Plan from {} ({} months): commit ${:.3}/h to cover ${:.3}/h of on-demand EC2, saves {} (break-even {:.0} % use; {})",
+            r.variant,
+            r.from,
+            r.months,
+            r.commit_usd_per_hour,
+            r.on_demand_usd_per_hour,
+            usd0(r.saving_usd),
+            r.break_even_utilization * 100.0,
             r.rate_source
         );
     }

@@ -519,7 +519,20 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
                 );
                 c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
             }
-            CommitmentKind::SavingsPlan { usd_per_hour, discount } => {
+            CommitmentKind::SavingsPlan { usd_per_hour, discount, family } => {
+                if let Some(fam) = family
+                    && !cat.ec2.keys().any(|k| k.split('.').next() == Some(fam.as_str()))
+                {
+                    let families: std::collections::BTreeSet<&str> =
+                        cat.ec2.keys().filter_map(|k| k.split('.').next()).collect();
+                    c.err(
+                        format!("{p}.kind.family"),
+                        format!(
+                            "unknown instance family {fam:?}; known: {}",
+                            families.into_iter().collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
                 c.positive(format!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
                 if !discount.is_finite() || *discount <= 0.0 || *discount >= 1.0 {
                     c.err(format!("{p}.kind.discount"), format!("must be above 0 and below 1 (savings-plan rates are not in the catalog: supply yours), found {}", num(*discount)));
@@ -558,6 +571,20 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
         for (j, v) in k.variants.iter().enumerate() {
             c.known(format!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
         }
+    }
+    for (i, sp) in f.spot.iter().enumerate() {
+        let p = format!("finance.spot[{i}]");
+        c.known(format!("{p}.pool"), "node pool", &sp.pool, &mut s.cluster.node_pools.iter().map(|p| p.name.as_str()));
+        c.range(format!("{p}.share"), sp.share, 0.0, 1.0);
+        if !sp.discount.is_finite() || sp.discount < 0.0 || sp.discount >= 1.0 {
+            c.err(format!("{p}.discount"), format!("must be at least 0 and below 1, found {}", num(sp.discount)));
+        }
+        c.name(format!("{p}.source"), &sp.source);
+    }
+    if let Some(d) = f.savings_plan_discount
+        && (!d.is_finite() || d <= 0.0 || d >= 1.0)
+    {
+        c.err("finance.savings_plan_discount", format!("must be above 0 and below 1, found {}", num(d)));
     }
     if let Some(t) = &f.onprem {
         let p = "finance.onprem";

@@ -75,8 +75,8 @@ fn savings_plan_covers_usage_up_to_its_commitment() {
     );
     let m1 = &r.variants[0].months[0];
     // $0.20/h × 730 h buys $146 at 28 % off = $202.78 of on-demand usage (of $420.48 in us-east-1).
-    close(line_usd(m1, "On-demand usage covered by Savings plan", View::Both), -0.20 * 730.0 / 0.72);
-    close(line_usd(m1, "Savings plan $0.2/h at 28 % off (1-yr NoUpfront): commitment", View::Both), 146.0);
+    close(line_usd(m1, "On-demand usage covered by Compute Savings Plan", View::Both), -0.20 * 730.0 / 0.72);
+    close(line_usd(m1, "Compute Savings Plan $0.2/h at 28 % off (1-yr NoUpfront): commitment", View::Both), 146.0);
 }
 
 const TCO: &str = r#"onprem: (
@@ -221,4 +221,47 @@ fn xlsx_keeps_cash_and_amortised_totals_apart() {
         v.rows().any(|row| row[2]
             == Data::String("2 × m5.xlarge reserved (3-yr AllUpfront): upfront payment [cash view]".into()))
     );
+}
+
+#[test]
+fn spot_share_and_savings_plan_scopes() {
+    let r = with_finance(
+        r#"spot: [(pool: "general", share: 0.5, discount: 0.6, source: "assumed spot discount")],
+           commitments: [
+             (kind: SavingsPlan(usd_per_hour: 0.05, discount: 0.3, family: "c5"), region: "us-east-1", term_years: 1,
+              payment: NoUpfront, start: "2027-01", source: "quote", variants: ["aws-warm-standby"]),
+             (kind: SavingsPlan(usd_per_hour: 0.05, discount: 0.3), region: "us-east-1", term_years: 1,
+              payment: NoUpfront, start: "2027-01", source: "quote", variants: ["aws-active-active"]),
+           ]"#,
+    );
+    let ws = &r.variants[0].months[0];
+    // Spot: half of the primary's $420.48 of nodes at 60 % off = −$126.144; the DR's $140.16 too.
+    let spot: Vec<f64> = ws.lines.iter().filter(|l| l.item.starts_with("Spot share")).filter_map(|l| l.usd).collect();
+    assert_eq!(spot.len(), 2);
+    close(spot[0], -0.5 * 420.48 * 0.6);
+    close(spot[1], -0.5 * 140.16 * 0.6);
+    // An EC2 Instance Savings Plan for c5 covers nothing of an m5 fleet (the fee is still due).
+    assert!(!ws.lines.iter().any(|l| l.item.starts_with("On-demand usage covered by EC2 Instance")));
+    close(line_usd(ws, "EC2 Instance Savings Plan (c5)", View::Both), 0.05 * 730.0);
+    // A Compute Savings Plan bought in us-east-1 covers EC2 in us-west-2 as well: $0.05 × 730 /
+    // 0.7 = $52.14 of the active-active variant's two regions' usage.
+    let aa = &r.variants[4].months[0];
+    close(line_usd(aa, "On-demand usage covered by Compute Savings Plan", View::Both), -0.05 * 730.0 / 0.7);
+}
+
+#[test]
+fn savings_plan_recommendation_needs_a_discount() {
+    let r = with_finance("savings_plan_discount: 0.28");
+    let sp: Vec<_> = r
+        .recommendations
+        .iter()
+        .filter(|x| x.kind == "compute savings plan" && x.variant == "aws-backup-restore")
+        .collect();
+    assert_eq!(sp.len(), 5);
+    // Year 1: 3 nodes all year = $0.576/h on demand; commit 72 % of it.
+    close(sp[0].on_demand_usd_per_hour, 3.0 * 0.192);
+    close(sp[0].commit_usd_per_hour, 3.0 * 0.192 * 0.72);
+    close(sp[0].saving_usd, 12.0 * 3.0 * 0.192 * 0.28 * 730.0);
+    // Without the discount input there is none (the catalog has no savings-plan rates).
+    assert!(with_finance("").recommendations.iter().all(|x| x.kind == "reserved instances"));
 }
