@@ -747,12 +747,27 @@ pub fn html(r: &Report) -> String {
         } else {
             format!("<br><span class=\"bad\">+ {} line items with unknown prices</span>", v.unknown_items.len())
         };
+        let fx = r.reporting_currency.as_ref().map_or_else(String::new, |fx| {
+            format!(
+                "<br><span class=\"muted\">= {} {:.0} at {} per USD ({}, {})</span>",
+                e(&fx.code),
+                v.total_usd * fx.per_usd,
+                fx.per_usd,
+                e(&fx.as_of),
+                e(&fx.source)
+            )
+        });
         let _ = write!(
             h,
-            "<div class=\"kpi\">{}<b>{}</b>over {} months<br>{} in month 1 → {} in month {}{unk}</div>",
+            "<div class=\"kpi\">{}<b>{}</b>over {} months (amortised){}<br>{} in month 1 → {} in month {}{unk}{fx}</div>",
             e(&v.name),
             usd0(v.total_usd),
             v.months.len(),
+            if (v.total_cash_usd - v.total_usd).abs() > 0.005 {
+                format!("; cash {}", usd0(v.total_cash_usd))
+            } else {
+                String::new()
+            },
             usd0(f.total_usd),
             usd0(l.total_usd),
             l.index + 1
