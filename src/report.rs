@@ -296,3 +296,42 @@ pub struct ReferenceCheck {
     pub verdict: &'static str,
     pub source: String,
 }
+
+/// A variant's totals against the same variant in a pinned baseline plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delta {
+    pub variant: String,
+    pub month_1_usd: f64,
+    pub last_month_usd: f64,
+    pub total_usd: f64,
+}
+
+/// Differences of `current` against `baseline`, per variant present in both.
+pub fn deltas(current: &Report, baseline: &Report) -> Vec<Delta> {
+    current
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let b = baseline.variants.iter().find(|b| b.name == v.name)?;
+            let first = |p: &VariantPlan| p.months.first().map_or(0.0, |m| m.total_usd);
+            let last = |p: &VariantPlan| p.months.last().map_or(0.0, |m| m.total_usd);
+            Some(Delta {
+                variant: v.name.clone(),
+                month_1_usd: first(v) - first(b),
+                last_month_usd: last(v) - last(b),
+                total_usd: v.total_usd - b.total_usd,
+            })
+        })
+        .collect()
+}
+
+impl VariantMonth {
+    /// Nodes over all pools and sites.
+    pub fn nodes(&self) -> u32 {
+        self.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum()
+    }
+    /// The database class of the first site that runs one.
+    pub fn db_class(&self) -> Option<&str> {
+        self.sites.iter().find_map(|s| s.database.as_ref()).map(|d| &*d.class)
+    }
+}

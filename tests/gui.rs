@@ -60,6 +60,9 @@ impl headroom::gui::Dialogs for NoDialogs {
     fn save_path(&self, _: &str, _: &str) -> Option<std::path::PathBuf> {
         None
     }
+    fn open_path(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 #[test]
@@ -86,4 +89,122 @@ fn export_menu_falls_back_to_a_path_field_and_writes_the_report() {
     assert_eq!(html.as_bytes(), expected.as_slice());
     assert!(h.state().pending_export.is_none());
     h.get_by_label(&format!("Exported html to {}", out.display()));
+}
+
+fn year_five(h: &Harness<'static, HeadroomApp>) -> f64 {
+    h.state().report.variants[0].months[59].total_usd
+}
+
+#[test]
+fn undo_and_redo_restore_the_figures() {
+    let mut h = harness();
+    let before = year_five(&h);
+    h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(40.0);
+    h.run();
+    let after = year_five(&h);
+    assert!(after > before);
+    assert!(h.state().dirty());
+    // Ctrl+Z undoes, Ctrl+Shift+Z redoes.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(year_five(&h), before);
+    h.get_by_label(&usd0(before));
+    assert!(!h.state().dirty());
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.run();
+    assert_eq!(year_five(&h), after);
+}
+
+#[test]
+fn a_pinned_baseline_shows_the_delta() {
+    let mut h = harness();
+    h.get_by_label("Pin baseline").click();
+    h.run();
+    let before = h.state().report.variants[0].total_usd;
+    h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(30.0);
+    h.run();
+    let d = headroom::report::deltas(&h.state().report, h.state().baseline.as_ref().unwrap());
+    let ws = &d[0];
+    assert!((ws.total_usd - (h.state().report.variants[0].total_usd - before)).abs() < 1e-9);
+    assert!(ws.total_usd > 0.0);
+    h.get_by_label(&format!("+{} total, +{} in month 60", usd0(ws.total_usd), usd0(ws.last_month_usd)));
+}
+
+#[test]
+fn an_invalid_file_says_why_and_keeps_the_scenario() {
+    let mut h = harness();
+    h.state_mut().dialogs = Box::new(NoDialogs);
+    let before = h.state().report.clone();
+    let bad = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad/syntax.ron");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open…").click();
+    h.run();
+    h.get_by_label("Scenario path").focus();
+    h.get_by_label("Scenario path").type_text(bad);
+    h.run();
+    h.get_by_label("Open file").click();
+    h.run();
+    assert_eq!(h.state().report, before);
+    h.get_by_label(&format!("{bad}:5:9: Expected comma"));
+}
+
+#[test]
+fn save_writes_the_file_and_clears_the_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ron");
+    let mut h = harness();
+    h.state_mut().dialogs = Box::new(NoDialogs);
+    h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(25.0);
+    h.run();
+    assert!(h.state().window_title().starts_with("● "));
+    // Ctrl+S with no file yet asks where (no dialog here: the path field).
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    h.get_by_label("Scenario path").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Scenario path").type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_label("Save file").click();
+    h.run();
+    assert!(!h.state().dirty());
+    assert_eq!(h.state().window_title(), "plan.ron — Headroom");
+    // The saved file is a valid scenario with the edit in it.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let s = load_scenario(&text, Catalog::builtin()).unwrap();
+    assert!((s.demand.annual_growth - 0.25).abs() < 1e-12);
+    // And it can be opened again: it becomes a recent file.
+    h.state_mut().apply(headroom::gui::Command::OpenPath(path.clone()));
+    h.run();
+    assert_eq!(h.state().recent.first(), Some(&path));
+}
+
+#[test]
+fn cost_tab_explains_a_figure() {
+    let mut h = harness();
+    h.get_by_label("Cost").click();
+    h.run();
+    // The primary's line comes first (the standby has one too).
+    h.query_all_by_label("EC2 nodes m5.xlarge (general)").next().unwrap().click();
+    h.run();
+    // 3 nodes × 730 h at $0.192 from S1.
+    h.get_by_label("2190.0000 instance-hour × $0.192 = $420.48");
+    h.get_by_label("As of 2026-07-20, confidence A");
+}
+
+#[test]
+fn compare_and_assumptions_tabs_show_engine_figures() {
+    let mut h = harness();
+    h.get_by_label("Compare").click();
+    h.run();
+    let c = &h.state().report.comparison;
+    h.get_by_label(&format!(
+        "Targets: availability ≥ 99.90 %, RTO < 4 h, RPO < 15 min. Cheapest meeting all: {}",
+        c.cheapest_meeting_all.clone().unwrap()
+    ));
+    h.get_by_label("Assumptions").click();
+    h.run();
+    h.get_by_label("demand.annual_growth");
+    // m5.xlarge is priced in both regions.
+    assert_eq!(h.query_all_by_label("ec2.m5.xlarge").count(), 2);
 }

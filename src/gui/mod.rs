@@ -1,10 +1,16 @@
 //! The desktop app (feature `gui`). Thin: it draws the engine's [`crate::Report`], turns user
 //! input into [`Command`]s and applies them at the end of the frame; it computes no figure.
+//!
+//! Saved state (recent files, the open path) lives in eframe's storage; the scenario file, not
+//! the app state, is the source of truth.
 
+mod assumptions_panel;
+mod compare_panel;
+mod cost_panel;
 mod export_panel;
 mod overview;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::export::ExportFormat;
 use crate::{Catalog, Report, Scenario, load_scenario, plan, validate};
@@ -22,17 +28,52 @@ pub struct Start {
 pub enum Command {
     SetGrowth(f64),
     SetUsers(f64),
+    SetRequestsPerUser(f64),
+    /// CPU per request of service `i`, ms.
+    SetCpuMs(usize, f64),
+    /// Target CPU utilisation of every service.
+    SetTargetUtilization(f64),
+    /// Instance type of the first node pool.
+    SetInstanceType(String),
+    /// Scale of every warm standby.
+    SetStandbyScale(f64),
+    Undo,
+    Redo,
+    PinBaseline,
+    ClearBaseline,
     /// Ask where to export (native dialog, or the path field where there is none).
     Export(ExportFormat),
     /// Write the export to this path.
     ExportTo(ExportFormat, PathBuf),
     CancelExport,
+    Open,
+    OpenPath(PathBuf),
+    Save,
+    SaveAs,
+    SaveTo(PathBuf),
+    CancelPathPrompt,
+    SelectTab(Tab),
+    SelectVariant(usize),
+    /// Select cost line `line` of month index `month` of the selected variant.
+    SelectLine(usize, usize),
+}
+
+/// The main views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Cost,
+    Compare,
+    Assumptions,
 }
 
 /// Native file dialogs, behind a trait so tests never open one.
 pub trait Dialogs {
     /// A path to save to, or `None` (cancelled, or no dialog service on this desktop).
     fn save_path(&self, file_name: &str, extension: &str) -> Option<PathBuf>;
+    /// A scenario to open, or `None`.
+    fn open_path(&self) -> Option<PathBuf>;
 }
 
 /// rfd's dialogs. Where the desktop has no portal, rfd returns `None` at once and the app falls
@@ -43,35 +84,70 @@ impl Dialogs for NativeDialogs {
     fn save_path(&self, file_name: &str, extension: &str) -> Option<PathBuf> {
         rfd::FileDialog::new().set_file_name(file_name).add_filter(extension, &[extension]).save_file()
     }
+    fn open_path(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new().add_filter("Headroom scenario", &["ron"]).pick_file()
+    }
 }
 
-/// Runtime state: the scenario being edited and its plan.
+/// A path the user types because no dialog is available.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathPrompt {
+    pub open: bool,
+    pub path: String,
+}
+
+/// Runtime state: the scenario being edited, its plan, and the editing context.
 pub struct HeadroomApp {
     pub path: Option<PathBuf>,
     pub scenario: Scenario,
     pub report: Report,
-    /// The last edit the engine rejected (validation messages), shown inline.
+    /// The scenario as last opened or saved: `scenario != saved` means unsaved changes.
+    pub saved: Scenario,
+    pub undo: Vec<Scenario>,
+    pub redo: Vec<Scenario>,
+    /// A pinned plan every figure is compared against.
+    pub baseline: Option<Report>,
+    pub tab: Tab,
+    pub variant: usize,
+    pub selected_line: Option<(usize, usize)>,
+    /// The last edit or file the engine rejected, shown inline (the CLI's messages).
     pub error: Option<String>,
-    /// An export waiting for a path typed by hand.
     pub pending_export: Option<PendingExport>,
+    pub path_prompt: Option<PathPrompt>,
     /// The last status line (what was written, or why not).
     pub status: Option<String>,
+    pub recent: Vec<PathBuf>,
     pub dialogs: Box<dyn Dialogs>,
+    title: String,
 }
+
+/// Most recent files kept.
+const RECENT: usize = 8;
 
 impl HeadroomApp {
     /// Open a scenario text; `Err` carries the CLI's message (`line:col: …` or field paths).
     pub fn new(start: Start) -> Result<Self, String> {
         let s = load_scenario(&start.text, Catalog::builtin()).map_err(|e| e.to_string())?;
         let report = plan(&s, Catalog::builtin());
+        let scenario = s.into_inner();
         Ok(Self {
             path: start.path,
-            scenario: s.into_inner(),
+            saved: scenario.clone(),
+            scenario,
             report,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            baseline: None,
+            tab: Tab::Overview,
+            variant: 0,
+            selected_line: None,
             error: None,
             pending_export: None,
+            path_prompt: None,
             status: None,
+            recent: Vec::new(),
             dialogs: Box::new(NativeDialogs),
+            title: String::new(),
         })
     }
 
@@ -80,19 +156,153 @@ impl HeadroomApp {
         Self::new(Start { path: None, text: crate::SEED_SCENARIO.to_string() }).expect("the seed scenario is valid")
     }
 
-    /// Apply a command: validate the edited scenario and replan, or keep the old one and say why.
-    pub fn apply(&mut self, cmd: Command) {
+    pub fn dirty(&self) -> bool {
+        self.scenario != self.saved
+    }
+
+    /// The window title: file name and an unsaved-changes marker.
+    pub fn window_title(&self) -> String {
+        let name = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(|| "enterprise-hybrid-dr.ron (seed)".to_string(), |n| n.to_string_lossy().into_owned());
+        format!("{}{name} — Headroom", if self.dirty() { "● " } else { "" })
+    }
+
+    /// Validate an edited scenario and replan, or keep the current one and say why.
+    fn edit(&mut self, f: impl FnOnce(&mut Scenario)) {
         let mut s = self.scenario.clone();
+        f(&mut s);
+        if s == self.scenario {
+            return;
+        }
+        match validate(s, Catalog::builtin()) {
+            Ok(v) => {
+                self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
+                self.redo.clear();
+                self.replan();
+                self.error = None;
+            }
+            Err(ps) => self.error = Some(ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+        }
+    }
+
+    fn replan(&mut self) {
+        // The scenario was validated when it entered the app; validating again is cheap and
+        // keeps the engine's contract (only a ValidScenario is planned).
+        if let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) {
+            self.report = plan(&v, Catalog::builtin());
+        }
+        self.variant = self.variant.min(self.report.variants.len().saturating_sub(1));
+        self.selected_line = None;
+    }
+
+    fn open(&mut self, path: &Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error = Some(format!("{}: cannot read: {e}", path.display()));
+                return;
+            }
+        };
+        match load_scenario(&text, Catalog::builtin()) {
+            Ok(v) => {
+                self.report = plan(&v, Catalog::builtin());
+                self.scenario = v.into_inner();
+                self.saved = self.scenario.clone();
+                self.path = Some(path.to_path_buf());
+                self.undo.clear();
+                self.redo.clear();
+                self.error = None;
+                self.path_prompt = None;
+                self.variant = 0;
+                self.selected_line = None;
+                self.remember(path);
+                self.status = Some(format!("Opened {}", path.display()));
+            }
+            // An invalid file opens nothing and says why; the open scenario stays.
+            Err(e) => self.error = Some(e.with_file(&path.display().to_string())),
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let text = crate::scenario_to_ron(&self.scenario);
+        match crate::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                self.saved = self.scenario.clone();
+                self.path = Some(path.to_path_buf());
+                self.path_prompt = None;
+                self.remember(path);
+                self.status = Some(format!("Saved {}", path.display()));
+            }
+            Err(e) => self.status = Some(format!("Cannot save {}: {e}", path.display())),
+        }
+    }
+
+    fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(RECENT);
+    }
+
+    fn file_stem(&self) -> String {
+        self.path
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .map_or_else(|| "enterprise-hybrid-dr".to_string(), |s| s.to_string_lossy().into_owned())
+    }
+
+    /// Apply one command.
+    pub fn apply(&mut self, cmd: Command) {
         match cmd {
-            Command::SetGrowth(g) => s.demand.annual_growth = g,
-            Command::SetUsers(u) => s.demand.concurrent_users = u,
+            Command::SetGrowth(g) => self.edit(|s| s.demand.annual_growth = g),
+            Command::SetUsers(u) => self.edit(|s| s.demand.concurrent_users = u),
+            Command::SetRequestsPerUser(r) => self.edit(|s| s.workload.peak_requests_per_user_per_s = r),
+            Command::SetCpuMs(i, ms) => self.edit(|s| {
+                if let Some(sv) = s.workload.services.get_mut(i) {
+                    sv.cpu_ms_per_request = ms;
+                }
+            }),
+            Command::SetTargetUtilization(t) => self.edit(|s| {
+                for sv in &mut s.workload.services {
+                    sv.target_cpu_utilization = t;
+                }
+            }),
+            Command::SetInstanceType(t) => self.edit(|s| {
+                if let Some(p) = s.cluster.node_pools.first_mut() {
+                    p.instance_type = t;
+                }
+            }),
+            Command::SetStandbyScale(f) => self.edit(|s| {
+                for v in &mut s.variants {
+                    for site in &mut v.sites {
+                        if let crate::model::Role::WarmStandby(x) = &mut site.role {
+                            *x = f;
+                        }
+                    }
+                }
+            }),
+            Command::Undo => {
+                if let Some(prev) = self.undo.pop() {
+                    self.redo.push(std::mem::replace(&mut self.scenario, prev));
+                    self.replan();
+                }
+            }
+            Command::Redo => {
+                if let Some(next) = self.redo.pop() {
+                    self.undo.push(std::mem::replace(&mut self.scenario, next));
+                    self.replan();
+                }
+            }
+            Command::PinBaseline => self.baseline = Some(self.report.clone()),
+            Command::ClearBaseline => self.baseline = None,
             Command::Export(format) => {
                 let name = format!("{}.{}", self.file_stem(), format.extension());
                 match self.dialogs.save_path(&name, format.extension()) {
                     Some(path) => self.apply(Command::ExportTo(format, path)),
                     None => self.pending_export = Some(PendingExport { format, path: name }),
                 }
-                return;
             }
             Command::ExportTo(format, path) => {
                 self.status = Some(match crate::export::export(&self.report, format) {
@@ -105,33 +315,155 @@ impl HeadroomApp {
                     },
                     Err(e) => e.to_string(),
                 });
-                return;
             }
-            Command::CancelExport => {
-                self.pending_export = None;
-                return;
+            Command::CancelExport => self.pending_export = None,
+            Command::Open => match self.dialogs.open_path() {
+                Some(p) => self.open(&p),
+                None => self.path_prompt = Some(PathPrompt { open: true, path: String::new() }),
+            },
+            Command::OpenPath(p) => self.open(&p),
+            Command::Save => match self.path.clone() {
+                Some(p) => self.save_to(&p),
+                None => self.apply(Command::SaveAs),
+            },
+            Command::SaveAs => {
+                let name = format!("{}.ron", self.file_stem());
+                match self.dialogs.save_path(&name, "ron") {
+                    Some(p) => self.save_to(&p),
+                    None => self.path_prompt = Some(PathPrompt { open: false, path: name }),
+                }
             }
-        }
-        match validate(s, Catalog::builtin()) {
-            Ok(v) => {
-                self.report = plan(&v, Catalog::builtin());
-                self.scenario = v.into_inner();
-                self.error = None;
+            Command::SaveTo(p) => self.save_to(&p),
+            Command::CancelPathPrompt => self.path_prompt = None,
+            Command::SelectTab(t) => self.tab = t,
+            Command::SelectVariant(i) => {
+                self.variant = i.min(self.report.variants.len().saturating_sub(1));
+                self.selected_line = None;
             }
-            Err(ps) => self.error = Some(ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+            Command::SelectLine(m, l) => self.selected_line = Some((m, l)),
         }
     }
 
-    fn file_stem(&self) -> String {
-        self.path
-            .as_ref()
-            .and_then(|p| p.file_stem())
-            .map_or_else(|| "enterprise-hybrid-dr".to_string(), |s| s.to_string_lossy().into_owned())
+    fn shortcuts(&self, ui: &egui::Ui, commands: &mut Vec<Command>) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        ui.input_mut(|i| {
+            // The longer shortcuts first: Ctrl+Shift+Z must not also count as Ctrl+Z.
+            if i.consume_shortcut(&redo) {
+                commands.push(Command::Redo);
+            } else if i.consume_shortcut(&undo) {
+                commands.push(Command::Undo);
+            }
+            if i.consume_shortcut(&save_as) {
+                commands.push(Command::SaveAs);
+            } else if i.consume_shortcut(&save) {
+                commands.push(Command::Save);
+            }
+            if i.consume_shortcut(&open) {
+                commands.push(Command::Open);
+            }
+            for f in &i.raw.dropped_files {
+                let p = f.path();
+                if p.extension().is_some_and(|e| e == "ron") {
+                    commands.push(Command::OpenPath(p.to_path_buf()));
+                }
+            }
+        });
+    }
+
+    fn menu_bar(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open…").clicked() {
+                    commands.push(Command::Open);
+                    ui.close();
+                }
+                if ui.button("Save").clicked() {
+                    commands.push(Command::Save);
+                    ui.close();
+                }
+                if ui.button("Save As…").clicked() {
+                    commands.push(Command::SaveAs);
+                    ui.close();
+                }
+                if !self.recent.is_empty() {
+                    ui.separator();
+                    for p in &self.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            commands.push(Command::OpenPath(p.to_path_buf()));
+                            ui.close();
+                        }
+                    }
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                if ui.add_enabled(!self.undo.is_empty(), egui::Button::new("Undo")).clicked() {
+                    commands.push(Command::Undo);
+                    ui.close();
+                }
+                if ui.add_enabled(!self.redo.is_empty(), egui::Button::new("Redo")).clicked() {
+                    commands.push(Command::Redo);
+                    ui.close();
+                }
+            });
+            export_panel::menu(ui, commands);
+            ui.separator();
+            if self.baseline.is_some() {
+                if ui.button("Clear baseline").clicked() {
+                    commands.push(Command::ClearBaseline);
+                }
+            } else if ui.button("Pin baseline").clicked() {
+                commands.push(Command::PinBaseline);
+            }
+            ui.separator();
+            for (tab, label) in [
+                (Tab::Overview, "Overview"),
+                (Tab::Cost, "Cost"),
+                (Tab::Compare, "Compare"),
+                (Tab::Assumptions, "Assumptions"),
+            ] {
+                if ui.selectable_label(self.tab == tab, label).clicked() {
+                    commands.push(Command::SelectTab(tab));
+                }
+            }
+        });
+    }
+
+    fn path_prompt_ui(ui: &mut egui::Ui, prompt: &mut Option<PathPrompt>, commands: &mut Vec<Command>) {
+        let Some(p) = prompt else { return };
+        ui.horizontal(|ui| {
+            ui.weak(if p.open {
+                "No file dialog here: type the scenario to open."
+            } else {
+                "No file dialog here: type where to save."
+            });
+            let label = ui.label(SCENARIO_PATH_FIELD);
+            let field = ui.add(egui::TextEdit::singleline(&mut p.path).desired_width(420.0)).labelled_by(label.id);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let go = if p.open { "Open file" } else { "Save file" };
+            if ui.button(go).clicked() || enter {
+                let path = PathBuf::from(p.path.trim());
+                commands.push(if p.open { Command::OpenPath(path) } else { Command::SaveTo(path) });
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelPathPrompt);
+            }
+        });
     }
 
     /// Draw one frame and apply what the user changed.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
+        self.shortcuts(ui, &mut commands);
+        let title = self.window_title();
+        if title != self.title {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Headroom");
@@ -139,17 +471,26 @@ impl HeadroomApp {
                 if let Some(p) = &self.path {
                     ui.weak(p.display().to_string());
                 }
-                ui.separator();
-                export_panel::menu(ui, &mut commands);
+                if self.dirty() {
+                    ui.weak("(unsaved changes)");
+                }
             });
+            self.menu_bar(ui, &mut commands);
             export_panel::pending(ui, &mut self.pending_export, &mut commands);
+            Self::path_prompt_ui(ui, &mut self.path_prompt, &mut commands);
             if let Some(s) = &self.status {
                 ui.label(s);
             }
+            if let Some(e) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                overview::ui(ui, &self.scenario, &self.report, self.error.as_deref(), &mut commands);
+            egui::ScrollArea::vertical().show(ui, |ui| match self.tab {
+                Tab::Overview => overview::ui(ui, &self.scenario, &self.report, self.baseline.as_ref(), &mut commands),
+                Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),
+                Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
+                Tab::Assumptions => assumptions_panel::ui(ui, &self.report),
             });
         });
         for c in commands {
@@ -158,18 +499,42 @@ impl HeadroomApp {
     }
 }
 
+/// Label of the open/save path field (tests find it by this).
+pub const SCENARIO_PATH_FIELD: &str = "Scenario path";
+
+/// What is kept between runs (not the scenario: the file is the source of truth).
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Saved {
+    recent: Vec<PathBuf>,
+    tab: Tab,
+}
+
 impl eframe::App for HeadroomApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         HeadroomApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &Saved { recent: self.recent.clone(), tab: self.tab });
     }
 }
 
 /// Open the window and run until it is closed.
 pub fn run(start: Start) -> eframe::Result {
-    let app = HeadroomApp::new(start).map_err(|e| eframe::Error::AppCreation(e.into()))?;
+    let mut app = HeadroomApp::new(start).map_err(|e| eframe::Error::AppCreation(e.into()))?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Headroom"),
         ..Default::default()
     };
-    eframe::run_native("Headroom", options, Box::new(|_cc| Ok(Box::new(app))))
+    eframe::run_native(
+        "Headroom",
+        options,
+        Box::new(|cc| {
+            if let Some(saved) = cc.storage.and_then(|s| eframe::get_value::<Saved>(s, eframe::APP_KEY)) {
+                app.recent = saved.recent;
+                app.tab = saved.tab;
+            }
+            Ok(Box::new(app))
+        }),
+    )
 }

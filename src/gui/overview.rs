@@ -1,36 +1,87 @@
-//! Overview panel: what-if sliders, key figures per variant, monthly cost chart, warnings.
+//! Overview panel: what-if sliders, key figures per variant (with deltas against a pinned
+//! baseline), the monthly cost chart, warnings.
 
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::Command;
-use crate::model::Scenario;
+use crate::model::{Role, Scenario};
 use crate::render::usd0;
-use crate::report::Report;
+use crate::report::{Report, deltas};
 
-/// Label of the growth slider (tests find it by this).
+/// Labels of the what-if sliders (tests find them by these).
 pub const GROWTH: &str = "Annual growth";
 pub const USERS: &str = "Concurrent users at start";
+pub const REQUESTS: &str = "Peak requests per user per s";
+pub const TARGET: &str = "Target CPU utilisation";
+pub const STANDBY: &str = "DR standby scale";
 
-pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, commands: &mut Vec<Command>) {
+fn signed(v: f64) -> String {
+    if v >= 0.0 { format!("+{}", usd0(v)) } else { usd0(v) }
+}
+
+pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, baseline: Option<&Report>, commands: &mut Vec<Command>) {
     ui.heading("What if");
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let mut g = s.demand.annual_growth * 100.0;
         if ui.add(egui::Slider::new(&mut g, -50.0..=100.0).suffix(" %/yr").text(GROWTH)).changed() {
             commands.push(Command::SetGrowth(g / 100.0));
         }
-        ui.separator();
         let mut u = s.demand.concurrent_users;
         if ui.add(egui::Slider::new(&mut u, 100.0..=20_000.0).logarithmic(true).text(USERS)).changed() {
             commands.push(Command::SetUsers(u.round()));
         }
+        let mut q = s.workload.peak_requests_per_user_per_s;
+        if ui.add(egui::Slider::new(&mut q, 0.01..=2.0).logarithmic(true).text(REQUESTS)).changed() {
+            commands.push(Command::SetRequestsPerUser(q));
+        }
     });
-    if let Some(e) = error {
-        ui.colored_label(ui.visuals().error_fg_color, e);
-    }
+    ui.horizontal_wrapped(|ui| {
+        for (i, sv) in s.workload.services.iter().enumerate() {
+            let mut ms = sv.cpu_ms_per_request;
+            if ui
+                .add(
+                    egui::Slider::new(&mut ms, 0.5..=500.0)
+                        .logarithmic(true)
+                        .suffix(" ms")
+                        .text(format!("CPU per request: {}", sv.name)),
+                )
+                .changed()
+            {
+                commands.push(Command::SetCpuMs(i, ms));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let mut t = s.workload.services.first().map_or(0.7, |x| x.target_cpu_utilization) * 100.0;
+        if ui.add(egui::Slider::new(&mut t, 10.0..=100.0).suffix(" %").text(TARGET)).changed() {
+            commands.push(Command::SetTargetUtilization(t / 100.0));
+        }
+        let standby = s
+            .variants
+            .iter()
+            .flat_map(|v| &v.sites)
+            .find_map(|x| if let Role::WarmStandby(f) = x.role { Some(f) } else { None });
+        if let Some(f) = standby {
+            let mut f = f * 100.0;
+            if ui.add(egui::Slider::new(&mut f, 1.0..=100.0).suffix(" %").text(STANDBY)).changed() {
+                commands.push(Command::SetStandbyScale(f / 100.0));
+            }
+        }
+        if let Some(pool) = s.cluster.node_pools.first() {
+            egui::ComboBox::from_label("Instance type").selected_text(&pool.instance_type).show_ui(ui, |ui| {
+                for t in crate::Catalog::builtin().ec2.keys() {
+                    if ui.selectable_label(*t == pool.instance_type, t).clicked() {
+                        commands.push(Command::SetInstanceType(t.clone()));
+                    }
+                }
+            });
+        }
+    });
 
     ui.add_space(8.0);
     ui.heading("Variants");
-    egui::Grid::new("variants").striped(true).num_columns(12).show(ui, |ui| {
+    let d = baseline.map(|b| deltas(r, b));
+    egui::Grid::new("variants").striped(true).num_columns(13).show(ui, |ui| {
         for h in [
             "variant",
             "nodes m1",
@@ -40,6 +91,7 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
             "DB m60",
             "last month",
             "total",
+            "vs baseline",
             "availability",
             "RTO",
             "RPO",
@@ -50,17 +102,12 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
         ui.end_row();
         for v in &r.variants {
             let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else { continue };
-            let nodes =
-                |m: &crate::report::VariantMonth| m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>();
-            let db = |m: &crate::report::VariantMonth| {
-                m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".to_string(), |d| d.class.to_string())
-            };
             ui.label(&v.name);
-            ui.label(nodes(first).to_string());
-            ui.label(db(first));
+            ui.label(first.nodes().to_string());
+            ui.label(first.db_class().unwrap_or("-"));
             ui.label(usd0(first.total_usd));
-            ui.label(nodes(last).to_string());
-            ui.label(db(last));
+            ui.label(last.nodes().to_string());
+            ui.label(last.db_class().unwrap_or("-"));
             ui.label(usd0(last.total_usd));
             let unknown = if v.unknown_items.is_empty() {
                 String::new()
@@ -68,6 +115,10 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
                 format!(" + {} unknown", v.unknown_items.len())
             };
             ui.label(format!("{}{unknown}", usd0(v.total_usd))).on_hover_text(v.unknown_items.join("\n"));
+            match d.as_ref().and_then(|d| d.iter().find(|x| x.variant == v.name)) {
+                Some(x) => ui.label(format!("{} total, {} in month 60", signed(x.total_usd), signed(x.last_month_usd))),
+                None => ui.weak(if baseline.is_some() { "not in baseline" } else { "no baseline" }),
+            };
             if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
                 ui.label(format!("{:.3} %", res.availability.availability * 100.0)).on_hover_text(format!(
                     "{:.2} h/yr down; dominant: {}",
@@ -78,20 +129,15 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
                 ui.label(res.rpo.minutes.map_or("no copy".to_string(), |m| format!("{m:.1} min")))
                     .on_hover_text(&res.rpo.basis);
                 let m = &res.meets;
-                let verdict: Vec<&str> = [(m.availability, "A"), (m.rto, "RTO"), (m.rpo, "RPO")]
-                    .iter()
-                    .map(|(ok, what)| if *ok { "" } else { what })
-                    .collect();
                 if m.all {
                     ui.colored_label(egui::Color32::from_rgb(80, 170, 90), "all met");
                 } else {
-                    ui.colored_label(
-                        ui.visuals().error_fg_color,
-                        format!(
-                            "misses {}",
-                            verdict.iter().filter(|v| !v.is_empty()).copied().collect::<Vec<_>>().join(", ")
-                        ),
-                    );
+                    let missed: Vec<&str> = [(m.availability, "A"), (m.rto, "RTO"), (m.rpo, "RPO")]
+                        .iter()
+                        .filter(|(ok, _)| !ok)
+                        .map(|(_, w)| *w)
+                        .collect();
+                    ui.colored_label(ui.visuals().error_fg_color, format!("misses {}", missed.join(", ")));
                 }
             }
             ui.end_row();
@@ -99,13 +145,21 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, error: Option<&str>, comm
     });
 
     ui.add_space(8.0);
-    ui.heading("Monthly cost (known prices)");
+    ui.heading("Monthly cost (known prices, amortised)");
     Plot::new("cost").legend(Legend::default()).height(260.0).x_axis_label("month").y_axis_label("USD / month").show(
         ui,
         |p| {
             for v in &r.variants {
                 let pts: PlotPoints = v.months.iter().map(|m| [f64::from(m.index + 1), m.total_usd]).collect();
                 p.line(Line::new(v.name.clone(), pts));
+            }
+            if let Some(b) = baseline {
+                for v in &b.variants {
+                    let pts: PlotPoints = v.months.iter().map(|m| [f64::from(m.index + 1), m.total_usd]).collect();
+                    p.line(
+                        Line::new(format!("{} (baseline)", v.name), pts).style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
             }
         },
     );

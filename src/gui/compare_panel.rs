@@ -1,0 +1,75 @@
+//! Compare panel: variants side by side, five-year totals as bars, cost against RTO.
+
+use egui_plot::{Bar, BarChart, Legend, Plot, PlotPoints, Points};
+
+use crate::render::usd0;
+use crate::report::Report;
+
+pub fn ui(ui: &mut egui::Ui, r: &Report, baseline: Option<&Report>) {
+    let c = &r.comparison;
+    ui.heading("Variants against the targets");
+    ui.label(format!(
+        "Targets: availability ≥ {:.2} %, RTO < {} h, RPO < {} min. Cheapest meeting all: {}",
+        c.targets.availability * 100.0,
+        c.targets.rto_hours,
+        c.targets.rpo_minutes,
+        c.cheapest_meeting_all.as_deref().unwrap_or("none")
+    ));
+    egui::Grid::new("compare").striped(true).num_columns(9).show(ui, |ui| {
+        for h in
+            ["variant", "month 1", "month 60", "total", "vs first", "availability", "RTO (last)", "RPO", "meets all"]
+        {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for row in &c.rows {
+            ui.label(&row.variant);
+            ui.label(usd0(row.month_1_usd));
+            ui.label(usd0(row.last_month_usd));
+            ui.label(usd0(row.total_usd));
+            ui.label(usd0(row.delta_total_usd));
+            ui.label(format!("{:.3} %", row.availability * 100.0));
+            ui.label(row.rto_last_hours.map_or("none".into(), |h| format!("{h:.1} h")));
+            ui.label(row.rpo_minutes.map_or("no copy".into(), |m| format!("{m:.1} min")));
+            ui.label(if row.meets.all { "yes" } else { "no" });
+            ui.end_row();
+        }
+    });
+    ui.heading("Five-year total per variant");
+    Plot::new("totals").legend(Legend::default()).height(220.0).y_axis_label("USD").show(ui, |p| {
+        let bars: Vec<Bar> = c
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| Bar::new(i as f64, row.total_usd).name(&row.variant).width(0.6))
+            .collect();
+        p.bar_chart(BarChart::new("total", bars));
+        if let Some(b) = baseline {
+            let bars: Vec<Bar> = c
+                .rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, row)| {
+                    b.variants
+                        .iter()
+                        .find(|v| v.name == row.variant)
+                        .map(|v| Bar::new(i as f64 + 0.3, v.total_usd).name(&row.variant).width(0.25))
+                })
+                .collect();
+            p.bar_chart(BarChart::new("baseline total", bars));
+        }
+    });
+    ui.heading("Cost against recovery time");
+    Plot::new("cost-rto")
+        .legend(Legend::default())
+        .height(240.0)
+        .x_axis_label("RTO in the last month (h)")
+        .y_axis_label("five-year total (USD)")
+        .show(ui, |p| {
+            for row in &c.rows {
+                if let Some(h) = row.rto_last_hours {
+                    p.points(Points::new(row.variant.clone(), PlotPoints::from(vec![[h, row.total_usd]])).radius(6.0));
+                }
+            }
+        });
+}

@@ -1,0 +1,116 @@
+//! Cost panel: stacked monthly cost by category for one variant, the month's lines, and how the
+//! selected line was computed.
+
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::Command;
+use crate::model::Category;
+use crate::render::usd;
+use crate::report::Report;
+
+pub fn ui(
+    ui: &mut egui::Ui,
+    r: &Report,
+    variant: usize,
+    selected: Option<(usize, usize)>,
+    commands: &mut Vec<Command>,
+) {
+    let Some(v) = r.variants.get(variant) else { return };
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Variant").selected_text(&v.name).show_ui(ui, |ui| {
+            for (i, x) in r.variants.iter().enumerate() {
+                if ui.selectable_label(i == variant, &x.name).clicked() {
+                    commands.push(Command::SelectVariant(i));
+                }
+            }
+        });
+    });
+    ui.heading("Monthly cost by category (amortised, known prices)");
+    Plot::new("stacked")
+        .legend(Legend::default())
+        .height(280.0)
+        .x_axis_label("month")
+        .y_axis_label("USD / month")
+        .show(ui, |p| {
+            let mut below: Vec<f64> = vec![0.0; v.months.len()];
+            let mut charts: Vec<BarChart> = Vec::new();
+            for c in Category::ALL {
+                let bars: Vec<Bar> =
+                    v.months
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| {
+                            Bar::new(f64::from(m.index + 1), m.category(c))
+                                .base_offset(below[i])
+                                .width(0.8)
+                                .name(format!("{} {}", m.month, c.label()))
+                        })
+                        .collect();
+                if bars.iter().all(|b| b.value == 0.0) {
+                    continue;
+                }
+                for (i, m) in v.months.iter().enumerate() {
+                    below[i] += m.category(c);
+                }
+                charts.push(BarChart::new(c.label(), bars));
+            }
+            for c in charts {
+                p.bar_chart(c);
+            }
+        });
+
+    let month = selected.map_or(0, |(m, _)| m).min(v.months.len().saturating_sub(1));
+    let m = &v.months[month];
+    ui.horizontal(|ui| {
+        ui.heading(format!("Lines of month {} ({})", m.index + 1, m.month));
+        let mut k = month + 1;
+        if ui.add(egui::Slider::new(&mut k, 1..=v.months.len()).text("month")).changed() {
+            commands.push(Command::SelectLine(k - 1, usize::MAX));
+        }
+    });
+    egui::Grid::new("lines").striped(true).num_columns(6).show(ui, |ui| {
+        for h in ["site", "category", "item", "quantity", "unit price", "cost"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for (i, l) in m.lines.iter().enumerate() {
+            ui.label(if l.site.is_empty() { "(variant)" } else { &l.site });
+            ui.label(l.category.label());
+            if ui.selectable_label(selected == Some((month, i)), &*l.item).clicked() {
+                commands.push(Command::SelectLine(month, i));
+            }
+            ui.label(format!("{:.2} {}", l.quantity, l.unit));
+            ui.label(l.unit_usd.map_or("unknown".into(), |u| format!("${u}")));
+            ui.label(l.usd.map_or("unknown".into(), usd));
+            ui.end_row();
+        }
+    });
+    if let Some((_, i)) = selected
+        && let Some(l) = m.lines.get(i)
+    {
+        ui.separator();
+        ui.heading("How this figure was computed");
+        ui.label(format!(
+            "{:.4} {} × {} = {}",
+            l.quantity,
+            l.unit,
+            l.unit_usd.map_or("unknown".into(), |u| format!("${u}")),
+            l.usd.map_or("unknown".into(), usd)
+        ));
+        ui.label(format!("Basis: {}", l.basis));
+        match l.price.map(|p| &r.prices[p as usize]) {
+            Some(p) => {
+                ui.label(format!("Price {} in {}: {} — {}", p.key, p.region, p.source, p.source_title));
+                ui.label(format!(
+                    "As of {}, confidence {}{}",
+                    p.as_of,
+                    p.confidence.map_or("GAP".into(), |c| format!("{c:?}")),
+                    if p.note.is_empty() { String::new() } else { format!(" — {}", p.note) }
+                ));
+            }
+            None => {
+                ui.label("No catalog price: a scenario input or an unknown (see the basis).");
+            }
+        }
+    }
+}
