@@ -69,7 +69,21 @@ enum Command {
     },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
-    Gui { file: Option<PathBuf> },
+    Gui {
+        file: Option<PathBuf>,
+        /// The view to open on.
+        #[arg(long, value_enum)]
+        tab: Option<TabArg>,
+    },
+}
+
+#[cfg(feature = "gui")]
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TabArg {
+    Overview,
+    Cost,
+    Compare,
+    Assumptions,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -251,13 +265,13 @@ fn run(cli: Cli) -> Result<(), Fail> {
             Ok(())
         }
         #[cfg(feature = "gui")]
-        Some(Command::Gui { file }) => gui(file),
+        Some(Command::Gui { file, tab }) => gui(file, tab),
     }
 }
 
 #[cfg(feature = "gui")]
 fn no_command() -> Result<(), Fail> {
-    gui(None)
+    gui(None, None)
 }
 
 #[cfg(not(feature = "gui"))]
@@ -267,15 +281,24 @@ fn no_command() -> Result<(), Fail> {
 }
 
 #[cfg(feature = "gui")]
-fn gui(file: Option<PathBuf>) -> Result<(), Fail> {
+fn gui(file: Option<PathBuf>, tab: Option<TabArg>) -> Result<(), Fail> {
     let start = match file {
         Some(p) => {
             let text = read(&p)?;
             // Fail early with the CLI's message rather than opening an empty window.
             load_scenario(&text, Catalog::builtin()).map_err(|e| bad(e.with_file(&p.display().to_string())))?;
-            headroom::gui::Start { path: Some(p), text }
+            headroom::gui::Start { path: Some(p), text, tab: None }
         }
-        None => headroom::gui::Start { path: None, text: headroom::SEED_SCENARIO.to_string() },
+        None => headroom::gui::Start { path: None, text: headroom::SEED_SCENARIO.to_string(), tab: None },
+    };
+    let start = headroom::gui::Start {
+        tab: tab.map(|t| match t {
+            TabArg::Overview => headroom::gui::Tab::Overview,
+            TabArg::Cost => headroom::gui::Tab::Cost,
+            TabArg::Compare => headroom::gui::Tab::Compare,
+            TabArg::Assumptions => headroom::gui::Tab::Assumptions,
+        }),
+        ..start
     };
     headroom::gui::run(start).map_err(|e| Fail { code: 1, message: format!("cannot open the window: {e}") })
 }

@@ -21,6 +21,8 @@ pub use export_panel::PendingExport;
 pub struct Start {
     pub path: Option<PathBuf>,
     pub text: String,
+    /// The view to open on (default: the one used last).
+    pub tab: Option<Tab>,
 }
 
 /// A change the user asked for during a frame, applied after drawing.
@@ -138,7 +140,7 @@ impl HeadroomApp {
             undo: Vec::new(),
             redo: Vec::new(),
             baseline: None,
-            tab: Tab::Overview,
+            tab: start.tab.unwrap_or_default(),
             variant: 0,
             selected_line: None,
             error: None,
@@ -153,7 +155,8 @@ impl HeadroomApp {
 
     /// The seed scenario.
     pub fn seed() -> Self {
-        Self::new(Start { path: None, text: crate::SEED_SCENARIO.to_string() }).expect("the seed scenario is valid")
+        Self::new(Start { path: None, text: crate::SEED_SCENARIO.to_string(), tab: None })
+            .expect("the seed scenario is valid")
     }
 
     pub fn dirty(&self) -> bool {
@@ -521,6 +524,7 @@ impl eframe::App for HeadroomApp {
 
 /// Open the window and run until it is closed.
 pub fn run(start: Start) -> eframe::Result {
+    let forced_tab = start.tab;
     let mut app = HeadroomApp::new(start).map_err(|e| eframe::Error::AppCreation(e.into()))?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Headroom"),
@@ -532,7 +536,7 @@ pub fn run(start: Start) -> eframe::Result {
         Box::new(|cc| {
             if let Some(saved) = cc.storage.and_then(|s| eframe::get_value::<Saved>(s, eframe::APP_KEY)) {
                 app.recent = saved.recent;
-                app.tab = saved.tab;
+                app.tab = forced_tab.unwrap_or(saved.tab);
             }
             Ok(Box::new(app))
         }),
