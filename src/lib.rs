@@ -8,6 +8,7 @@
 
 pub mod assumptions;
 pub mod demand;
+pub mod edit;
 pub mod export;
 pub mod finance;
 pub mod k8s;

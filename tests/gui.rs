@@ -208,3 +208,35 @@ fn compare_and_assumptions_tabs_show_engine_figures() {
     // m5.xlarge is priced in both regions.
     assert_eq!(h.query_all_by_label("ec2.m5.xlarge").count(), 2);
 }
+
+#[test]
+fn assumptions_editor_validates_inline_like_the_cli() {
+    let mut h = harness();
+    h.get_by_label("Assumptions").click();
+    h.run();
+    let before = h.state().report.clone();
+    let field = || "demand.concurrent_users";
+    // The value field is labelled by its path.
+    let edit = |h: &mut Harness<'static, HeadroomApp>, text: &str| {
+        let node = h.get_by_role_and_label(Role::TextInput, field());
+        node.focus();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_role_and_label(Role::TextInput, field()).type_text(text);
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        h.run();
+    };
+    edit(&mut h, "-5");
+    assert_eq!(h.state().report, before, "an invalid value never reaches the engine");
+    h.get_by_label("demand.concurrent_users: must be between 1 and 100000000, found -5");
+    edit(&mut h, "2000");
+    assert_eq!(h.state().scenario.demand.concurrent_users, 2000.0);
+    assert!(h.state().field_errors.is_empty());
+    assert!(h.state().report.variants[0].total_usd > before.variants[0].total_usd);
+    // One undo step per accepted edit.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().report, before);
+}

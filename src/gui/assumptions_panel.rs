@@ -1,18 +1,40 @@
-//! Assumptions panel: every input with its unit, and every price with its source and date.
+//! Assumptions panel: every input with its unit — editable, validated with the CLI's messages —
+//! and every price with its source and date.
 
+use std::collections::BTreeMap;
+
+use super::Command;
 use crate::report::Report;
 
-pub fn ui(ui: &mut egui::Ui, r: &Report) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    r: &Report,
+    edits: &mut BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+    commands: &mut Vec<Command>,
+) {
     ui.heading(format!("Inputs ({})", r.assumptions.len()));
-    egui::Grid::new("inputs").striped(true).num_columns(3).show(ui, |ui| {
-        for h in ["input", "value", "unit"] {
+    ui.weak("Edit a value and press Enter: it is checked like the scenario file; a rejected value leaves the plan as it was.");
+    egui::Grid::new("inputs").striped(true).num_columns(4).show(ui, |ui| {
+        for h in ["input", "value", "unit", ""] {
             ui.strong(h);
         }
         ui.end_row();
         for a in &r.assumptions {
-            ui.label(&a.path);
-            ui.label(&a.value);
+            let label = ui.label(&a.path);
+            let mut text = edits.get(&a.path).cloned().unwrap_or_else(|| a.value.clone());
+            let field = ui.add(egui::TextEdit::singleline(&mut text).desired_width(260.0)).labelled_by(label.id);
+            if field.changed() {
+                edits.insert(a.path.clone(), text.clone());
+            }
+            if field.lost_focus() && edits.contains_key(&a.path) {
+                commands.push(Command::SetField(a.path.clone(), text));
+            }
             ui.label(a.unit);
+            match errors.get(&a.path) {
+                Some(e) => ui.colored_label(ui.visuals().error_fg_color, e),
+                None => ui.label(""),
+            };
             ui.end_row();
         }
     });

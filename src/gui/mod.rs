@@ -58,6 +58,8 @@ pub enum Command {
     SelectVariant(usize),
     /// Select cost line `line` of month index `month` of the selected variant.
     SelectLine(usize, usize),
+    /// Set any scenario field by its path (the Assumptions editor).
+    SetField(String, String),
 }
 
 /// The main views.
@@ -120,6 +122,10 @@ pub struct HeadroomApp {
     pub status: Option<String>,
     pub recent: Vec<PathBuf>,
     pub dialogs: Box<dyn Dialogs>,
+    /// Text being typed into the Assumptions editor, by field path.
+    pub field_edits: std::collections::BTreeMap<String, String>,
+    /// Why the last edit of a field was rejected, by field path (the CLI's messages).
+    pub field_errors: std::collections::BTreeMap<String, String>,
     title: String,
 }
 
@@ -149,6 +155,8 @@ impl HeadroomApp {
             status: None,
             recent: Vec::new(),
             dialogs: Box::new(NativeDialogs),
+            field_edits: Default::default(),
+            field_errors: Default::default(),
             title: String::new(),
         })
     }
@@ -344,6 +352,30 @@ impl HeadroomApp {
                 self.selected_line = None;
             }
             Command::SelectLine(m, l) => self.selected_line = Some((m, l)),
+            Command::SetField(path, text) => {
+                self.field_edits.remove(&path);
+                let edited = crate::edit::set_field(&self.scenario, &path, &text).and_then(|s| {
+                    validate(s, Catalog::builtin()).map_err(|ps| {
+                        // The problems of this field first, then any others it caused.
+                        let mut ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
+                        ps.sort_by_key(|p| !p.starts_with(&path));
+                        ps.join("\n")
+                    })
+                });
+                match edited {
+                    Ok(v) => {
+                        self.field_errors.remove(&path);
+                        if *v != self.scenario {
+                            self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
+                            self.redo.clear();
+                            self.replan();
+                        }
+                    }
+                    Err(e) => {
+                        self.field_errors.insert(path, e);
+                    }
+                }
+            }
         }
     }
 
@@ -493,7 +525,9 @@ impl HeadroomApp {
                 Tab::Overview => overview::ui(ui, &self.scenario, &self.report, self.baseline.as_ref(), &mut commands),
                 Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),
                 Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
-                Tab::Assumptions => assumptions_panel::ui(ui, &self.report),
+                Tab::Assumptions => {
+                    assumptions_panel::ui(ui, &self.report, &mut self.field_edits, &self.field_errors, &mut commands)
+                }
             });
         });
         for c in commands {
