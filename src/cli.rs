@@ -81,6 +81,8 @@ enum Command {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum TabArg {
     Overview,
+    Growth,
+    Capacity,
     Cost,
     Compare,
     Assumptions,
@@ -294,6 +296,8 @@ fn gui(file: Option<PathBuf>, tab: Option<TabArg>) -> Result<(), Fail> {
     let start = headroom::gui::Start {
         tab: tab.map(|t| match t {
             TabArg::Overview => headroom::gui::Tab::Overview,
+            TabArg::Growth => headroom::gui::Tab::Growth,
+            TabArg::Capacity => headroom::gui::Tab::Capacity,
             TabArg::Cost => headroom::gui::Tab::Cost,
             TabArg::Compare => headroom::gui::Tab::Compare,
             TabArg::Assumptions => headroom::gui::Tab::Assumptions,

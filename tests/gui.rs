@@ -240,3 +240,17 @@ fn assumptions_editor_validates_inline_like_the_cli() {
     h.run();
     assert_eq!(h.state().report, before);
 }
+
+#[test]
+fn growth_and_capacity_tabs() {
+    let mut h = harness();
+    h.get_by_label("Growth").click();
+    h.run();
+    h.get_by_label("1000 users at the start, +20 %/yr compounding monthly; 0 events.");
+    // The yearly table shows the engine's figures: month 61 does not exist, month 60 is the last.
+    let d = &h.state().report.demand[59];
+    h.get_by_label(&format!("{:.0}", d.users));
+    h.get_by_label("Capacity").click();
+    h.run();
+    h.get_by_label("Nodes per site (peak sizing)");
+}

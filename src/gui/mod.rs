@@ -5,9 +5,11 @@
 //! the app state, is the source of truth.
 
 mod assumptions_panel;
+mod capacity_panel;
 mod compare_panel;
 mod cost_panel;
 mod export_panel;
+mod growth_panel;
 mod overview;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +69,8 @@ pub enum Command {
 pub enum Tab {
     #[default]
     Overview,
+    Growth,
+    Capacity,
     Cost,
     Compare,
     Assumptions,
@@ -457,6 +461,8 @@ impl HeadroomApp {
             ui.separator();
             for (tab, label) in [
                 (Tab::Overview, "Overview"),
+                (Tab::Growth, "Growth"),
+                (Tab::Capacity, "Capacity"),
                 (Tab::Cost, "Cost"),
                 (Tab::Compare, "Compare"),
                 (Tab::Assumptions, "Assumptions"),
@@ -523,6 +529,8 @@ impl HeadroomApp {
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| match self.tab {
                 Tab::Overview => overview::ui(ui, &self.scenario, &self.report, self.baseline.as_ref(), &mut commands),
+                Tab::Growth => growth_panel::ui(ui, &self.scenario, &self.report),
+                Tab::Capacity => capacity_panel::ui(ui, &self.report, self.variant, &mut commands),
                 Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),
                 Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
                 Tab::Assumptions => {
