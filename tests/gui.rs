@@ -254,3 +254,55 @@ fn growth_and_capacity_tabs() {
     h.run();
     h.get_by_label("Nodes per site (peak sizing)");
 }
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut h = harness();
+    h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(30.0);
+    h.run();
+    h.state_mut().apply(headroom::gui::Command::RequestClose);
+    h.run();
+    assert!(h.state().close_prompt && !h.state().closing);
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().close_prompt && !h.state().closing);
+    h.state_mut().apply(headroom::gui::Command::RequestClose);
+    h.run();
+    h.get_by_label("Discard and close").click();
+    h.run();
+    assert!(h.state().closing);
+}
+
+#[test]
+fn unsaved_work_is_autosaved_and_offered_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let auto = dir.path().join("autosave.ron");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HeadroomApp| app.ui(ui), HeadroomApp::seed().with_autosave(auto.clone()));
+    h.run();
+    assert!(h.state().recovery.is_none());
+    h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(35.0);
+    h.run();
+    // The first unsaved frame writes the autosave (then every 10 s).
+    assert!(auto.exists());
+    let edited = h.state().scenario.clone();
+    // "Crash": a new app finds the autosave and offers it back.
+    let mut h2 = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HeadroomApp| app.ui(ui), HeadroomApp::seed().with_autosave(auto.clone()));
+    h2.run();
+    h2.get_by_label("Unsaved work from an earlier session was found.");
+    h2.get_by_label("Restore it").click();
+    h2.run();
+    assert_eq!(h2.state().scenario, edited);
+    assert!(h2.state().dirty());
+    // Discarding removes it.
+    let mut h3 = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HeadroomApp| app.ui(ui), HeadroomApp::seed().with_autosave(auto.clone()));
+    h3.run();
+    h3.get_by_label("Discard it").click();
+    h3.run();
+    assert!(!auto.exists());
+}

@@ -62,6 +62,15 @@ pub enum Command {
     SelectLine(usize, usize),
     /// Set any scenario field by its path (the Assumptions editor).
     SetField(String, String),
+    /// The window is asked to close: with unsaved changes, ask first.
+    RequestClose,
+    CloseSave,
+    CloseDiscard,
+    CloseCancel,
+    /// Write the autosave file now (the app does it every few seconds while unsaved).
+    Autosave,
+    RestoreAutosave,
+    DiscardAutosave,
 }
 
 /// The main views.
@@ -130,8 +139,23 @@ pub struct HeadroomApp {
     pub field_edits: std::collections::BTreeMap<String, String>,
     /// Why the last edit of a field was rejected, by field path (the CLI's messages).
     pub field_errors: std::collections::BTreeMap<String, String>,
+    /// Where unsaved work is written every few seconds; `None`: no autosave.
+    pub autosave_path: Option<PathBuf>,
+    /// Unsaved work found from an earlier session, offered back (the file's text).
+    pub recovery: Option<String>,
+    /// The close prompt is showing.
+    pub close_prompt: bool,
+    /// The user chose to close (after saving or discarding).
+    pub closing: bool,
+    close_sent: bool,
+    last_autosave: f64,
     title: String,
 }
+
+/// First line of an autosave file; the path of the file it belongs to follows.
+const AUTOSAVE_HEADER: &str = "// headroom autosave of: ";
+/// Seconds between autosaves while there are unsaved changes.
+const AUTOSAVE_SECONDS: f64 = 10.0;
 
 /// Most recent files kept.
 const RECENT: usize = 8;
@@ -161,6 +185,12 @@ impl HeadroomApp {
             dialogs: Box::new(NativeDialogs),
             field_edits: Default::default(),
             field_errors: Default::default(),
+            autosave_path: None,
+            recovery: None,
+            close_prompt: false,
+            closing: false,
+            close_sent: false,
+            last_autosave: f64::NEG_INFINITY,
             title: String::new(),
         })
     }
@@ -169,6 +199,31 @@ impl HeadroomApp {
     pub fn seed() -> Self {
         Self::new(Start { path: None, text: crate::SEED_SCENARIO.to_string(), tab: None })
             .expect("the seed scenario is valid")
+    }
+
+    /// Use `path` for autosaves, and offer back what an earlier session left there.
+    pub fn with_autosave(mut self, path: PathBuf) -> Self {
+        self.recovery = std::fs::read_to_string(&path).ok().filter(|t| load_scenario(t, Catalog::builtin()).is_ok());
+        self.autosave_path = Some(path);
+        self
+    }
+
+    fn autosave(&mut self) {
+        let Some(p) = &self.autosave_path else { return };
+        let text = format!(
+            "{AUTOSAVE_HEADER}{}\n{}",
+            self.path.as_ref().map_or_else(String::new, |x| x.display().to_string()),
+            crate::scenario_to_ron(&self.scenario)
+        );
+        if let Err(e) = crate::write_atomic(p, text.as_bytes()) {
+            self.status = Some(format!("Cannot autosave to {}: {e}", p.display()));
+        }
+    }
+
+    fn drop_autosave(&mut self) {
+        if let Some(p) = &self.autosave_path {
+            let _ = std::fs::remove_file(p);
+        }
     }
 
     pub fn dirty(&self) -> bool {
@@ -248,6 +303,7 @@ impl HeadroomApp {
                 self.saved = self.scenario.clone();
                 self.path = Some(path.to_path_buf());
                 self.path_prompt = None;
+                self.drop_autosave();
                 self.remember(path);
                 self.status = Some(format!("Saved {}", path.display()));
             }
@@ -356,6 +412,45 @@ impl HeadroomApp {
                 self.selected_line = None;
             }
             Command::SelectLine(m, l) => self.selected_line = Some((m, l)),
+            Command::RequestClose => {
+                if self.dirty() && !self.closing {
+                    self.close_prompt = true;
+                } else {
+                    // Nothing unsaved: nothing to offer back next time.
+                    self.drop_autosave();
+                    self.closing = true;
+                }
+            }
+            Command::CloseSave => {
+                self.apply(Command::Save);
+                if !self.dirty() {
+                    self.close_prompt = false;
+                    self.closing = true;
+                }
+            }
+            Command::CloseDiscard => {
+                self.drop_autosave();
+                self.close_prompt = false;
+                self.closing = true;
+            }
+            Command::CloseCancel => self.close_prompt = false,
+            Command::Autosave => self.autosave(),
+            Command::RestoreAutosave => {
+                if let Some(text) = self.recovery.take() {
+                    let (first, body) = text.split_once('\n').unwrap_or(("", &text));
+                    if let Ok(v) = load_scenario(body, Catalog::builtin()) {
+                        let from = first.strip_prefix(AUTOSAVE_HEADER).filter(|p| !p.is_empty()).map(PathBuf::from);
+                        self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
+                        self.path = from;
+                        self.replan();
+                        self.status = Some("Restored unsaved work from the last session".into());
+                    }
+                }
+            }
+            Command::DiscardAutosave => {
+                self.recovery = None;
+                self.drop_autosave();
+            }
             Command::SetField(path, text) => {
                 self.field_edits.remove(&path);
                 let edited = crate::edit::set_field(&self.scenario, &path, &text).and_then(|s| {
@@ -500,6 +595,33 @@ impl HeadroomApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
         self.shortcuts(ui, &mut commands);
+        if ui.input(|i| i.viewport().close_requested()) && !self.closing {
+            if self.dirty() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            }
+            commands.push(Command::RequestClose);
+        }
+        let now = ui.input(|i| i.time);
+        if self.dirty() && self.autosave_path.is_some() && now - self.last_autosave >= AUTOSAVE_SECONDS {
+            self.last_autosave = now;
+            commands.push(Command::Autosave);
+        }
+        if self.close_prompt {
+            egui::Window::new("Unsaved changes").collapsible(false).resizable(false).show(ui.ctx(), |ui| {
+                ui.label("The scenario has changes that are not saved.");
+                ui.horizontal(|ui| {
+                    if ui.button("Save and close").clicked() {
+                        commands.push(Command::CloseSave);
+                    }
+                    if ui.button("Discard and close").clicked() {
+                        commands.push(Command::CloseDiscard);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        commands.push(Command::CloseCancel);
+                    }
+                });
+            });
+        }
         let title = self.window_title();
         if title != self.title {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
@@ -519,6 +641,17 @@ impl HeadroomApp {
             self.menu_bar(ui, &mut commands);
             export_panel::pending(ui, &mut self.pending_export, &mut commands);
             Self::path_prompt_ui(ui, &mut self.path_prompt, &mut commands);
+            if self.recovery.is_some() {
+                ui.horizontal(|ui| {
+                    ui.colored_label(ui.visuals().warn_fg_color, "Unsaved work from an earlier session was found.");
+                    if ui.button("Restore it").clicked() {
+                        commands.push(Command::RestoreAutosave);
+                    }
+                    if ui.button("Discard it").clicked() {
+                        commands.push(Command::DiscardAutosave);
+                    }
+                });
+            }
             if let Some(s) = &self.status {
                 ui.label(s);
             }
@@ -540,6 +673,10 @@ impl HeadroomApp {
         });
         for c in commands {
             self.apply(c);
+        }
+        if self.closing && !self.close_sent {
+            self.close_sent = true;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 }
@@ -568,6 +705,10 @@ impl eframe::App for HeadroomApp {
 pub fn run(start: Start) -> eframe::Result {
     let forced_tab = start.tab;
     let mut app = HeadroomApp::new(start).map_err(|e| eframe::Error::AppCreation(e.into()))?;
+    if let Some(dir) = eframe::storage_dir("Headroom") {
+        let _ = std::fs::create_dir_all(&dir);
+        app = app.with_autosave(dir.join("autosave.ron"));
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("Headroom"),
         ..Default::default()
