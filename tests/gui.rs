@@ -306,3 +306,27 @@ fn unsaved_work_is_autosaved_and_offered_back() {
     h3.run();
     assert!(!auto.exists());
 }
+
+#[test]
+fn slow_plans_run_off_the_ui_thread() {
+    let mut h = harness();
+    h.state_mut().worker.background = true;
+    let before = h.state().report.clone();
+    h.state_mut().apply(headroom::gui::Command::SetGrowth(0.45));
+    // The frame right after the edit still shows the previous plan, with a spinner.
+    assert!(h.state().worker.pending);
+    assert_eq!(h.state().report, before);
+    // Frames keep coming until the background plan lands; then it is the engine's figure.
+    for _ in 0..500 {
+        h.step();
+        if !h.state().worker.pending {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(!h.state().worker.pending);
+    let mut s = h.state().scenario.clone();
+    s.demand.annual_growth = 0.45;
+    let expected = plan(&headroom::validate(s, Catalog::builtin()).unwrap(), Catalog::builtin());
+    assert_eq!(h.state().report, expected);
+}

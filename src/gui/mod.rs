@@ -150,7 +150,29 @@ pub struct HeadroomApp {
     close_sent: bool,
     last_autosave: f64,
     title: String,
+    pub worker: Worker,
 }
+
+/// Replanning off the UI thread when a plan takes longer than half a frame.
+pub struct Worker {
+    /// Plan on a background thread (set automatically after a slow plan; tests may set it).
+    pub background: bool,
+    /// A background plan is running; the previous figures stay on screen meanwhile.
+    pub pending: bool,
+    generation: u64,
+    tx: std::sync::mpsc::Sender<(u64, Report)>,
+    rx: std::sync::mpsc::Receiver<(u64, Report)>,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        Self { background: false, pending: false, generation: 0, tx, rx }
+    }
+}
+
+/// Plans slower than this (half a 60 Hz frame) run in the background.
+const BACKGROUND_ABOVE_SECONDS: f64 = 0.008;
 
 /// First line of an autosave file; the path of the file it belongs to follows.
 const AUTOSAVE_HEADER: &str = "// headroom autosave of: ";
@@ -192,6 +214,7 @@ impl HeadroomApp {
             close_sent: false,
             last_autosave: f64::NEG_INFINITY,
             title: String::new(),
+            worker: Worker::default(),
         })
     }
 
@@ -261,11 +284,40 @@ impl HeadroomApp {
     fn replan(&mut self) {
         // The scenario was validated when it entered the app; validating again is cheap and
         // keeps the engine's contract (only a ValidScenario is planned).
-        if let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) {
+        let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) else { return };
+        self.worker.generation += 1;
+        if self.worker.background {
+            // Off the UI thread: the newest request wins, older results are dropped.
+            let (tx, generation) = (self.worker.tx.clone(), self.worker.generation);
+            std::thread::spawn(move || {
+                let _ = tx.send((generation, plan(&v, Catalog::builtin())));
+            });
+            self.worker.pending = true;
+        } else {
+            let t0 = std::time::Instant::now();
             self.report = plan(&v, Catalog::builtin());
+            // A plan slower than half a frame moves to a background thread from now on.
+            if t0.elapsed().as_secs_f64() > BACKGROUND_ABOVE_SECONDS {
+                self.worker.background = true;
+            }
+            self.after_replan();
         }
+    }
+
+    fn after_replan(&mut self) {
         self.variant = self.variant.min(self.report.variants.len().saturating_sub(1));
         self.selected_line = None;
+    }
+
+    /// Take a finished background plan, if it is the newest one asked for.
+    fn poll_worker(&mut self) {
+        while let Ok((generation, report)) = self.worker.rx.try_recv() {
+            if generation == self.worker.generation {
+                self.report = report;
+                self.worker.pending = false;
+                self.after_replan();
+            }
+        }
     }
 
     fn open(&mut self, path: &Path) {
@@ -279,6 +331,9 @@ impl HeadroomApp {
         match load_scenario(&text, Catalog::builtin()) {
             Ok(v) => {
                 self.report = plan(&v, Catalog::builtin());
+                // Any background plan still running is for the old scenario.
+                self.worker.generation += 1;
+                self.worker.pending = false;
                 self.scenario = v.into_inner();
                 self.saved = self.scenario.clone();
                 self.path = Some(path.to_path_buf());
@@ -594,6 +649,10 @@ impl HeadroomApp {
     /// Draw one frame and apply what the user changed.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
+        self.poll_worker();
+        if self.worker.pending {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(15));
+        }
         self.shortcuts(ui, &mut commands);
         if ui.input(|i| i.viewport().close_requested()) && !self.closing {
             if self.dirty() {
@@ -636,6 +695,10 @@ impl HeadroomApp {
                 }
                 if self.dirty() {
                     ui.weak("(unsaved changes)");
+                }
+                if self.worker.pending {
+                    ui.spinner();
+                    ui.weak("Recomputing…");
                 }
             });
             self.menu_bar(ui, &mut commands);
