@@ -16,9 +16,13 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Comm
     });
     let sites: Vec<&str> = v.months.first().map_or(Vec::new(), |m| m.sites.iter().map(|s| &*s.site).collect());
     ui.heading("Nodes per site (peak sizing)");
-    Plot::new("nodes").legend(Legend::default()).height(220.0).x_axis_label("month").y_axis_label("nodes").show(
-        ui,
-        |p| {
+    Plot::new("nodes")
+        .legend(Legend::default())
+        .height(220.0)
+        .x_axis_label("month")
+        .x_axis_formatter(super::month_axis(r.start))
+        .y_axis_label("nodes")
+        .show(ui, |p| {
             for site in &sites {
                 let pts: PlotPoints = v
                     .months
@@ -37,12 +41,15 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Comm
                     .collect();
                 p.line(Line::new(format!("{site} nodes"), pts));
             }
-        },
-    );
+        });
     ui.heading("Replicas per service (primary site)");
-    Plot::new("replicas").legend(Legend::default()).height(220.0).x_axis_label("month").y_axis_label("replicas").show(
-        ui,
-        |p| {
+    Plot::new("replicas")
+        .legend(Legend::default())
+        .height(220.0)
+        .x_axis_label("month")
+        .x_axis_formatter(super::month_axis(r.start))
+        .y_axis_label("replicas")
+        .show(ui, |p| {
             let services: Vec<&str> = v
                 .months
                 .first()
@@ -66,7 +73,6 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Comm
                     .collect();
                 p.line(Line::new(sv.to_string(), pts));
             }
-        },
-    );
+        });
     ui.weak("The day trace of load, replicas, nodes and pending pods comes with the autoscaling simulation.");
 }

@@ -30,6 +30,7 @@ pub fn ui(
         .legend(Legend::default())
         .height(280.0)
         .x_axis_label("month")
+        .x_axis_formatter(super::month_axis(r.start))
         .y_axis_label("USD / month")
         .show(ui, |p| {
             let mut below: Vec<f64> = vec![0.0; v.months.len()];

@@ -17,6 +17,7 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report) {
         .legend(Legend::default())
         .height(320.0)
         .x_axis_label("month")
+        .x_axis_formatter(super::month_axis(r.start))
         .y_axis_label("concurrent users")
         .show(ui, |p| {
             let series = |f: &dyn Fn(&crate::demand::MonthDemand) -> f64| -> PlotPoints {

@@ -788,3 +788,13 @@ pub fn run(start: Start) -> eframe::Result {
         }),
     )
 }
+
+/// X-axis labels for plots whose x is the 1-based plan month: the calendar month ("2029-01").
+pub(crate) fn month_axis(
+    start: crate::model::YearMonth,
+) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let m = mark.value.round();
+        if m < 1.0 || (mark.value - m).abs() > 1e-6 { String::new() } else { start.plus(m as u32 - 1).to_string() }
+    }
+}

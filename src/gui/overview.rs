@@ -146,9 +146,13 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, baseline: Option<&Report>
 
     ui.add_space(8.0);
     ui.heading("Monthly cost (known prices, amortised)");
-    Plot::new("cost").legend(Legend::default()).height(260.0).x_axis_label("month").y_axis_label("USD / month").show(
-        ui,
-        |p| {
+    Plot::new("cost")
+        .legend(Legend::default())
+        .height(260.0)
+        .x_axis_label("month")
+        .x_axis_formatter(super::month_axis(r.start))
+        .y_axis_label("USD / month")
+        .show(ui, |p| {
             for v in &r.variants {
                 let pts: PlotPoints = v.months.iter().map(|m| [f64::from(m.index + 1), m.total_usd]).collect();
                 p.line(Line::new(v.name.clone(), pts));
@@ -161,8 +165,7 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, baseline: Option<&Report>
                     );
                 }
             }
-        },
-    );
+        });
 
     if !r.warnings.is_empty() {
         ui.add_space(8.0);
