@@ -73,19 +73,8 @@ enum Command {
         file: Option<PathBuf>,
         /// The view to open on.
         #[arg(long, value_enum)]
-        tab: Option<TabArg>,
+        tab: Option<headroom::gui::Tab>,
     },
-}
-
-#[cfg(feature = "gui")]
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum TabArg {
-    Overview,
-    Growth,
-    Capacity,
-    Cost,
-    Compare,
-    Assumptions,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -283,7 +272,7 @@ fn no_command() -> Result<(), Fail> {
 }
 
 #[cfg(feature = "gui")]
-fn gui(file: Option<PathBuf>, tab: Option<TabArg>) -> Result<(), Fail> {
+fn gui(file: Option<PathBuf>, tab: Option<headroom::gui::Tab>) -> Result<(), Fail> {
     let start = match file {
         Some(p) => {
             let text = read(&p)?;
@@ -293,16 +282,6 @@ fn gui(file: Option<PathBuf>, tab: Option<TabArg>) -> Result<(), Fail> {
         }
         None => headroom::gui::Start { path: None, text: headroom::SEED_SCENARIO.to_string(), tab: None },
     };
-    let start = headroom::gui::Start {
-        tab: tab.map(|t| match t {
-            TabArg::Overview => headroom::gui::Tab::Overview,
-            TabArg::Growth => headroom::gui::Tab::Growth,
-            TabArg::Capacity => headroom::gui::Tab::Capacity,
-            TabArg::Cost => headroom::gui::Tab::Cost,
-            TabArg::Compare => headroom::gui::Tab::Compare,
-            TabArg::Assumptions => headroom::gui::Tab::Assumptions,
-        }),
-        ..start
-    };
+    let start = headroom::gui::Start { tab, ..start };
     headroom::gui::run(start).map_err(|e| Fail { code: 1, message: format!("cannot open the window: {e}") })
 }

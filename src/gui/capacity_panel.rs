@@ -7,13 +7,7 @@ use crate::report::Report;
 
 pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Command>) {
     let Some(v) = r.variants.get(variant) else { return };
-    egui::ComboBox::from_label("Variant ").selected_text(&v.name).show_ui(ui, |ui| {
-        for (i, x) in r.variants.iter().enumerate() {
-            if ui.selectable_label(i == variant, &x.name).clicked() {
-                commands.push(Command::SelectVariant(i));
-            }
-        }
-    });
+    super::variant_picker(ui, r, variant, commands);
     let sites: Vec<&str> = v.months.first().map_or(Vec::new(), |m| m.sites.iter().map(|s| &*s.site).collect());
     ui.heading("Nodes per site (peak sizing)");
     Plot::new("nodes")

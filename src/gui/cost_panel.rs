@@ -16,15 +16,7 @@ pub fn ui(
     commands: &mut Vec<Command>,
 ) {
     let Some(v) = r.variants.get(variant) else { return };
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Variant").selected_text(&v.name).show_ui(ui, |ui| {
-            for (i, x) in r.variants.iter().enumerate() {
-                if ui.selectable_label(i == variant, &x.name).clicked() {
-                    commands.push(Command::SelectVariant(i));
-                }
-            }
-        });
-    });
+    super::variant_picker(ui, r, variant, commands);
     ui.heading("Monthly cost by category (amortised, known prices)");
     Plot::new("stacked")
         .legend(Legend::default())

@@ -74,7 +74,7 @@ pub enum Command {
 }
 
 /// The main views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 pub enum Tab {
     #[default]
     Overview,
@@ -797,4 +797,16 @@ pub(crate) fn month_axis(
         let m = mark.value.round();
         if m < 1.0 || (mark.value - m).abs() > 1e-6 { String::new() } else { start.plus(m as u32 - 1).to_string() }
     }
+}
+
+/// A combo box choosing the variant shown by a panel.
+pub(crate) fn variant_picker(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Command>) {
+    let Some(v) = r.variants.get(variant) else { return };
+    egui::ComboBox::from_label("Variant").selected_text(&v.name).show_ui(ui, |ui| {
+        for (i, x) in r.variants.iter().enumerate() {
+            if ui.selectable_label(i == variant, &x.name).clicked() {
+                commands.push(Command::SelectVariant(i));
+            }
+        }
+    });
 }
