@@ -426,7 +426,7 @@ fn plan_variant(
         if md.index > 0 {
             stored_objects_gb += new_objects_gb;
         }
-        let mut lines = Lines { book, lines: Vec::with_capacity(48) };
+        let mut lines = Lines { book, lines: Vec::with_capacity(80) };
         let mut sites = Vec::with_capacity(v.sites.len());
         let mut warn = |kind: WarningKind, key: String, message: String| {
             if seen_warnings.insert((kind, key)) {
