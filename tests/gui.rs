@@ -330,3 +330,33 @@ fn slow_plans_run_off_the_ui_thread() {
     let expected = plan(&headroom::validate(s, Catalog::builtin()).unwrap(), Catalog::builtin());
     assert_eq!(h.state().report, expected);
 }
+
+#[test]
+fn commitment_coverage_slider_reserves_month_1_nodes() {
+    let mut h = harness();
+    let before = h.state().report.variants[0].months[0].category(headroom::model::Category::Compute);
+    h.get_by_role_and_label(Role::Slider, "Reserved coverage of month-1 nodes").set_value_accesskit(100.0);
+    h.run();
+    let m1 = &h.state().report.variants[0].months[0];
+    // All 3 primary nodes on 1-yr No Upfront RIs: EKS $73 + 3 × 730 h × $0.121 instead of $0.192.
+    assert!((before - 493.48).abs() < 1e-6);
+    let compute = m1.category(headroom::model::Category::Compute);
+    assert!((compute - (73.0 + 3.0 * 730.0 * 0.121)).abs() < 1e-6, "{compute}");
+    assert_eq!(headroom::gui::coverage_of(&h.state().scenario), 1.0);
+    // Undo removes the reservations again.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(headroom::gui::coverage_of(&h.state().scenario), 0.0);
+    let m1 = &h.state().report.variants[0].months[0];
+    assert!((m1.category(headroom::model::Category::Compute) - before).abs() < 1e-9);
+}
+
+#[test]
+fn cost_bars_list_their_line_items_on_hover() {
+    let h = harness();
+    let m1 = &h.state().report.variants[0].months[0];
+    let label = headroom::gui::cost_bar_label(m1, headroom::model::Category::Compute);
+    assert_eq!(label.lines().next(), Some("2027-01 Compute: $493.48"));
+    assert_eq!(label.lines().nth(1), Some("  aws-primary: EC2 nodes m5.xlarge (general) $420.48"));
+    assert_eq!(label.lines().nth(2), Some("  aws-primary: EKS control plane $73.00"));
+}

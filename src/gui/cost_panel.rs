@@ -28,17 +28,17 @@ pub fn ui(
             let mut below: Vec<f64> = vec![0.0; v.months.len()];
             let mut charts: Vec<BarChart> = Vec::new();
             for c in Category::ALL {
-                let bars: Vec<Bar> =
-                    v.months
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| {
-                            Bar::new(f64::from(m.index + 1), m.category(c))
-                                .base_offset(below[i])
-                                .width(0.8)
-                                .name(format!("{} {}", m.month, c.label()))
-                        })
-                        .collect();
+                let bars: Vec<Bar> = v
+                    .months
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        Bar::new(f64::from(m.index + 1), m.category(c))
+                            .base_offset(below[i])
+                            .width(0.8)
+                            .name(bar_label(m, c))
+                    })
+                    .collect();
                 if bars.iter().all(|b| b.value == 0.0) {
                     continue;
                 }
@@ -106,4 +106,20 @@ pub fn ui(
             }
         }
     }
+}
+
+/// What hovering a bar shows: the month, the category and its line items (largest first).
+pub fn bar_label(m: &crate::report::VariantMonth, c: Category) -> String {
+    let mut lines: Vec<&crate::report::CostLine> =
+        m.lines.iter().filter(|l| l.category == c && l.view.in_amortised()).collect();
+    lines.sort_by(|a, b| b.usd.unwrap_or(f64::INFINITY).total_cmp(&a.usd.unwrap_or(f64::INFINITY)));
+    let mut out = format!("{} {}: {}", m.month, c.label(), usd(m.category(c)));
+    for l in lines.iter().take(8) {
+        let site = if l.site.is_empty() { String::new() } else { format!("{}: ", l.site) };
+        out += &format!("\n  {site}{} {}", l.item, l.usd.map_or("unknown".into(), usd));
+    }
+    if lines.len() > 8 {
+        out += &format!("\n  … {} more", lines.len() - 8);
+    }
+    out
 }

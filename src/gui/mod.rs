@@ -8,6 +8,7 @@ mod assumptions_panel;
 mod capacity_panel;
 mod compare_panel;
 mod cost_panel;
+pub use cost_panel::bar_label as cost_bar_label;
 mod export_panel;
 mod growth_panel;
 mod overview;
@@ -41,6 +42,9 @@ pub enum Command {
     SetInstanceType(String),
     /// Scale of every warm standby.
     SetStandbyScale(f64),
+    /// Cover this share of each AWS site's month-1 nodes with 1-year No Upfront reserved
+    /// instances (renewed yearly), replacing earlier coverage set this way.
+    SetCommitmentCoverage(f64),
     Undo,
     Redo,
     PinBaseline,
@@ -151,6 +155,19 @@ pub struct HeadroomApp {
     last_autosave: f64,
     title: String,
     pub worker: Worker,
+}
+
+/// Marks commitments made by the coverage slider (so the slider replaces only its own); the
+/// share follows it.
+pub const COVERAGE_SOURCE: &str = "what-if coverage slider, catalog 1-yr No Upfront rate, share";
+
+/// The share last set with the coverage slider (0 when none), read back from the scenario.
+pub fn coverage_of(s: &Scenario) -> f64 {
+    s.finance
+        .commitments
+        .iter()
+        .find_map(|c| c.source.strip_prefix(COVERAGE_SOURCE).and_then(|x| x.trim().parse().ok()))
+        .unwrap_or(0.0)
 }
 
 /// Replanning off the UI thread when a plan takes longer than half a frame.
@@ -409,6 +426,44 @@ impl HeadroomApp {
                     }
                 }
             }),
+            Command::SetCommitmentCoverage(share) => {
+                let mut added = Vec::new();
+                for (v, p) in self.scenario.variants.iter().zip(&self.report.variants) {
+                    let Some(m1) = p.months.first() else { continue };
+                    for site in &v.sites {
+                        let crate::model::Location::Aws(region) = &site.location else { continue };
+                        let Some(sm) = m1.sites.iter().find(|x| *x.site == *site.name) else { continue };
+                        for pool in &sm.pools {
+                            let count = (f64::from(pool.nodes) * share).round() as u32;
+                            if count == 0 {
+                                continue;
+                            }
+                            added.push(crate::model::Commitment {
+                                kind: crate::model::CommitmentKind::Ec2Reserved {
+                                    instance_type: pool.instance_type.to_string(),
+                                    count,
+                                },
+                                region: region.clone(),
+                                term_years: 1,
+                                payment: crate::model::Payment::NoUpfront,
+                                start: self.scenario.meta.start,
+                                renew: true,
+                                hourly_usd: None,
+                                upfront_usd: None,
+                                source: String::new(),
+                                variants: vec![v.name.clone()],
+                            });
+                        }
+                    }
+                }
+                self.edit(|s| {
+                    s.finance.commitments.retain(|c| !c.source.starts_with(COVERAGE_SOURCE));
+                    for mut c in added {
+                        c.source = format!("{COVERAGE_SOURCE} {}", share);
+                        s.finance.commitments.push(c);
+                    }
+                });
+            }
             Command::Undo => {
                 if let Some(prev) = self.undo.pop() {
                     self.redo.push(std::mem::replace(&mut self.scenario, prev));
@@ -724,7 +779,14 @@ impl HeadroomApp {
         });
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| match self.tab {
-                Tab::Overview => overview::ui(ui, &self.scenario, &self.report, self.baseline.as_ref(), &mut commands),
+                Tab::Overview => overview::ui(
+                    ui,
+                    &self.scenario,
+                    &self.report,
+                    self.baseline.as_ref(),
+                    coverage_of(&self.scenario),
+                    &mut commands,
+                ),
                 Tab::Growth => growth_panel::ui(ui, &self.scenario, &self.report),
                 Tab::Capacity => capacity_panel::ui(ui, &self.report, self.variant, &mut commands),
                 Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),

@@ -14,12 +14,20 @@ pub const USERS: &str = "Concurrent users at start";
 pub const REQUESTS: &str = "Peak requests per user per s";
 pub const TARGET: &str = "Target CPU utilisation";
 pub const STANDBY: &str = "DR standby scale";
+pub const COVERAGE: &str = "Reserved coverage of month-1 nodes";
 
 fn signed(v: f64) -> String {
     if v >= 0.0 { format!("+{}", usd0(v)) } else { usd0(v) }
 }
 
-pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, baseline: Option<&Report>, commands: &mut Vec<Command>) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    s: &Scenario,
+    r: &Report,
+    baseline: Option<&Report>,
+    coverage: f64,
+    commands: &mut Vec<Command>,
+) {
     ui.heading("What if");
     ui.horizontal_wrapped(|ui| {
         let mut g = s.demand.annual_growth * 100.0;
@@ -66,6 +74,10 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report, baseline: Option<&Report>
             if ui.add(egui::Slider::new(&mut f, 1.0..=100.0).suffix(" %").text(STANDBY)).changed() {
                 commands.push(Command::SetStandbyScale(f / 100.0));
             }
+        }
+        let mut cov = coverage * 100.0;
+        if ui.add(egui::Slider::new(&mut cov, 0.0..=100.0).suffix(" %").text(COVERAGE)).changed() {
+            commands.push(Command::SetCommitmentCoverage(cov / 100.0));
         }
         if let Some(pool) = s.cluster.node_pools.first() {
             egui::ComboBox::from_label("Instance type").selected_text(&pool.instance_type).show_ui(ui, |ui| {
