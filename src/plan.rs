@@ -43,6 +43,38 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
     let resilience: Vec<_> =
         s.variants.iter().zip(&variants).map(|(v, p)| crate::topology::resilience(s, v, p)).collect();
     let comparison = crate::topology::compare(s, &variants, &resilience, None);
+    for (v, res) in variants.iter().zip(&resilience) {
+        if let Some(m) = res.zone_loss_first_failing_month
+            && let Some(vm) = v.months.get(m as usize - 1)
+        {
+            let z = crate::topology::zone_loss(s, vm);
+            let what: Vec<String> = z
+                .sites
+                .iter()
+                .filter(|x| !x.ok)
+                .map(|x| {
+                    let mut lost = Vec::new();
+                    if !x.pods_fit {
+                        lost.push(format!("{} nodes left for {} needed", x.nodes_after, x.nodes_needed));
+                    }
+                    if !x.database_survives {
+                        lost.push("the database goes with its zone".to_string());
+                    }
+                    if !x.cache_survives {
+                        lost.push("the cache goes with its zone".to_string());
+                    }
+                    format!("{}: {}", x.site, lost.join(", "))
+                })
+                .collect();
+            warnings.push(Warning {
+                variant: v.name.clone(),
+                first_month: m,
+                month: vm.month,
+                kind: WarningKind::ZoneLossNotAbsorbed,
+                message: format!("losing a zone at peak is not absorbed ({})", what.join("; ")),
+            });
+        }
+    }
     Report {
         scenario: s.meta.name.clone(),
         currency: s.meta.currency.clone(),

@@ -278,6 +278,7 @@ pub enum WarningKind {
     DatabaseUndersized,
     UnplaceablePods,
     UnknownPrice,
+    ZoneLossNotAbsorbed,
 }
 
 /// The plan held against a reference estimate row (e.g. the design document's cost table).

@@ -84,6 +84,13 @@ fn zone_loss_passes_for_the_seed_and_fails_without_headroom() {
     assert_eq!((z.nodes, z.nodes_after, z.nodes_needed, z.pods_fit, z.database_survives), (3, 2, 2, true, false));
     assert!(!ws.zone_loss_first.ok);
     assert_eq!(ws.zone_loss_first_failing_month, Some(1));
+    // ... and the plan warns about it.
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.kind == headroom::report::WarningKind::ZoneLossNotAbsorbed && w.variant == "aws-warm-standby")
+        .unwrap();
+    assert_eq!(w.message, "losing a zone at peak is not absorbed (aws-primary: the database goes with its zone)");
     // Later the pods need 3 nodes; the pool then runs 3 with no spare: pods no longer fit either.
     let last = &ws.zone_loss_last.sites[0];
     assert_eq!((last.nodes, last.nodes_after, last.pods_fit), (3, 2, false));
