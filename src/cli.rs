@@ -56,6 +56,11 @@ enum Command {
         #[arg(long)]
         zone_loss_month: Option<u32>,
     },
+    /// Kubernetes HorizontalPodAutoscaler tools.
+    Hpa {
+        #[command(subcommand)]
+        command: HpaCommand,
+    },
     /// Write cost sheets or the budget review: CSV (wide or long), XLSX, or a self-contained HTML
     /// report. The file is replaced only by a complete new one.
     Export {
@@ -74,6 +79,18 @@ enum Command {
         /// The view to open on.
         #[arg(long, value_enum)]
         tab: Option<headroom::gui::Tab>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum HpaCommand {
+    /// Why did my HPA do that? One reconcile of an autoscaling/v2 HPA, step by step.
+    Explain {
+        /// Case file (JSON): the HPA as `kubectl get hpa -o json` prints it, the pods, metrics
+        /// and the controller's history (see tests/hpa/ and the README).
+        case: PathBuf,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
     },
 }
 
@@ -244,6 +261,17 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .map_err(|e| Fail { code: 1, message: e.to_string() })?;
                     out(&(j + "\n"))
                 }
+            }
+        }
+        Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
+            let text = read(&case)?;
+            let c = headroom::hpa::parse_case(&text).map_err(|e| bad(format!("{}: {e}", case.display())))?;
+            let e = headroom::hpa::explain(&c);
+            match format {
+                CompareFormat::Table => out(&headroom::hpa::explain_text(&e)),
+                CompareFormat::Json => out(&(serde_json::to_string_pretty(&e)
+                    .map_err(|e| Fail { code: 1, message: e.to_string() })?
+                    + "\n")),
             }
         }
         Some(Command::Export { file, format, output }) => {

@@ -11,6 +11,7 @@ pub mod demand;
 pub mod edit;
 pub mod export;
 pub mod finance;
+pub mod hpa;
 pub mod k8s;
 pub mod model;
 pub mod plan;

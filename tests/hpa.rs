@@ -1,0 +1,179 @@
+//! The HPA controller, one reconcile, with numbers worked from
+//! ../shared/reference/hpa-and-cluster-autoscaler.md §1; and `headroom hpa explain`.
+
+use headroom::hpa::{Milli, explain, parse_case};
+
+fn case(json: &str) -> headroom::hpa::Case {
+    parse_case(json).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A CPU-utilisation HPA (legacy path) over `pods`, with `target` %.
+fn cpu_case(current: i32, target: i32, pods: &str, extra: &str) -> String {
+    format!(
+        r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": {target}}}}}}}]}}}},
+           "currentReplicas": {current}, "pods": [{pods}] {extra}}}"#
+    )
+}
+
+fn ready_pod(name: &str, request: &str, usage: &str) -> String {
+    format!(
+        r#"{{"name": "{name}", "phase": "Running", "ready": true, "startedSecondsAgo": 3600, "cpu": {{"request": "{request}", "usage": "{usage}"}}}}"#
+    )
+}
+
+#[test]
+fn quantities() {
+    assert_eq!(Milli::parse("600m").unwrap(), Milli(600));
+    assert_eq!(Milli::parse("1").unwrap(), Milli(1000));
+    assert_eq!(Milli::parse("1.5k").unwrap(), Milli(1_500_000));
+    assert_eq!(Milli::parse("1Gi").unwrap(), Milli(1_073_741_824_000));
+    assert_eq!(Milli::parse("2e3").unwrap(), Milli(2_000_000));
+    assert!(Milli::parse("ten").is_err());
+}
+
+#[test]
+fn utilization_scale_up_is_ceil_of_ratio_times_ready_pods() {
+    // 900m of 1000m = 90 % against 50 %: ratio 1.8, ceil(1.8 × 3) = 6; legacy cap max(2×3, 4) = 6.
+    let pods = [ready_pod("a", "1", "900m"), ready_pod("b", "1", "900m"), ready_pod("c", "1", "900m")].join(",");
+    let e = explain(&case(&cpu_case(3, 50, &pods, "")));
+    assert_eq!(e.metrics[0].proposal, Some(6));
+    assert_eq!(e.desired_replicas, 6);
+    // Utilisation is truncated to a whole percent: 3 × 333m / 3000m = 33.3 % → 33 %.
+    let pods = [ready_pod("a", "1", "333m"), ready_pod("b", "1", "333m"), ready_pod("c", "1", "333m")].join(",");
+    let e = explain(&case(&cpu_case(3, 10, &pods, "")));
+    assert_eq!(e.metrics[0].current.as_deref(), Some("33% (target 10%)"));
+    // ratio 3.3 → ceil(9.9) = 10, but the legacy scale-up cap allows max(2 × 3, 4) = 6.
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas, e.limited_by.as_str()), (Some(10), 6, "ScaleUpLimit"));
+}
+
+#[test]
+fn tolerance_boundary_is_inclusive() {
+    // 55 % against 50 %: ratio exactly 1.1 → within tolerance 0.1 → no change.
+    let pods = [ready_pod("a", "1", "550m"), ready_pod("b", "1", "550m")].join(",");
+    let e = explain(&case(&cpu_case(2, 50, &pods, "")));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas), (Some(2), 2));
+    // 56 %: ratio 1.12 → ceil(1.12 × 2) = 3.
+    let pods = [ready_pod("a", "1", "560m"), ready_pod("b", "1", "560m")].join(",");
+    assert_eq!(explain(&case(&cpu_case(2, 50, &pods, ""))).desired_replicas, 3);
+}
+
+#[test]
+fn unready_pods_count_as_zero_on_scale_up() {
+    // tests/hpa/scale-up-with-unready.json: two ready pods at 80 % of 1 CPU (ratio 1.6 would
+    // give ceil(1.6 × 2) = 4), a third pod started 60 s ago and not ready (CPU initialisation):
+    // refilled at 0, utilisation (800 + 800 + 0) / 3000 = 53 % → ratio 1.06, within tolerance: 3.
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hpa/scale-up-with-unready.json")).unwrap();
+    let e = explain(&case(&text));
+    assert_eq!(e.desired_replicas, 3);
+    let m = &e.metrics[0];
+    assert_eq!(m.current.as_deref(), Some("80% (target 50%)"));
+    assert_eq!(m.pods.len(), 1);
+    assert_eq!((m.pods[0].pod.as_str(), m.pods[0].group), ("api-c", "unready"));
+}
+
+#[test]
+fn missing_metrics_on_scale_down_count_as_full_request() {
+    // Two pods at 10 % and one without a sample: ratio 0.2 would give ceil(0.2 × 2) = 1, but the
+    // missing pod is assumed at 100 % of its request: (100 + 100 + 1000) / 3000 = 40 % → ratio
+    // 0.8 → ceil(0.8 × 3) = 3 = current: no change.
+    let pods = [
+        ready_pod("a", "1", "100m"),
+        ready_pod("b", "1", "100m"),
+        r#"{"name": "c", "phase": "Running", "ready": true, "startedSecondsAgo": 3600, "cpu": {"request": "1"}}"#
+            .to_string(),
+    ]
+    .join(",");
+    let e = explain(&case(&cpu_case(3, 50, &pods, r#", "history": {"recommendations": []}"#)));
+    assert_eq!(e.metrics[0].proposal, Some(3));
+    assert_eq!(e.metrics[0].pods[0].group, "missing");
+    assert_eq!(e.desired_replicas, 3);
+}
+
+#[test]
+fn legacy_downscale_stabilisation_keeps_the_highest_recent_recommendation() {
+    // Load fell to 10 %: the metric asks for ceil(0.2 × 4) = 1, but a recommendation of 4 from
+    // 120 s ago is inside the 5-minute window.
+    let pods = (0..4).map(|i| ready_pod(&format!("p{i}"), "1", "100m")).collect::<Vec<_>>().join(",");
+    let history =
+        r#", "history": {"recommendations": [{"replicas": 4, "secondsAgo": 120}, {"replicas": 9, "secondsAgo": 400}]}"#;
+    let e = explain(&case(&cpu_case(4, 50, &pods, history)));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas, e.limited_by.as_str()), (Some(1), 4, "ScaleDownStabilized"));
+    // Without history the controller has just started: it seeds with the current 4 — same.
+    assert_eq!(explain(&case(&cpu_case(4, 50, &pods, ""))).desired_replicas, 4);
+    // With an empty log nothing holds it: 1.
+    assert_eq!(explain(&case(&cpu_case(4, 50, &pods, r#", "history": {"recommendations": []}"#))).desired_replicas, 1);
+}
+
+#[test]
+fn behavior_policies_limit_the_rate() {
+    // tests/hpa/scale-down-policy.json: 20 rps per pod against 100: ceil(0.2 × 5) = 1, but the
+    // scale-down policy allows 1 pod per 60 s and one pod was removed 30 s ago: the period
+    // started at 5 + 1 = 6, so 6 − 1 = 5: no change (ScaleDownLimit).
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hpa/scale-down-policy.json")).unwrap();
+    let e = explain(&case(&text));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas, e.limited_by.as_str()), (Some(1), 5, "ScaleDownLimit"));
+    // Percent policies round up when scaling up: 3 × 1.5 = 4.5 → 5.
+    let pods = (0..3).map(|i| ready_pod(&format!("p{i}"), "1", "900m")).collect::<Vec<_>>().join(",");
+    let json = format!(
+        r#"{{"hpa": {{"spec": {{"maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 30}}}}}}],
+            "behavior": {{"scaleUp": {{"policies": [{{"type": "Percent", "value": 50, "periodSeconds": 60}}]}}}}}}}},
+            "currentReplicas": 3, "pods": [{pods}], "history": {{"recommendations": []}}}}"#
+    );
+    let e = explain(&case(&json));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas, e.limited_by.as_str()), (Some(9), 5, "ScaleUpLimit"));
+    // Default scale-down rules on the behavior path: a 300 s window holds a recent high.
+    let pods = (0..4).map(|i| ready_pod(&format!("p{i}"), "1", "100m")).collect::<Vec<_>>().join(",");
+    let json = format!(
+        r#"{{"hpa": {{"spec": {{"maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 50}}}}}}], "behavior": {{}}}}}},
+            "currentReplicas": 4, "pods": [{pods}], "history": {{"recommendations": [{{"replicas": 4, "secondsAgo": 200}}]}}}}"#
+    );
+    assert_eq!(explain(&case(&json)).desired_replicas, 4);
+}
+
+#[test]
+fn object_external_and_the_invalid_metric_veto() {
+    let pods = (0..3).map(|i| ready_pod(&format!("p{i}"), "1", "500m")).collect::<Vec<_>>().join(",");
+    let json = |metrics: &str, extra: &str| {
+        format!(
+            r#"{{"hpa": {{"spec": {{"maxReplicas": 20, "metrics": [{metrics}]}}}}, "currentReplicas": 3, "statusReplicas": 3, "pods": [{pods}], "history": {{"recommendations": []}} {extra}}}"#
+        )
+    };
+    // Object Value: 20 against 10 → ratio 2 × 3 ready pods = 6.
+    let obj = r#"{"type": "Object", "object": {"metric": {"name": "queue"}, "describedObject": {"kind": "Service", "name": "q"}, "target": {"type": "Value", "value": "10"}}}"#;
+    let e = explain(&case(&json(obj, r#", "objectMetrics": {"queue": 20}"#)));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas), (Some(6), 6));
+    // External AverageValue: series summed (10 + 20 = 30) / 5 per pod = 6.
+    let ext = r#"{"type": "External", "external": {"metric": {"name": "sqs"}, "target": {"type": "AverageValue", "averageValue": "5"}}}"#;
+    let e = explain(&case(&json(ext, r#", "externalMetrics": {"sqs": [10, 20]}"#)));
+    assert_eq!(e.metrics[0].proposal, Some(6));
+    // A broken metric may not let another scale down: CPU 50 % of 1 CPU against 90 % proposes
+    // 2, the object metric has no value → stay at 3.
+    let cpu = r#"{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 90}}}"#;
+    let e = explain(&case(&json(&format!("{cpu}, {obj}"), "")));
+    assert_eq!((e.metrics[0].proposal, e.metrics[1].proposal, e.desired_replicas), (Some(2), None, 3));
+    assert_eq!(e.limited_by, "FailedGetMetrics");
+}
+
+#[test]
+fn cli_explain_text_json_and_errors() {
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hpa/scale-up-with-unready.json");
+    let o = std::process::Command::new(bin).args(["hpa", "explain", file]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.starts_with("desiredReplicas: 3 (current 3; limited by DesiredWithinRange)"), "{t}");
+    assert!(t.contains("pod api-c unready: not ready, within the CPU initialisation period"), "{t}");
+    let o = std::process::Command::new(bin).args(["hpa", "explain", file, "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["desiredReplicas"], 3);
+    // Errors point at the JSON path.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"hpa": {"spec": {"maxReplicas": 3}}, "currentReplicas": 1, "pods": [{"name": "a", "phase": "Running", "cpu": {"usage": "lots"}}]}"#).unwrap();
+    let o = std::process::Command::new(bin).args(["hpa", "explain"]).arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("pods[0].cpu.usage: not a Kubernetes quantity: \"lots\""), "{err}");
+}
