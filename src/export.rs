@@ -93,9 +93,9 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
     let mut index = rustc_hash::FxHashMap::default();
     for m in &v.months {
         for l in &m.lines {
-            let k = (l.site.clone(), l.category, l.item.clone(), l.view);
-            if !index.contains_key(&k) {
-                index.insert(k.clone(), keys.len());
+            let k = (l.site, l.category, l.item, l.view);
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(k) {
+                e.insert(keys.len());
                 keys.push(k);
             }
         }
@@ -103,7 +103,7 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
     let mut rows: Vec<Vec<Option<&CostLine>>> = vec![vec![None; v.months.len()]; keys.len()];
     for (mi, m) in v.months.iter().enumerate() {
         for l in &m.lines {
-            let i = index[&(l.site.clone(), l.category, l.item.clone(), l.view)];
+            let i = index[&(l.site, l.category, l.item, l.view)];
             rows[i][mi] = Some(l);
         }
     }

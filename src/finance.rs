@@ -135,7 +135,7 @@ fn line(
     capex: bool,
 ) -> CostLine {
     CostLine {
-        site: site.clone(),
+        site: *site,
         category,
         item: item.into(),
         quantity,
@@ -182,7 +182,7 @@ pub fn apply(
             let fi = match st.fleets.iter().position(|(n, _)| n == name) {
                 Some(i) => i,
                 None => {
-                    st.fleets.push((name.clone(), Fleet::default()));
+                    st.fleets.push((*name, Fleet::default()));
                     st.fleets.len() - 1
                 }
             };
@@ -379,7 +379,7 @@ pub fn apply(
             })
             .collect();
         for i in hits {
-            let (site, category, usd) = (lines[i].site.clone(), lines[i].category, lines[i].usd.unwrap_or(0.0));
+            let (site, category, usd) = (lines[i].site, lines[i].category, lines[i].usd.unwrap_or(0.0));
             lines.push(line(
                 &site,
                 category,
@@ -414,7 +414,7 @@ pub fn apply(
                 }) && lines[i].usd.is_some()
             })
             .collect();
-        let site = covered.first().map_or(whole.clone(), |&i| lines[i].site.clone());
+        let site = covered.first().map_or(whole, |&i| lines[i].site);
         let category = covered.first().map_or(Category::Compute, |&i| lines[i].category);
         let label = r.label();
         let basis = if r.user_supplied {

@@ -7,8 +7,6 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use std::sync::Arc;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::demand::{self, MonthDemand};
@@ -324,7 +322,7 @@ impl<'a> PriceBook<'a> {
 
 impl PriceBook<'_> {
     fn name(&mut self, s: &'static str) -> Name {
-        self.names.entry((s.as_ptr() as usize, s.len())).or_insert_with(|| s.into()).clone()
+        *self.names.entry((s.as_ptr() as usize, s.len())).or_insert_with(|| s.into())
     }
 }
 
@@ -368,15 +366,15 @@ impl Lines<'_, '_> {
         let i = self.book.get(region, key);
         let item = match item.into() {
             Item::Fixed(s) => self.book.name(s),
-            Item::Built(n) => n.clone(),
+            Item::Built(n) => *n,
         };
         let usd = self.book.used[i as usize].usd;
         self.lines.push(CostLine {
-            site: site.clone(),
+            site: *site,
             category,
             item,
             quantity,
-            unit: self.book.units[i as usize].clone(),
+            unit: self.book.units[i as usize],
             unit_usd: usd,
             usd: usd.map(|u| u * quantity),
             price: Some(i),
@@ -398,7 +396,7 @@ impl Lines<'_, '_> {
     ) {
         let unit = self.book.name(unit);
         self.lines.push(CostLine {
-            site: site.clone(),
+            site: *site,
             category,
             item: item.into(),
             quantity,
@@ -438,7 +436,7 @@ fn plan_variant(
     let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
     let mut unknown_items: BTreeSet<String> = BTreeSet::new();
     // Unknown line items already warned about, by the identity of their shared names.
-    let mut unknown_seen: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
+    let mut unknown_seen: rustc_hash::FxHashSet<(Name, Name)> = Default::default();
     let site_names: Vec<Name> = v.sites.iter().map(|x| Name::from(x.name.as_str())).collect();
     let whole: Name = Name::from("");
     // The site that holds the primary copy of objects and the database.
@@ -624,7 +622,7 @@ fn plan_variant(
                 let shards = ((need / ctx.cache_mib - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
                 let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
                 Some(CacheSizing {
-                    node_type: ctx.cache_type.clone(),
+                    node_type: ctx.cache_type,
                     memory_needed_mib: need,
                     shards,
                     nodes: shards * (1 + replicas),
@@ -675,7 +673,7 @@ fn plan_variant(
                 // On-premises: sized here, priced by the finance layer when the TCO inputs
                 // exist; until then every line is unknown, never zero.
                 if s.finance.onprem.is_some() {
-                    sites.push(site_month!());
+                    sites.push((si, site_month!()));
                     continue;
                 }
                 for p in &pools {
@@ -727,7 +725,7 @@ fn plan_variant(
                         ON_PREM,
                     );
                 }
-                sites.push(site_month!());
+                sites.push((si, site_month!()));
                 continue;
             };
 
@@ -1118,9 +1116,11 @@ fn plan_variant(
                     );
                 }
             }
-            sites.push(site_month!());
+            sites.push((si, site_month!()));
         }
-        sites.sort_by_key(|x| v.sites.iter().position(|y| *y.name == *x.site));
+        // Back in the scenario's site order.
+        sites.sort_by_key(|x| x.0);
+        let sites: Vec<SiteMonth> = sites.into_iter().map(|x| x.1).collect();
 
         // Variant-wide lines.
         let pl = &s.platform;
@@ -1240,7 +1240,7 @@ fn plan_variant(
         }
         for e in s.pricing.extra_items.iter().filter(|e| e.variants.is_empty() || e.variants.contains(&v.name)) {
             lines.lines.push(CostLine {
-                site: whole.clone(),
+                site: whole,
                 category: e.category,
                 item: e.name.as_str().into(),
                 quantity: 1.0,
@@ -1274,8 +1274,7 @@ fn plan_variant(
                 }
                 None => {
                     unknown += 1;
-                    let id = (Arc::as_ptr(&l.site) as *const u8 as usize, Arc::as_ptr(&l.item) as *const u8 as usize);
-                    if !unknown_seen.insert(id) {
+                    if !unknown_seen.insert((l.site, l.item)) {
                         continue;
                     }
                     let label = if l.site.is_empty() { l.item.to_string() } else { format!("{}: {}", l.site, l.item) };
@@ -1347,7 +1346,7 @@ pub fn size_service(sv: &Service, name: &Name, total_rps: f64, min_replicas: u32
         (min_replicas, "minReplicas")
     };
     ServiceSizing {
-        service: name.clone(),
+        service: *name,
         peak_rps: rps,
         cpu_demand_m,
         memory_demand_mib,
@@ -1368,8 +1367,8 @@ fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nod
     let nodes = required.min(p.max_nodes);
     let n = f64::from(nodes.max(1));
     PoolSizing {
-        pool: pc.name.clone(),
-        instance_type: pc.instance.clone(),
+        pool: pc.name,
+        instance_type: pc.instance,
         packed_nodes: packing.nodes,
         nodes,
         nodes_per_zone: k8s::spread(nodes, p.zones),
@@ -1424,7 +1423,7 @@ fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_a
     let change = md.users * pg.change_gb_per_user_per_month;
     let backup_total = data_gb + f64::from(pg.backup_retention_days) * change / DAYS_PER_MONTH;
     DbSizing {
-        class: ctx.db_names[class].class.clone(),
+        class: ctx.db_names[class].class,
         multi_az,
         vcpu,
         memory_gib: mem,

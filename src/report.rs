@@ -2,7 +2,6 @@
 //! JSON, CSV, GUI) reads. Nothing here computes capacity or cost; renderers only format.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -10,8 +9,10 @@ use crate::demand::MonthDemand;
 use crate::model::{Category, Role, YearMonth};
 use crate::pricing::Confidence;
 
-/// A shared, immutable name (sites, services, items): cloned per month without allocating.
-pub type Name = Arc<str>;
+/// A shared, immutable name (sites, services, items): an interned string (ustr), copied per
+/// month without allocating or reference counting. Interned names live for the process; the
+/// distinct names a planner ever sees are few.
+pub type Name = ustr::Ustr;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {

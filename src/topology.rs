@@ -275,14 +275,14 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
         };
     };
     let site = &v.sites[di];
-    let primary = m.sites.iter().find(|x| serving(x.role) && x.site.as_ref() != site.name.as_str());
-    let standby = m.sites.iter().find(|x| x.site.as_ref() == site.name.as_str());
+    let primary = m.sites.iter().find(|x| serving(x.role) && x.site.as_str() != site.name.as_str());
+    let standby = m.sites.iter().find(|x| x.site.as_str() == site.name.as_str());
     // Full load after the failover: what every serving site runs together (for one primary,
     // its own pods), packed onto as few nodes as they need.
     let active: Vec<&SiteMonth> = m.sites.iter().filter(|x| serving(x.role)).collect();
     let need_nodes: u32 = active.iter().flat_map(|x| &x.pools).map(|p| p.packed_nodes).sum();
     let need_replicas = |name: &str| -> u32 {
-        active.iter().flat_map(|x| &x.services).filter(|x| x.service.as_ref() == name).map(|x| x.replicas).sum()
+        active.iter().flat_map(|x| &x.services).filter(|x| x.service.as_str() == name).map(|x| x.replicas).sum()
     };
     let mut steps = vec![RtoStep {
         step: "Detect the outage".into(),
@@ -315,7 +315,7 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
         )
     };
     let standby_replicas = |name: &str| {
-        standby.and_then(|st| st.services.iter().find(|x| x.service.as_ref() == name)).map_or(1, |x| x.replicas)
+        standby.and_then(|st| st.services.iter().find(|x| x.service.as_str() == name)).map_or(1, |x| x.replicas)
     };
     let data_gb = primary.and_then(|p| p.database.as_ref()).map_or(0.0, |d| d.data_gb);
     match site.role {
@@ -385,6 +385,18 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
     });
     let hours = steps.iter().map(|x| x.minutes).sum::<f64>() / 60.0;
     RtoTimeline { month: m.month, recovery_site: Some(site.name.clone()), steps, hours: Some(hours) }
+}
+
+/// [`zone_loss`]`(s, m).ok`, without building the report (checked for every month).
+fn zone_loss_ok(s: &Scenario, m: &VariantMonth) -> bool {
+    m.sites.iter().filter(|x| serving(x.role)).all(|x| {
+        let n = nodes(x);
+        let largest: u32 = x.pools.iter().map(|p| p.nodes_per_zone.iter().copied().max().unwrap_or(0)).sum();
+        let needed: u32 = x.pools.iter().map(|p| p.packed_nodes).sum();
+        let zones_ok = x.pools.iter().all(|p| p.nodes_per_zone.len() >= 2);
+        let cache = x.cache.as_ref().is_none_or(|c| c.nodes > c.shards) || s.data.redis.replicas_per_shard >= 1;
+        zones_ok && n - largest >= needed && x.database.as_ref().is_none_or(|d| d.multi_az) && cache
+    })
 }
 
 /// With the largest zone of every serving site gone at the peak of month `m`: do the remaining
@@ -483,7 +495,7 @@ pub fn resilience(s: &Scenario, v: &Variant, p: &VariantPlan) -> Resilience {
 
     let zone_loss_first = zone_loss(s, first);
     let zone_loss_last = zone_loss(s, last);
-    let zone_loss_first_failing_month = p.months.iter().find(|m| !zone_loss(s, m).ok).map(|m| m.index + 1);
+    let zone_loss_first_failing_month = p.months.iter().find(|m| !zone_loss_ok(s, m)).map(|m| m.index + 1);
     let t = &s.targets;
     let meets_a = availability.availability >= t.availability;
     let meets_rto = rto_h.is_some_and(|h| h < t.rto_hours);
