@@ -172,8 +172,11 @@ pub fn coverage_of(s: &Scenario) -> f64 {
 
 /// Replanning off the UI thread when a plan takes longer than half a frame.
 pub struct Worker {
-    /// Plan on a background thread (set automatically after a slow plan; tests may set it).
+    /// Plan on a background thread (set automatically after a slow plan when `auto` is on).
     pub background: bool,
+    /// Switch to background planning when a plan is slow (on in the app; off by default so
+    /// that scripted use and tests see every plan at once).
+    pub auto: bool,
     /// A background plan is running; the previous figures stay on screen meanwhile.
     pub pending: bool,
     generation: u64,
@@ -184,7 +187,7 @@ pub struct Worker {
 impl Default for Worker {
     fn default() -> Self {
         let (tx, rx) = std::sync::mpsc::channel();
-        Self { background: false, pending: false, generation: 0, tx, rx }
+        Self { background: false, auto: false, pending: false, generation: 0, tx, rx }
     }
 }
 
@@ -314,7 +317,7 @@ impl HeadroomApp {
             let t0 = std::time::Instant::now();
             self.report = plan(&v, Catalog::builtin());
             // A plan slower than half a frame moves to a background thread from now on.
-            if t0.elapsed().as_secs_f64() > BACKGROUND_ABOVE_SECONDS {
+            if self.worker.auto && t0.elapsed().as_secs_f64() > BACKGROUND_ABOVE_SECONDS {
                 self.worker.background = true;
             }
             self.after_replan();
@@ -830,6 +833,7 @@ impl eframe::App for HeadroomApp {
 pub fn run(start: Start) -> eframe::Result {
     let forced_tab = start.tab;
     let mut app = HeadroomApp::new(start).map_err(|e| eframe::Error::AppCreation(e.into()))?;
+    app.worker.auto = true;
     if let Some(dir) = eframe::storage_dir("Headroom") {
         let _ = std::fs::create_dir_all(&dir);
         app = app.with_autosave(dir.join("autosave.ron"));
