@@ -12,6 +12,7 @@ pub mod edit;
 pub mod export;
 pub mod finance;
 pub mod hpa;
+pub mod io;
 pub mod k8s;
 pub mod model;
 pub mod plan;
@@ -24,6 +25,7 @@ pub mod validate;
 #[cfg(feature = "gui")]
 pub mod gui;
 
+pub use io::write_atomic;
 pub use model::Scenario;
 pub use plan::plan;
 pub use pricing::Catalog;
@@ -75,29 +77,6 @@ pub fn load_scenario(text: &str, catalog: &Catalog) -> Result<ValidScenario, Loa
 pub fn scenario_to_ron(s: &Scenario) -> String {
     let cfg = ron::ser::PrettyConfig::new().struct_names(false).indentor("    ".to_string());
     ron::ser::to_string_pretty(s, cfg).unwrap_or_default()
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
-/// then renamed over `path`. A failure leaves `path` as it was and no temporary file behind.
-/// (IO helper shared by the CLI and the GUI; the engine never calls it.)
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".headroom-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // Keep the permissions of the file being replaced; a new file gets the usual rw-r--r--.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The seed scenario shipped in `models/`.
