@@ -177,3 +177,121 @@ fn cli_explain_text_json_and_errors() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("pods[0].cpu.usage: not a Kubernetes quantity: \"lots\""), "{err}");
 }
+
+/// A Pods-metric HPA with `behavior`, over `n` pods each at `rps` (target 100 per pod).
+fn pods_case(current: i32, n: usize, rps: u32, behavior: &str, history: &str) -> String {
+    let pods = (0..n)
+        .map(|i| format!(r#"{{"name": "p{i}", "phase": "Running", "ready": true, "metrics": {{"rps": {rps}}}}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    format!(
+        r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 50,
+            "metrics": [{{"type": "Pods", "pods": {{"metric": {{"name": "rps"}}, "target": {{"type": "AverageValue", "averageValue": "100"}}}}}}],
+            "behavior": {behavior}}}}}, "currentReplicas": {current}, "pods": [{pods}], "history": {history}}}"#
+    )
+}
+
+#[test]
+fn select_policy_min_max_and_disabled() {
+    let none = r#"{"recommendations": []}"#;
+    // 10 pods at 300 rps against 100: the metric asks for 30.
+    // Up policies: Pods 4 → 14, Percent 50 → 15. Max picks 15, Min picks 14, Disabled stays.
+    let policies =
+        r#"[{"type": "Pods", "value": 4, "periodSeconds": 60}, {"type": "Percent", "value": 50, "periodSeconds": 60}]"#;
+    for (select, want) in [("Max", 15), ("Min", 14), ("Disabled", 10)] {
+        let b = format!(r#"{{"scaleUp": {{"selectPolicy": "{select}", "policies": {policies}}}}}"#);
+        let e = explain(&case(&pods_case(10, 10, 300, &b, none)));
+        assert_eq!((e.metrics[0].proposal, e.desired_replicas), (Some(30), want), "{select}");
+    }
+    // Down: 10 pods at 10 rps → 1. Pods 3 → 7; Percent 45 → int(10 × 0.55) = 5 (truncated).
+    let down =
+        r#"[{"type": "Pods", "value": 3, "periodSeconds": 60}, {"type": "Percent", "value": 45, "periodSeconds": 60}]"#;
+    // Max picks the larger change (5), Min the smaller (7).
+    for (select, want) in [("Max", 5), ("Min", 7), ("Disabled", 10)] {
+        let b = format!(
+            r#"{{"scaleDown": {{"stabilizationWindowSeconds": 0, "selectPolicy": "{select}", "policies": {down}}}}}"#
+        );
+        let e = explain(&case(&pods_case(10, 10, 10, &b, none)));
+        assert_eq!(e.desired_replicas, want, "{select}");
+    }
+}
+
+#[test]
+fn scale_up_stabilisation_window_takes_the_lowest_recent_recommendation() {
+    // The metric asks for 30 now, but 30 s ago the recommendation was 12: a 60 s scale-up window
+    // holds the scale-up to min(30, 12) = 12 (the default policies would allow 20).
+    let b = r#"{"scaleUp": {"stabilizationWindowSeconds": 60}}"#;
+    let h = r#"{"recommendations": [{"replicas": 12, "secondsAgo": 30}, {"replicas": 3, "secondsAgo": 90}]}"#;
+    let e = explain(&case(&pods_case(10, 10, 300, b, h)));
+    assert_eq!((e.desired_replicas, e.limited_by.as_str()), (12, "ScaleUpStabilized"));
+}
+
+#[test]
+fn recent_scale_up_events_use_up_the_policy_budget() {
+    // Pods 4 per 60 s, 3 pods were added 20 s ago: the period started at 10 − 3 = 7, so 7 + 4 = 11.
+    let b = r#"{"scaleUp": {"policies": [{"type": "Pods", "value": 4, "periodSeconds": 60}]}}"#;
+    let h = r#"{"recommendations": [], "scaleUpEvents": [{"replicaChange": 3, "secondsAgo": 20}, {"replicaChange": 5, "secondsAgo": 90}]}"#;
+    assert_eq!(explain(&case(&pods_case(10, 10, 300, b, h))).desired_replicas, 11);
+}
+
+#[test]
+fn pending_and_deleting_pods() {
+    // Pending pods are unready for every metric; deleting pods are ignored.
+    let pods = [
+        ready_pod("a", "1", "900m"),
+        ready_pod("b", "1", "900m"),
+        r#"{"name": "c", "phase": "Pending", "cpu": {"request": "1"}}"#.to_string(),
+        r#"{"name": "d", "phase": "Running", "ready": true, "deleting": true, "startedSecondsAgo": 3600, "cpu": {"request": "1", "usage": "900m"}}"#.to_string(),
+    ]
+    .join(",");
+    let e = explain(&case(&cpu_case(4, 50, &pods, r#", "history": {"recommendations": []}"#)));
+    let groups: Vec<(&str, &str)> = e.metrics[0].pods.iter().map(|p| (p.pod.as_str(), p.group)).collect();
+    assert_eq!(groups, [("c", "unready"), ("d", "ignored")]);
+    // 90 % vs 50 %: ratio 1.8 > 1 with an unready pod: refill it at 0 → (900 + 900 + 0) / 3000 =
+    // 60 % → ratio 1.2 → ceil(1.2 × 3) = 4 = current.
+    assert_eq!(e.metrics[0].proposal, Some(4));
+}
+
+#[test]
+fn container_resource_and_memory_average_value() {
+    // ContainerResource: only the "app" container counts (sidecar ignored): 400m of 500m = 80 %
+    // against 40 % → ratio 2 → ceil(2 × 2) = 4.
+    let pod = |n: &str| {
+        format!(
+            r#"{{"name": "{n}", "phase": "Running", "ready": true, "startedSecondsAgo": 3600,
+                "containers": [{{"name": "app", "cpu": {{"request": "500m", "usage": "400m"}}}}, {{"name": "istio-proxy", "cpu": {{"request": "100m", "usage": "5m"}}}}]}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"hpa": {{"spec": {{"maxReplicas": 10, "metrics": [{{"type": "ContainerResource", "containerResource": {{"name": "cpu", "container": "app", "target": {{"type": "Utilization", "averageUtilization": 40}}}}}}]}}}},
+            "currentReplicas": 2, "pods": [{}, {}], "history": {{"recommendations": []}}}}"#,
+        pod("a"),
+        pod("b")
+    );
+    assert_eq!(explain(&case(&json)).desired_replicas, 4);
+    // Memory AverageValue: 1.5 Gi average against 1 Gi → ratio 1.5 → ceil(1.5 × 2) = 3.
+    let mem = |n: &str| {
+        format!(
+            r#"{{"name": "{n}", "phase": "Running", "ready": true, "memory": {{"request": "2Gi", "usage": "1536Mi"}}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"hpa": {{"spec": {{"maxReplicas": 10, "metrics": [{{"type": "Resource", "resource": {{"name": "memory", "target": {{"type": "AverageValue", "averageValue": "1Gi"}}}}}}]}}}},
+            "currentReplicas": 2, "pods": [{}, {}], "history": {{"recommendations": []}}}}"#,
+        mem("a"),
+        mem("b")
+    );
+    assert_eq!(explain(&case(&json)).desired_replicas, 3);
+}
+
+#[test]
+fn out_of_range_current_replicas_skip_the_metrics() {
+    let pods = ready_pod("a", "1", "900m");
+    let json = |current: i32| cpu_case(current, 50, &pods, "").replace(r#""minReplicas": 1"#, r#""minReplicas": 2"#);
+    let e = explain(&case(&json(25)));
+    assert_eq!((e.desired_replicas, e.limited_by.as_str(), e.metrics.len()), (20, "TooManyReplicas", 0));
+    let e = explain(&case(&json(1)));
+    assert_eq!((e.desired_replicas, e.limited_by.as_str()), (2, "TooFewReplicas"));
+    let e = explain(&case(&json(0)));
+    assert_eq!((e.desired_replicas, e.limited_by.as_str()), (0, "ScalingDisabled"));
+}
