@@ -227,7 +227,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Some(m) => report
                     .variants
                     .iter()
-                    .map(|v| (v.name.clone(), headroom::topology::zone_loss(&s, &v.months[m as usize - 1])))
+                    .map(|v| (v.name.clone(), headroom::topology::zone_loss(&v.months[m as usize - 1])))
                     .collect(),
             };
             if let Some(b) = &baseline {

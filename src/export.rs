@@ -484,7 +484,7 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
                 cap.write_number(row, 3, d.users.round())?;
                 cap.write_number(row, 4, d.peak_users.round())?;
                 cap.write_number(row, 5, (s.traffic.peak_rps * 10.0).round() / 10.0)?;
-                cap.write_number(row, 6, s.pools.iter().map(|p| p.nodes).sum::<u32>())?;
+                cap.write_number(row, 6, s.nodes())?;
                 cap.write_number(row, 7, s.pools.iter().map(|p| p.pods).sum::<u32>())?;
                 cap.write_string(row, 8, s.database.as_ref().map_or("-".to_string(), |d| d.class.to_string()))?;
                 cap.write_number(row, 9, s.database.as_ref().map_or(0.0, |d| d.provisioned_gb))?;
@@ -792,11 +792,6 @@ pub fn html(r: &Report) -> String {
     h.push_str("<h2>Variants side by side</h2><table><thead><tr><th>Variant</th><th class=\"n\">Month 1</th><th class=\"n\">Last month</th><th class=\"n\">Total</th><th class=\"n\">Nodes m1 → last</th><th>Database m1 → last</th><th class=\"n\">Unknown items</th></tr></thead><tbody>");
     for v in &r.variants {
         let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
-        let nodes =
-            |m: &crate::report::VariantMonth| m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>();
-        let db = |m: &crate::report::VariantMonth| {
-            m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".to_string(), |d| d.class.to_string())
-        };
         let _ = write!(
             h,
             "<tr><td>{}<div class=\"muted\">{}</div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} → {}</td><td>{} → {}</td><td class=\"n\">{}</td></tr>",
@@ -805,10 +800,10 @@ pub fn html(r: &Report) -> String {
             usd0(f.total_usd),
             usd0(l.total_usd),
             usd0(v.total_usd),
-            nodes(f),
-            nodes(l),
-            e(&db(f)),
-            e(&db(l)),
+            f.nodes(),
+            l.nodes(),
+            e(f.db_class().unwrap_or("-")),
+            e(l.db_class().unwrap_or("-")),
             v.unknown_items.len()
         );
     }
@@ -830,19 +825,8 @@ pub fn html(r: &Report) -> String {
     }
     h.push_str(&svg_stacked("Monthly cost by category, first and last month", &bars));
     h.push_str("<h2>Capacity</h2>");
-    let nodes: Vec<(String, Vec<f64>)> = r
-        .variants
-        .iter()
-        .map(|v| {
-            (
-                v.name.clone(),
-                v.months
-                    .iter()
-                    .map(|m| f64::from(m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>()))
-                    .collect(),
-            )
-        })
-        .collect();
+    let nodes: Vec<(String, Vec<f64>)> =
+        r.variants.iter().map(|v| (v.name.clone(), v.months.iter().map(|m| f64::from(m.nodes())).collect())).collect();
     h.push_str(&svg_lines("Kubernetes nodes per variant (all sites)", "nodes", &labels, &nodes));
     let users: Vec<(String, Vec<f64>)> =
         vec![("peak concurrent users".into(), r.demand.iter().map(|d| d.peak_users).collect())];

@@ -106,7 +106,53 @@ struct Fleet {
     servers: Vec<(u32, f64)>,
     db_servers: Vec<(u32, f64)>,
     storage_tb: Vec<(u32, f64)>,
-    fixed: Vec<u32>,
+}
+
+/// Buying hardware for one on-prem site in one month.
+struct Hardware<'n> {
+    site: &'n Name,
+    month: u32,
+    /// Depreciation life, months.
+    life: u32,
+    years: u32,
+}
+
+impl Hardware<'_> {
+    /// Buy up to `need` units in service (what is fully depreciated after one life left service,
+    /// so buying it again is the refresh), and add the purchase (cash view, CAPEX) and the
+    /// straight-line depreciation (amortised view) lines. Returns the units in service.
+    #[allow(clippy::too_many_arguments)]
+    fn buy(
+        &self,
+        lines: &mut Vec<CostLine>,
+        buys: &mut Vec<(u32, f64)>,
+        need: f64,
+        category: Category,
+        (bought, depreciated, unit): (&str, &str, &'static str),
+        unit_usd: f64,
+        basis: String,
+    ) -> f64 {
+        let buy = (need - depreciation(buys, self.month, self.life)).max(0.0);
+        if buy > 0.0 {
+            buys.push((self.month, buy));
+            lines.push(line(self.site, category, bought.into(), buy, unit, unit_usd, basis, View::Cash, true));
+        }
+        let in_service = depreciation(buys, self.month, self.life);
+        if in_service > 0.0 {
+            lines.push(line(
+                self.site,
+                category,
+                depreciated.into(),
+                in_service,
+                unit,
+                unit_usd / f64::from(self.life),
+                format!("straight-line over {} years", self.years),
+                View::Amortised,
+                false,
+            ));
+        }
+        in_service
+    }
 }
 
 /// State carried month to month for one variant.
@@ -193,97 +239,40 @@ pub fn apply(
                 (c + f64::from(p.nodes * spec.vcpu), m + f64::from(p.nodes) * spec.memory_gib)
             });
             let need = (cores / f64::from(t.server.cores)).max(mem / t.server.memory_gib).ceil();
-            // Servers in service (a purchase leaves service, fully depreciated, after one life;
-            // buying up to the need again is the refresh).
-            let owned: f64 = depreciation(&fleet.servers, month, life);
-            let buy = (need - owned).max(0.0);
-            if buy > 0.0 {
-                fleet.servers.push((month, buy));
-                lines.push(line(
-                    name,
-                    cat(Category::Compute),
-                    "Servers bought".into(),
-                    buy,
-                    "server",
-                    t.server.usd,
-                    format!("{} cores / {} GiB per server; {}", t.server.cores, t.server.memory_gib, t.source),
-                    View::Cash,
-                    true,
-                ));
-            }
-            let servers = depreciation(&fleet.servers, month, life);
-            lines.push(line(
-                name,
+            let hw = Hardware { site: name, month, life, years: t.depreciation_years };
+            let servers = hw.buy(
+                lines,
+                &mut fleet.servers,
+                need,
                 cat(Category::Compute),
-                "Server depreciation".into(),
-                depreciation(&fleet.servers, month, life),
-                "server",
-                t.server.usd / f64::from(life),
-                format!("straight-line over {} years", t.depreciation_years),
-                View::Amortised,
-                false,
-            ));
-            // Database servers, storage, fixed hardware: bought at the start and on refresh.
+                ("Servers bought", "Server depreciation", "server"),
+                t.server.usd,
+                format!("{} cores / {} GiB per server; {}", t.server.cores, t.server.memory_gib, t.source),
+            );
             let has_db = sm.database.is_some();
-            if has_db && month.is_multiple_of(life) && t.database_servers > 0 {
-                fleet.db_servers.push((month, f64::from(t.database_servers)));
-                lines.push(line(
-                    name,
-                    cat(Category::Database),
-                    "Database servers bought".into(),
-                    f64::from(t.database_servers),
-                    "server",
-                    t.database_server_usd,
-                    t.source.clone(),
-                    View::Cash,
-                    true,
-                ));
-            }
-            if !fleet.db_servers.is_empty() {
-                let n = depreciation(&fleet.db_servers, month, life);
-                lines.push(line(
-                    name,
-                    cat(Category::Database),
-                    "Database server depreciation".into(),
-                    n,
-                    "server",
-                    t.database_server_usd / f64::from(life),
-                    format!("straight-line over {} years", t.depreciation_years),
-                    View::Amortised,
-                    false,
-                ));
-            }
+            let db_need = if has_db { f64::from(t.database_servers) } else { 0.0 };
+            hw.buy(
+                lines,
+                &mut fleet.db_servers,
+                db_need,
+                cat(Category::Database),
+                ("Database servers bought", "Database server depreciation", "server"),
+                t.database_server_usd,
+                t.source.clone(),
+            );
             let data_gb = sm.database.as_ref().map_or(0.0, |d| d.provisioned_gb) + sm.object_storage_gb;
             let need_tb = (data_gb / 1000.0 * t.storage_copies).ceil();
-            let owned_tb = depreciation(&fleet.storage_tb, month, life);
-            let buy_tb = (need_tb - owned_tb).max(0.0);
-            if buy_tb > 0.0 {
-                fleet.storage_tb.push((month, buy_tb));
-                lines.push(line(
-                    name,
-                    cat(Category::Storage),
-                    "Storage bought".into(),
-                    buy_tb,
-                    "TB",
-                    t.storage_usd_per_tb,
-                    format!("(database + objects) × {} copies; {}", t.storage_copies, t.source),
-                    View::Cash,
-                    true,
-                ));
-            }
-            lines.push(line(
-                name,
+            hw.buy(
+                lines,
+                &mut fleet.storage_tb,
+                need_tb,
                 cat(Category::Storage),
-                "Storage depreciation".into(),
-                depreciation(&fleet.storage_tb, month, life),
-                "TB",
-                t.storage_usd_per_tb / f64::from(life),
-                format!("straight-line over {} years", t.depreciation_years),
-                View::Amortised,
-                false,
-            ));
+                ("Storage bought", "Storage depreciation", "TB"),
+                t.storage_usd_per_tb,
+                format!("(database + objects) × {} copies; {}", t.storage_copies, t.source),
+            );
+            // Fixed hardware: bought at the start and at every refresh.
             if month.is_multiple_of(life) {
-                fleet.fixed.push(month);
                 for h in &t.fixed_hardware {
                     lines.push(line(
                         name,

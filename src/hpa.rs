@@ -634,6 +634,44 @@ fn scale_rules(b: Option<&Behavior>, up: bool, default_down_window: f64) -> (f64
     (window, select, policies)
 }
 
+/// The replicas the behavior policies allow in one direction (`calculateScaleUpLimitWith
+/// ScalingRules` / `calculateScaleDownLimitWithBehaviors`), and each policy's proposal. Each
+/// policy counts from the replicas at the start of its period: scale events younger than the
+/// period are undone. Percent rounds up when scaling up and truncates when scaling down.
+fn policy_limit(
+    current: i32,
+    policies: &[Policy],
+    select: SelectPolicy,
+    history: &History,
+    up: bool,
+) -> (i32, Vec<i32>) {
+    let change_in = |events: &[ScaleEvent], period: i32| -> i32 {
+        events.iter().filter(|e| e.seconds_ago < f64::from(period)).map(|e| e.replica_change).sum()
+    };
+    let proposals: Vec<i32> = policies
+        .iter()
+        .map(|p| {
+            let start = current - change_in(&history.scale_up_events, p.period_seconds)
+                + change_in(&history.scale_down_events, p.period_seconds);
+            let pct = f64::from(p.value) / 100.0;
+            match (p.kind, up) {
+                (PolicyType::Pods, true) => start + p.value,
+                (PolicyType::Pods, false) => start - p.value,
+                (PolicyType::Percent, true) => (f64::from(start) * (1.0 + pct)).ceil() as i32,
+                (PolicyType::Percent, false) => (f64::from(start) * (1.0 - pct)) as i32,
+            }
+        })
+        .collect();
+    // selectPolicy Max means "allow the largest change": the highest proposal up, the lowest down.
+    let (most, least) = (proposals.iter().copied().max(), proposals.iter().copied().min());
+    let limit = match (select, up) {
+        (SelectPolicy::Disabled, _) => current,
+        (SelectPolicy::Max, true) | (SelectPolicy::Min, false) => most.unwrap_or(current),
+        (SelectPolicy::Min, true) | (SelectPolicy::Max, false) => least.unwrap_or(current),
+    };
+    (if up { limit.max(current) } else { limit.min(current) }, proposals)
+}
+
 /// One reconcile of `case`, explained.
 pub fn explain(case: &Case) -> Explanation {
     let st = Settings {
@@ -854,29 +892,8 @@ pub fn explain(case: &Case) -> Explanation {
                 steps.push(format!("stabilisation windows (up {up_w} s, down {down_w} s): {rec}"));
                 reason = if rec > desired { "ScaleDownStabilized" } else { "ScaleUpStabilized" };
             }
-            let change_in = |events: &[ScaleEvent], period: i32| -> i32 {
-                events.iter().filter(|e| e.seconds_ago < f64::from(period)).map(|e| e.replica_change).sum()
-            };
             if rec > current {
-                let proposals: Vec<i32> = up_pol
-                    .iter()
-                    .map(|p| {
-                        let start = current - change_in(&history.scale_up_events, p.period_seconds)
-                            + change_in(&history.scale_down_events, p.period_seconds);
-                        match p.kind {
-                            PolicyType::Pods => start + p.value,
-                            PolicyType::Percent => {
-                                (f64::from(start) * (1.0 + f64::from(p.value) / 100.0)).ceil() as i32
-                            }
-                        }
-                    })
-                    .collect();
-                let limit = match up_sel {
-                    SelectPolicy::Disabled => current,
-                    SelectPolicy::Max => proposals.iter().copied().max().unwrap_or(current),
-                    SelectPolicy::Min => proposals.iter().copied().min().unwrap_or(current),
-                }
-                .max(current);
+                let (limit, proposals) = policy_limit(current, &up_pol, up_sel, &history, true);
                 let max_allowed = max.min(limit);
                 if rec > max_allowed {
                     steps.push(format!(
@@ -887,23 +904,7 @@ pub fn explain(case: &Case) -> Explanation {
                     (rec, reason)
                 }
             } else if rec < current {
-                let proposals: Vec<i32> = down_pol
-                    .iter()
-                    .map(|p| {
-                        let start = current - change_in(&history.scale_up_events, p.period_seconds)
-                            + change_in(&history.scale_down_events, p.period_seconds);
-                        match p.kind {
-                            PolicyType::Pods => start - p.value,
-                            PolicyType::Percent => (f64::from(start) * (1.0 - f64::from(p.value) / 100.0)) as i32,
-                        }
-                    })
-                    .collect();
-                let limit = match down_sel {
-                    SelectPolicy::Disabled => current,
-                    SelectPolicy::Max => proposals.iter().copied().min().unwrap_or(current),
-                    SelectPolicy::Min => proposals.iter().copied().max().unwrap_or(current),
-                }
-                .min(current);
+                let (limit, proposals) = policy_limit(current, &down_pol, down_sel, &history, false);
                 let min_allowed = min.max(limit);
                 if rec < min_allowed {
                     steps.push(format!(

@@ -45,7 +45,7 @@ pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
         if let Some(m) = res.zone_loss_first_failing_month
             && let Some(vm) = v.months.get(m as usize - 1)
         {
-            let z = crate::topology::zone_loss(s, vm);
+            let z = crate::topology::zone_loss(vm);
             let what: Vec<String> = z
                 .sites
                 .iter()

@@ -56,16 +56,11 @@ pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Res
 }
 
 fn nodes(m: &VariantMonth) -> String {
-    m.sites
-        .iter()
-        .filter(|s| !s.pools.is_empty())
-        .map(|s| s.pools.iter().map(|p| p.nodes).sum::<u32>().to_string())
-        .collect::<Vec<_>>()
-        .join("+")
+    m.sites.iter().filter(|s| !s.pools.is_empty()).map(|s| s.nodes().to_string()).collect::<Vec<_>>().join("+")
 }
 
 fn db(m: &VariantMonth) -> String {
-    m.sites.iter().find_map(|s| s.database.as_ref()).map_or("-".into(), |d| d.class.to_string())
+    m.db_class().unwrap_or("-").to_string()
 }
 
 const SHORT: [&str; 9] = ["Compute", "Database", "Storage", "DR", "Sec&Mon", "Network", "Cache", "Connect", "Other"];
@@ -367,7 +362,7 @@ pub fn csv(report: &Report) -> Result<String, String> {
                 m.month.to_string(),
                 d.map_or(String::new(), |d| format!("{:.2}", d.users)),
                 d.map_or(String::new(), |d| format!("{:.2}", d.peak_users)),
-                m.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum::<u32>().to_string(),
+                m.nodes().to_string(),
                 db(m),
             ];
             row.extend(Category::ALL.iter().map(|c| format!("{:.2}", m.category(*c))));

@@ -327,10 +327,17 @@ pub fn deltas(current: &Report, baseline: &Report) -> Vec<Delta> {
         .collect()
 }
 
+impl SiteMonth {
+    /// Nodes over the site's pools.
+    pub fn nodes(&self) -> u32 {
+        self.pools.iter().map(|p| p.nodes).sum()
+    }
+}
+
 impl VariantMonth {
     /// Nodes over all pools and sites.
     pub fn nodes(&self) -> u32 {
-        self.sites.iter().flat_map(|s| &s.pools).map(|p| p.nodes).sum()
+        self.sites.iter().map(SiteMonth::nodes).sum()
     }
     /// The database class of the first site that runs one.
     pub fn db_class(&self) -> Option<&str> {

@@ -95,7 +95,7 @@ pub struct RpoResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneLossSite {
-    pub site: String,
+    pub site: crate::report::Name,
     pub nodes: u32,
     pub nodes_after: u32,
     pub nodes_needed: u32,
@@ -255,10 +255,6 @@ pub fn hpa_syncs(from: u32, to: u32) -> u32 {
     n
 }
 
-fn nodes(s: &SiteMonth) -> u32 {
-    s.pools.iter().map(|p| p.nodes).sum()
-}
-
 /// The failover timeline to `d` when the primary is lost in month `m`.
 fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTimeline {
     let f = &v.failover;
@@ -320,7 +316,7 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
     let data_gb = primary.and_then(|p| p.database.as_ref()).map_or(0.0, |d| d.data_gb);
     match site.role {
         Role::WarmStandby(_) | Role::ActiveActive(_) => {
-            let (scale_min, scale_detail) = scale(standby.map_or(0, nodes), &standby_replicas);
+            let (scale_min, scale_detail) = scale(standby.map_or(0, SiteMonth::nodes), &standby_replicas);
             let promote = f.db_promotion_minutes;
             steps.push(RtoStep {
                 step: "Promote the database replica ∥ scale compute up".into(),
@@ -387,48 +383,34 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
     RtoTimeline { month: m.month, recovery_site: Some(site.name.clone()), steps, hours: Some(hours) }
 }
 
-/// [`zone_loss`]`(s, m).ok`, without building the report (checked for every month).
-fn zone_loss_ok(s: &Scenario, m: &VariantMonth) -> bool {
-    m.sites.iter().filter(|x| serving(x.role)).all(|x| {
-        let n = nodes(x);
-        let largest: u32 = x.pools.iter().map(|p| p.nodes_per_zone.iter().copied().max().unwrap_or(0)).sum();
-        let needed: u32 = x.pools.iter().map(|p| p.packed_nodes).sum();
-        let zones_ok = x.pools.iter().all(|p| p.nodes_per_zone.len() >= 2);
-        let cache = x.cache.as_ref().is_none_or(|c| c.nodes > c.shards) || s.data.redis.replicas_per_shard >= 1;
-        zones_ok && n - largest >= needed && x.database.as_ref().is_none_or(|d| d.multi_az) && cache
-    })
-}
-
 /// With the largest zone of every serving site gone at the peak of month `m`: do the remaining
 /// nodes hold the pods, and do the database and cache survive?
-pub fn zone_loss(s: &Scenario, m: &VariantMonth) -> ZoneLossCheck {
-    let sites: Vec<ZoneLossSite> = m
-        .sites
-        .iter()
-        .filter(|x| serving(x.role))
-        .map(|x| {
-            let n = nodes(x);
-            let largest: u32 = x.pools.iter().map(|p| p.nodes_per_zone.iter().copied().max().unwrap_or(0)).sum();
-            let needed: u32 = x.pools.iter().map(|p| p.packed_nodes).sum();
-            let zones_ok = x.pools.iter().all(|p| p.nodes_per_zone.len() >= 2);
-            let pods_fit = zones_ok && n - largest >= needed;
-            let database_survives = x.database.as_ref().is_none_or(|d| d.multi_az);
-            let cache_survives =
-                x.cache.as_ref().is_none_or(|c| c.nodes > c.shards) || s.data.redis.replicas_per_shard >= 1;
-            ZoneLossSite {
-                site: x.site.to_string(),
-                nodes: n,
-                nodes_after: n - largest,
-                nodes_needed: needed,
-                pods_fit,
-                database_survives,
-                cache_survives,
-                ok: pods_fit && database_survives && cache_survives,
-            }
-        })
-        .collect();
+pub fn zone_loss(m: &VariantMonth) -> ZoneLossCheck {
+    let sites: Vec<ZoneLossSite> = m.sites.iter().filter(|x| serving(x.role)).map(site_zone_loss).collect();
     let ok = sites.iter().all(|x| x.ok);
     ZoneLossCheck { month: m.month, sites, ok }
+}
+
+/// One serving site without its largest zone (no allocation: checked for every month).
+fn site_zone_loss(x: &SiteMonth) -> ZoneLossSite {
+    let n = x.nodes();
+    let largest: u32 = x.pools.iter().map(|p| p.nodes_per_zone.iter().copied().max().unwrap_or(0)).sum();
+    let needed: u32 = x.pools.iter().map(|p| p.packed_nodes).sum();
+    let zones_ok = x.pools.iter().all(|p| p.nodes_per_zone.len() >= 2);
+    let pods_fit = zones_ok && n - largest >= needed;
+    let database_survives = x.database.as_ref().is_none_or(|d| d.multi_az);
+    // A shard with a replica (in another zone) survives.
+    let cache_survives = x.cache.as_ref().is_none_or(|c| c.nodes > c.shards);
+    ZoneLossSite {
+        site: x.site,
+        nodes: n,
+        nodes_after: n - largest,
+        nodes_needed: needed,
+        pods_fit,
+        database_survives,
+        cache_survives,
+        ok: pods_fit && database_survives && cache_survives,
+    }
 }
 
 /// Availability, RTO, RPO and zone-loss checks of one variant.
@@ -493,9 +475,13 @@ pub fn resilience(s: &Scenario, v: &Variant, p: &VariantPlan) -> Resilience {
         components,
     };
 
-    let zone_loss_first = zone_loss(s, first);
-    let zone_loss_last = zone_loss(s, last);
-    let zone_loss_first_failing_month = p.months.iter().find(|m| !zone_loss_ok(s, m)).map(|m| m.index + 1);
+    let zone_loss_first = zone_loss(first);
+    let zone_loss_last = zone_loss(last);
+    let zone_loss_first_failing_month = p
+        .months
+        .iter()
+        .find(|m| !m.sites.iter().filter(|x| serving(x.role)).all(|x| site_zone_loss(x).ok))
+        .map(|m| m.index + 1);
     let t = &s.targets;
     let meets_a = availability.availability >= t.availability;
     let meets_rto = rto_h.is_some_and(|h| h < t.rto_hours);

@@ -24,12 +24,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Comm
                     .map(|m| {
                         [
                             f64::from(m.index + 1),
-                            f64::from(
-                                m.sites
-                                    .iter()
-                                    .find(|s| &*s.site == *site)
-                                    .map_or(0, |s| s.pools.iter().map(|p| p.nodes).sum::<u32>()),
-                            ),
+                            f64::from(m.sites.iter().find(|s| &*s.site == *site).map_or(0, |s| s.nodes())),
                         ]
                     })
                     .collect();

@@ -292,19 +292,29 @@ impl HeadroomApp {
         }
         match validate(s, Catalog::builtin()) {
             Ok(v) => {
-                self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
-                self.redo.clear();
-                self.replan();
+                self.accept(v);
                 self.error = None;
             }
             Err(ps) => self.error = Some(ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
         }
     }
 
+    /// Make a validated scenario the current one (the old one goes on the undo stack) and plan it.
+    fn accept(&mut self, v: crate::ValidScenario) {
+        self.undo.push(std::mem::replace(&mut self.scenario, v.scenario().clone()));
+        self.redo.clear();
+        self.plan_valid(v);
+    }
+
+    /// Replan the current scenario after undo/redo (the stacks hold scenarios that were valid
+    /// when they were pushed; the engine still takes only a ValidScenario).
     fn replan(&mut self) {
-        // The scenario was validated when it entered the app; validating again is cheap and
-        // keeps the engine's contract (only a ValidScenario is planned).
-        let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) else { return };
+        if let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) {
+            self.plan_valid(v);
+        }
+    }
+
+    fn plan_valid(&mut self, v: crate::ValidScenario) {
         self.worker.generation += 1;
         if self.worker.background {
             // Off the UI thread: the newest request wins, older results are dropped.
@@ -553,9 +563,8 @@ impl HeadroomApp {
                     let (first, body) = text.split_once('\n').unwrap_or(("", &text));
                     if let Ok(v) = load_scenario(body, Catalog::builtin()) {
                         let from = first.strip_prefix(AUTOSAVE_HEADER).filter(|p| !p.is_empty()).map(PathBuf::from);
-                        self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
+                        self.accept(v);
                         self.path = from;
-                        self.replan();
                         self.status = Some("Restored unsaved work from the last session".into());
                     }
                 }
@@ -578,9 +587,7 @@ impl HeadroomApp {
                     Ok(v) => {
                         self.field_errors.remove(&path);
                         if *v != self.scenario {
-                            self.undo.push(std::mem::replace(&mut self.scenario, v.into_inner()));
-                            self.redo.clear();
-                            self.replan();
+                            self.accept(v);
                         }
                     }
                     Err(e) => {
