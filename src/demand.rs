@@ -29,7 +29,11 @@ pub fn monthly_factor(annual_growth: f64) -> f64 {
 /// (an `Add` of 500 users in month 12 is 500 × (1+g) users a year later).
 pub fn project(d: &Demand, start: YearMonth, horizon: u32) -> Vec<MonthDemand> {
     let gm = monthly_factor(d.annual_growth);
-    let mean_diurnal = d.diurnal.iter().sum::<f64>() / d.diurnal.len().max(1) as f64;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let mean_diurnal = match &d.weekend_diurnal {
+        Some(w) => (5.0 * mean(&d.diurnal) + 2.0 * mean(w)) / 7.0,
+        None => mean(&d.diurnal),
+    };
     let mut users = d.concurrent_users;
     let mut out = Vec::with_capacity(horizon as usize);
     for i in 0..horizon {
@@ -62,6 +66,7 @@ mod tests {
             events: vec![],
             seasonality: vec![1.0; 12],
             diurnal: vec![1.0; 24],
+            weekend_diurnal: None,
         }
     }
 

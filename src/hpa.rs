@@ -16,36 +16,76 @@ use serde::{Deserialize, Serialize};
 pub struct Milli(pub i64);
 
 impl Milli {
+    /// Exact decimal arithmetic (no floats): `"409m"` is 409, `"0.1"` is 100, `"1.0001m"`
+    /// rounds up to 2 (Kubernetes rounds MilliValue up).
     pub fn parse(s: &str) -> Result<Milli, String> {
+        let bad = || format!("not a Kubernetes quantity: {s:?}");
+        let range = || format!("quantity out of range: {s:?}");
         let t = s.trim();
-        let suffixes: [(&str, f64); 15] = [
-            ("Ki", 1024.0),
-            ("Mi", 1024f64.powi(2)),
-            ("Gi", 1024f64.powi(3)),
-            ("Ti", 1024f64.powi(4)),
-            ("Pi", 1024f64.powi(5)),
-            ("Ei", 1024f64.powi(6)),
-            ("n", 1e-9),
-            ("u", 1e-6),
-            ("m", 1e-3),
-            ("k", 1e3),
-            ("M", 1e6),
-            ("G", 1e9),
-            ("T", 1e12),
-            ("P", 1e15),
-            ("E", 1e18),
+        // Suffix: binary (2^10k) or decimal (10^p).
+        let suffixes: [(&str, u32, i32); 15] = [
+            ("Ki", 1, 0),
+            ("Mi", 2, 0),
+            ("Gi", 3, 0),
+            ("Ti", 4, 0),
+            ("Pi", 5, 0),
+            ("Ei", 6, 0),
+            ("n", 0, -9),
+            ("u", 0, -6),
+            ("m", 0, -3),
+            ("k", 0, 3),
+            ("M", 0, 6),
+            ("G", 0, 9),
+            ("T", 0, 12),
+            ("P", 0, 15),
+            ("E", 0, 18),
         ];
-        let (num, mult) = suffixes
+        let (num, bin, mut exp10) = suffixes
             .iter()
-            .find(|(suf, _)| t.ends_with(suf) && !(*suf == "E" && t.len() > 1 && t[..t.len() - 1].contains(['e', 'E'])))
-            .map_or((t, 1.0), |(suf, m)| (&t[..t.len() - suf.len()], *m));
-        let v: f64 = num.parse().map_err(|_| format!("not a Kubernetes quantity: {s:?}"))?;
-        let milli = v * mult * 1000.0;
-        if !milli.is_finite() || milli.abs() > 9.0e18 {
-            return Err(format!("quantity out of range: {s:?}"));
+            .find(|(suf, _, _)| {
+                t.ends_with(suf) && !(*suf == "E" && t.len() > 1 && t[..t.len() - 1].contains(['e', 'E']))
+            })
+            .map_or((t, 0, 0), |&(suf, b, p)| (&t[..t.len() - suf.len()], b, p));
+        // Mantissa and decimal exponent.
+        let (mant, e) = match num.find(['e', 'E']) {
+            Some(i) => (&num[..i], num[i + 1..].parse::<i32>().map_err(|_| bad())?),
+            None => (num, 0),
+        };
+        exp10 += e;
+        let (neg, mant) = match mant.strip_prefix('-') {
+            Some(m) => (true, m),
+            None => (false, mant.strip_prefix('+').unwrap_or(mant)),
+        };
+        let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+        if int.is_empty() && frac.is_empty() || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return Err(bad());
         }
-        // Kubernetes rounds MilliValue up.
-        Ok(Milli(milli.ceil() as i64))
+        let digits = format!("{int}{frac}");
+        let digits = digits.trim_start_matches('0');
+        if digits.len() > 30 {
+            return Err(range());
+        }
+        let mut v: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| bad())? };
+        v = v.checked_mul(1i128 << (10 * bin)).ok_or_else(range)?;
+        // value × 1000 = v × 10^(exp10 + 3 − frac digits)
+        let p = exp10 + 3 - frac.len() as i32;
+        if p >= 0 {
+            for _ in 0..p {
+                v = v.checked_mul(10).ok_or_else(range)?;
+            }
+        } else {
+            let mut d: i128 = 1;
+            for _ in 0..(-p).min(40) {
+                d = d.saturating_mul(10);
+            }
+            // Round up (towards +∞, as Kubernetes' MilliValue does for positive values).
+            v = if neg { v / d } else { (v + d - 1) / d };
+        }
+        let v = if neg { -v } else { v };
+        if v.abs() > 9_000_000_000_000_000_000 {
+            return Err(range());
+        }
+        Ok(Milli(v as i64))
     }
 }
 

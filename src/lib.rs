@@ -7,6 +7,7 @@
 //! touches the filesystem, the terminal or a window. See ARCHITECTURE.md.
 
 pub mod assumptions;
+pub mod autoscale;
 pub mod demand;
 pub mod edit;
 pub mod export;

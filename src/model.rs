@@ -100,6 +100,23 @@ pub struct Scenario {
     /// per category, for month 1 of the first variant that names it. Empty by default.
     #[serde(default)]
     pub reference_estimates: Vec<ReferenceEstimate>,
+    /// Random-number settings shared by every simulation. Default: seed 1.
+    #[serde(default)]
+    pub simulation: Simulation,
+}
+
+/// Seeds for everything random: the same scenario and seed give byte-identical results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Simulation {
+    /// Seed of the ChaCha8 generators (one stream per month). Any u64. Default 1.
+    pub seed: u64,
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Self { seed: 1 }
+    }
 }
 
 /// Scenario identity and the planning horizon.
@@ -144,6 +161,11 @@ pub struct Demand {
     /// each 0..=1, the largest exactly 1. Default all 1.0 (flat).
     #[serde(default = "d_diurnal")]
     pub diurnal: Vec<f64>,
+    /// Saturday and Sunday profile, as shares of the weekday peak (24 values, each 0..=1).
+    /// When given, the autoscaling simulation runs a week (Monday first) instead of one day, and
+    /// the month's average counts 5 weekdays and 2 weekend days. Default none (every day alike).
+    #[serde(default)]
+    pub weekend_diurnal: Option<Vec<f64>>,
 }
 
 /// A step change in users.
@@ -387,6 +409,86 @@ pub struct Cluster {
     /// Default true.
     #[serde(default = "d_true")]
     pub survive_zone_loss: bool,
+    /// HPA controller and cluster-autoscaler settings, and the representative-day simulation
+    /// that bills node-hours. Default: upstream defaults, simulation on.
+    #[serde(default)]
+    pub autoscaling: Autoscaling,
+}
+
+/// How the HPA controller and the cluster autoscaler run, and whether the plan simulates them.
+///
+/// With `simulate` on, every month of every AWS site that serves traffic is simulated for a
+/// representative day (a week with `demand.weekend_diurnal`) in 5-second ticks: the HPA every
+/// `hpa_sync_period_s`, the cluster autoscaler every `scan_interval_s`; compute is billed from
+/// the simulated node-hours. Off: static peak sizing billed for 730 h. Controller defaults are
+/// the upstream ones (`../shared/reference/hpa-and-cluster-autoscaler.md` §1.1, §2.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Autoscaling {
+    /// Simulate the day and bill node-hours from it. Default true.
+    pub simulate: bool,
+    /// Random variation of load around the daily profile: standard deviation as a fraction of
+    /// the profile's value (0.1 = ±10 %). Range 0..=1. Default 0.1 (assumption).
+    pub variation: f64,
+    /// How long a deviation lasts: correlation time of the variation, minutes (an AR(1) process
+    /// sampled every minute). Range 1..=1440. Default 10 (assumption).
+    pub variation_minutes: f64,
+    /// From a pod being scheduled to Ready (image pull, start, readiness probe), seconds.
+    /// Range 0..=3600. Default 30 (assumption; measure yours).
+    pub pod_startup_s: f64,
+    /// From the autoscaler's scale-up request to a schedulable node, seconds. Range 0..=3600.
+    /// Default 180 (CA FAQ: "usually takes 3 to 4 minutes" from request to schedulable, GCE).
+    pub node_provisioning_s: f64,
+    /// `--horizontal-pod-autoscaler-sync-period`, seconds, a multiple of 5. Range 5..=600.
+    /// Default 15.
+    pub hpa_sync_period_s: u32,
+    /// `--horizontal-pod-autoscaler-tolerance`. Range 0..=1. Default 0.1.
+    pub hpa_tolerance: f64,
+    /// `--horizontal-pod-autoscaler-downscale-stabilization`, seconds. Range 0..=3600.
+    /// Default 300.
+    pub downscale_stabilization_s: u32,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period`, seconds. Range 0..=3600.
+    /// Default 300.
+    pub cpu_initialization_period_s: u32,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay`, seconds. Range 0..=3600. Default 30.
+    pub initial_readiness_delay_s: u32,
+    /// metrics-server sample window, seconds: a pod that became Ready less than this long ago
+    /// (within the CPU initialisation period) has no full sample yet. Range 0..=600. Default 30.
+    pub metric_window_s: u32,
+    /// Cluster autoscaler `--scan-interval`, seconds, a multiple of 5. Range 5..=600. Default 10.
+    pub scan_interval_s: u32,
+    /// `--scale-down-utilization-threshold`: a node whose requested CPU and memory are both
+    /// below this share of allocatable is unneeded. Range 0..=1. Default 0.5.
+    pub scale_down_utilization_threshold: f64,
+    /// `--scale-down-unneeded-time`, seconds. Range 0..=86 400. Default 600.
+    pub scale_down_unneeded_s: u32,
+    /// `--scale-down-delay-after-add`, seconds. Range 0..=86 400. Default 600.
+    pub scale_down_delay_after_add_s: u32,
+    /// `--max-empty-bulk-delete`: empty nodes removed at once. Range 1..=1000. Default 10.
+    pub max_empty_bulk_delete: u32,
+}
+
+impl Default for Autoscaling {
+    fn default() -> Self {
+        Self {
+            simulate: true,
+            variation: 0.1,
+            variation_minutes: 10.0,
+            pod_startup_s: 30.0,
+            node_provisioning_s: 180.0,
+            hpa_sync_period_s: 15,
+            hpa_tolerance: 0.1,
+            downscale_stabilization_s: 300,
+            cpu_initialization_period_s: 300,
+            initial_readiness_delay_s: 30,
+            metric_window_s: 30,
+            scan_interval_s: 10,
+            scale_down_utilization_threshold: 0.5,
+            scale_down_unneeded_s: 600,
+            scale_down_delay_after_add_s: 600,
+            max_empty_bulk_delete: 10,
+        }
+    }
 }
 
 /// CPU and memory.

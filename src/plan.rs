@@ -1,14 +1,20 @@
 //! The projection: for every variant and month, size each site (services → pods → nodes,
 //! database class, cache nodes, storage, traffic) and price it line by line.
 //!
-//! Static sizing: each month is sized for its peak hour and billed for the whole month
-//! (730 h). The autoscaling simulation will replace node-hours with simulated ones.
+//! Each month is sized for its peak hour (static sizing: replicas, nodes, database class). With
+//! `cluster.autoscaling.simulate` on, AWS sites that serve traffic are also simulated for a
+//! representative day under the HPA and the cluster autoscaler ([`crate::autoscale`]) and their
+//! nodes are billed from the simulated node-hours; otherwise (and on-prem, and at standbys,
+//! which run a fixed size) the peak node count is billed for 730 h.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use std::sync::Arc;
+
+use crate::autoscale::{self, SimResult};
 use crate::demand::{self, MonthDemand};
 use crate::k8s::{self, Allocatable, PodGroup};
 use crate::model::*;
@@ -31,7 +37,8 @@ const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
 pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
     let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
     let mut book = PriceBook::new(cat, &s.pricing.overrides);
-    let ctx = Ctx::new(s, cat);
+    let mut ctx = Ctx::new(s, cat);
+    ctx.sims = simulate_months(&ctx, &demand);
     let mut warnings = Vec::new();
     let fc = crate::finance::Ctx { s, cat, commitments: resolve_commitments(s, &mut book) };
     let variants: Vec<VariantPlan> =
@@ -130,6 +137,11 @@ struct Ctx<'a> {
     cache_type: Name,
     cache_item: Name,
     cache_key: String,
+    /// Services and pools as the autoscaling simulation sees them (serving sites).
+    sim_svcs: Vec<autoscale::SvcSpec>,
+    sim_pools: Vec<autoscale::PoolSpec>,
+    /// Simulated days by (month index, load fraction bits).
+    sims: HashMap<(u32, u64), Arc<SimResult>>,
 }
 
 struct DbNames {
@@ -190,7 +202,7 @@ impl<'a> Ctx<'a> {
                 count: sp.replicas,
             });
         }
-        let service_pool = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
+        let service_pool: Vec<usize> = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
         let pg = &s.data.postgres;
         let mut db_classes: Vec<(&str, u32, f64)> = cat
             .rds
@@ -218,8 +230,48 @@ impl<'a> Ctx<'a> {
         let cache_type: Name = s.data.redis.node_type.as_str().into();
         let cache_item = format!("ElastiCache {} nodes", s.data.redis.node_type).into();
         let cache_key = format!("elasticache.{}", s.data.redis.node_type);
+        let sim_svcs = s
+            .workload
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, sv)| {
+                let zones = pools[service_pool[i]].pool.zones;
+                autoscale::SvcSpec {
+                    pool: service_pool[i],
+                    cpu_request_m: sv.pod.cpu_request_m.round() as i64,
+                    memory_request_mib: sv.pod.memory_request_mib,
+                    cpu_limit_m: sv.pod.cpu_limit_m,
+                    cpu_m_per_rps: sv.request_share * sv.cpu_ms_per_request,
+                    // As static sizing: one replica per zone at least when spread.
+                    min_replicas: if sv.zone_spread { sv.min_replicas.max(zones) } else { sv.min_replicas },
+                    max_replicas: sv.max_replicas,
+                    target_pct: (sv.target_cpu_utilization * 100.0).round() as i64,
+                    zone_spread: sv.zone_spread,
+                }
+            })
+            .collect();
+        let ds = s.cluster.daemonset_per_node;
+        let sim_pools = pools
+            .iter()
+            .map(|pc| autoscale::PoolSpec {
+                alloc_cpu_m: pc.alloc.cpu_m,
+                alloc_memory_mib: pc.alloc.memory_mib,
+                max_pods: pc.alloc.pods,
+                ds_cpu_m: ds.cpu_m,
+                ds_memory_mib: ds.memory_mib,
+                zones: pc.pool.zones,
+                min_nodes: pc.pool.min_nodes,
+                max_nodes: pc.pool.max_nodes,
+                zone_loss_headroom: s.cluster.survive_zone_loss,
+                system: pc.system.iter().map(|g| (g.cpu_m, g.memory_mib, g.count)).collect(),
+            })
+            .collect();
         Ctx {
             s,
+            sim_svcs,
+            sim_pools,
+            sims: HashMap::default(),
             pools,
             service_pool,
             db_classes,
@@ -413,6 +465,57 @@ impl Lines<'_, '_> {
 
 const ON_PREM: &str = "on-premises cost (hardware, power, space, support) is not modelled yet: unknown, not zero";
 
+/// The services and pools of a scenario as the autoscaling simulation sees them.
+pub fn sim_specs(s: &ValidScenario, cat: &Catalog) -> (Vec<autoscale::SvcSpec>, Vec<autoscale::PoolSpec>) {
+    let ctx = Ctx::new(s, cat);
+    (ctx.sim_svcs, ctx.sim_pools)
+}
+
+/// Whether the autoscaling simulation runs for a site: AWS, serving traffic.
+fn simulated_site(s: &Scenario, site: &Site) -> bool {
+    s.cluster.autoscaling.simulate
+        && matches!(site.location, Location::Aws(_))
+        && matches!(site.role, Role::Primary | Role::ActiveActive(_))
+}
+
+/// Simulate each month once per distinct load fraction of a simulated site (the variants share
+/// their days: same month, same random stream, same load → same day).
+fn simulate_months(ctx: &Ctx, demand: &[MonthDemand]) -> HashMap<(u32, u64), Arc<SimResult>> {
+    let s = ctx.s;
+    let mut loads: Vec<f64> = s
+        .variants
+        .iter()
+        .flat_map(|v| v.sites.iter())
+        .filter(|site| simulated_site(s, site))
+        .map(|site| load_fraction(site.role))
+        .collect();
+    loads.sort_by(f64::total_cmp);
+    loads.dedup();
+    let mut out = HashMap::default();
+    if loads.is_empty() {
+        return out;
+    }
+    let a = &s.cluster.autoscaling;
+    let params = autoscale::Params::from_model(a);
+    let shaper = autoscale::LoadShaper::new(
+        &s.demand.diurnal,
+        s.demand.weekend_diurnal.as_deref(),
+        a.variation,
+        a.variation_minutes,
+        s.simulation.seed,
+    );
+    let mut shape = Vec::new();
+    for md in demand {
+        shaper.month(u64::from(md.index), &mut shape);
+        for &load in &loads {
+            let peak = md.peak_users * s.workload.peak_requests_per_user_per_s * load;
+            let r = autoscale::simulate(&ctx.sim_svcs, &ctx.sim_pools, params, peak, &shape, false);
+            out.insert((md.index, load.to_bits()), Arc::new(r));
+        }
+    }
+    out
+}
+
 fn load_fraction(role: Role) -> f64 {
     match role {
         Role::Primary => 1.0,
@@ -523,6 +626,9 @@ fn plan_variant(
                 }
             }
 
+            // The simulated day, if this site has one.
+            let simulation =
+                if simulated_site(s, site) { ctx.sims.get(&(md.index, load.to_bits())).cloned() } else { None };
             // Pods → nodes per pool.
             let mut pools = Vec::new();
             if runs_compute {
@@ -539,13 +645,17 @@ fn plan_variant(
                     }
                     // A standby keeps one node at least and no zone-loss headroom (losing a zone
                     // of the standby while the primary is down is a second, independent failure).
-                    let ps = size_pool(
+                    let mut ps = size_pool(
                         pc,
                         &groups,
                         s.cluster.survive_zone_loss && !standby,
                         if standby { 1 } else { pc.pool.min_nodes },
                         &s.cluster.daemonset_per_node,
                     );
+                    if let Some(day) = simulation.as_ref().and_then(|r| r.pools.get(pi).map(|p| (p, r.days))) {
+                        ps.node_hours = day.0.node_hours * HOURS_PER_MONTH / (24.0 * f64::from(day.1));
+                        ps.simulated = true;
+                    }
                     if ps.at_max_nodes {
                         warn(
                             WarningKind::PoolAtMaxNodes,
@@ -569,7 +679,7 @@ fn plan_variant(
                     pools.push(ps);
                 }
             }
-            let node_count: u32 = pools.iter().map(|p| p.nodes).sum();
+            let average_nodes: f64 = pools.iter().map(PoolSizing::average_nodes).sum();
 
             // Database.
             let runs_db = !matches!(site.role, Role::BackupOnly);
@@ -664,6 +774,7 @@ fn plan_variant(
                         cache,
                         object_storage_gb,
                         traffic,
+                        simulation,
                     }
                 };
             }
@@ -746,15 +857,19 @@ fn plan_variant(
                     name,
                     cat_or_dr(Category::Compute),
                     &pc.item,
-                    f64::from(p.nodes) * HOURS_PER_MONTH,
+                    p.node_hours,
                     region,
                     &pc.ec2_key,
-                    "nodes × 730 h; nodes = peak pods packed first-fit decreasing, raised to minNodes and for zone loss",
+                    if p.simulated {
+                        "simulated node-hours: the month's day under the HPA and cluster autoscaler × 730/24"
+                    } else {
+                        "nodes × 730 h; nodes = peak pods packed first-fit decreasing, raised to minNodes and for zone loss"
+                    },
                 );
             }
             // Storage: node root volumes, objects.
             let root_gb: f64 =
-                pools.iter().zip(&ctx.pools).map(|(p, pc)| f64::from(p.nodes) * pc.pool.root_volume_gb).sum();
+                pools.iter().zip(&ctx.pools).map(|(p, pc)| p.average_nodes() * pc.pool.root_volume_gb).sum();
             if root_gb > 0.0 {
                 lines.priced(
                     name,
@@ -763,7 +878,7 @@ fn plan_variant(
                     root_gb,
                     region,
                     "ebs.gp3",
-                    "nodes × root_volume_gb",
+                    "average nodes × root_volume_gb",
                 );
             }
             if holds_objects {
@@ -1025,7 +1140,8 @@ fn plan_variant(
                     }
                 }
                 let t = &s.data.telemetry;
-                let metrics = f64::from(node_count * t.metrics_per_node + if serving { t.custom_metrics } else { 0 });
+                let metrics = average_nodes * f64::from(t.metrics_per_node)
+                    + f64::from(if serving { t.custom_metrics } else { 0 });
                 if metrics > 0.0 {
                     lines.priced(
                         name,
@@ -1381,6 +1497,8 @@ fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nod
         max_pods: pc.alloc.pods,
         cpu_request_utilization: (packing.cpu_requested_m + ds.cpu_m * n) / (pc.alloc.cpu_m * n),
         memory_request_utilization: (packing.memory_requested_mib + ds.memory_mib * n) / (pc.alloc.memory_mib * n),
+        node_hours: f64::from(nodes) * HOURS_PER_MONTH,
+        simulated: false,
     }
 }
 

@@ -105,6 +105,11 @@ pub struct SiteMonth {
     /// Objects stored at this site, GB.
     pub object_storage_gb: f64,
     pub traffic: Traffic,
+    /// The month's representative day (or week) under the HPA and the cluster autoscaler, for
+    /// AWS sites that serve traffic when `cluster.autoscaling.simulate` is on. Services and
+    /// pools in scenario order. Shared by the sites and variants with the same load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<std::sync::Arc<crate::autoscale::SimResult>>,
 }
 
 /// Request and data volumes of one site in one month.
@@ -165,6 +170,21 @@ pub struct PoolSizing {
     /// Requested / allocatable over all nodes run (DaemonSets included).
     pub cpu_request_utilization: f64,
     pub memory_request_utilization: f64,
+    /// Node-hours billed in the month: simulated (day × 730/24) or `nodes` × 730 (static).
+    pub node_hours: f64,
+    /// Whether `node_hours` comes from the autoscaling simulation.
+    pub simulated: bool,
+}
+
+impl PoolSizing {
+    /// Node-hours static peak provisioning would bill: `nodes` × 730 h.
+    pub fn static_node_hours(&self) -> f64 {
+        f64::from(self.nodes) * crate::pricing::HOURS_PER_MONTH
+    }
+    /// Average nodes over the month.
+    pub fn average_nodes(&self) -> f64 {
+        self.node_hours / crate::pricing::HOURS_PER_MONTH
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -166,8 +166,40 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         );
     }
 
+    if let Some(w) = &d.weekend_diurnal {
+        if w.len() != 24 {
+            c.err("demand.weekend_diurnal", format!("must have 24 values (00:00..23:00), found {}", w.len()));
+        }
+        for (i, v) in w.iter().enumerate() {
+            c.range(format!("demand.weekend_diurnal[{i}]"), *v, 0.0, 1.0);
+        }
+    }
+
     // cluster (before services, which refer to pools)
     let cl = &s.cluster;
+    let a = &cl.autoscaling;
+    c.range("cluster.autoscaling.variation", a.variation, 0.0, 1.0);
+    c.range("cluster.autoscaling.variation_minutes", a.variation_minutes, 1.0, 1440.0);
+    c.range("cluster.autoscaling.pod_startup_s", a.pod_startup_s, 0.0, 3600.0);
+    c.range("cluster.autoscaling.node_provisioning_s", a.node_provisioning_s, 0.0, 3600.0);
+    for (path, v) in [("hpa_sync_period_s", a.hpa_sync_period_s), ("scan_interval_s", a.scan_interval_s)] {
+        c.urange(format!("cluster.autoscaling.{path}"), v, 5, 600);
+        if v % 5 != 0 {
+            c.err(
+                format!("cluster.autoscaling.{path}"),
+                format!("must be a multiple of 5 s (the simulation tick), found {v}"),
+            );
+        }
+    }
+    c.range("cluster.autoscaling.hpa_tolerance", a.hpa_tolerance, 0.0, 1.0);
+    c.urange("cluster.autoscaling.downscale_stabilization_s", a.downscale_stabilization_s, 0, 3600);
+    c.urange("cluster.autoscaling.cpu_initialization_period_s", a.cpu_initialization_period_s, 0, 3600);
+    c.urange("cluster.autoscaling.initial_readiness_delay_s", a.initial_readiness_delay_s, 0, 3600);
+    c.urange("cluster.autoscaling.metric_window_s", a.metric_window_s, 0, 600);
+    c.range("cluster.autoscaling.scale_down_utilization_threshold", a.scale_down_utilization_threshold, 0.0, 1.0);
+    c.urange("cluster.autoscaling.scale_down_unneeded_s", a.scale_down_unneeded_s, 0, 86400);
+    c.urange("cluster.autoscaling.scale_down_delay_after_add_s", a.scale_down_delay_after_add_s, 0, 86400);
+    c.urange("cluster.autoscaling.max_empty_bulk_delete", a.max_empty_bulk_delete, 1, 1000);
     if cl.node_pools.is_empty() {
         c.err("cluster.node_pools", "must have at least one pool");
     }

@@ -28,6 +28,15 @@ fn quantities() {
     assert_eq!(Milli::parse("1.5k").unwrap(), Milli(1_500_000));
     assert_eq!(Milli::parse("1Gi").unwrap(), Milli(1_073_741_824_000));
     assert_eq!(Milli::parse("2e3").unwrap(), Milli(2_000_000));
+    // Exact decimals: 409 × 0.001 × 1000 is 409.00000000000006 in floats (it once read 410).
+    assert_eq!(Milli::parse("409m").unwrap(), Milli(409));
+    assert_eq!(Milli::parse("0.1").unwrap(), Milli(100));
+    assert_eq!(Milli::parse("1.0001m").unwrap(), Milli(2), "MilliValue rounds up");
+    assert_eq!(Milli::parse("250n").unwrap(), Milli(1));
+    assert_eq!(Milli::parse("1.5Gi").unwrap(), Milli(1_610_612_736_000));
+    assert_eq!(Milli::parse("1P").unwrap(), Milli(1_000_000_000_000_000_000));
+    assert!(Milli::parse("1E").is_err(), "10^21 milli-units overflow i64");
+    assert!(Milli::parse("1.2.3").is_err() && Milli::parse("").is_err() && Milli::parse("99E").is_err());
     assert!(Milli::parse("ten").is_err());
 }
 

@@ -1,0 +1,1484 @@
+//! The representative-day simulation: the HPA controller (autoscaling/v2, one CPU Utilization
+//! metric, the legacy path an HPA without `behavior` takes) per service, the scheduler's
+//! placement and the cluster autoscaler per node pool, in 5-second ticks.
+//!
+//! Rules and constants: `../shared/reference/hpa-and-cluster-autoscaler.md` — HPA §1.2–§1.8
+//! (whole-percent utilisation, inclusive tolerance, unready pods and their rebalancing on
+//! scale-up only, 5-minute stabilisation over the recommendation log, the `max(2×, 4)` cap),
+//! cluster autoscaler §2.1–§2.3 (10 s scan; scale-up for unschedulable pods, estimated by bin
+//! packing on allocatable; scale-down of nodes whose requests are below 50 % of allocatable in
+//! both CPU and memory for 10 minutes, not within 10 minutes of a scale-up, only when their pods
+//! fit elsewhere; empty nodes in bulk, others one at a time; pool min/max).
+//!
+//! Pods of a service are identical, so the state is counts: pods per node, and cohorts of pods
+//! started at the same tick (not Ready yet, or Ready for less than a metric window). That keeps a
+//! simulated day at tens of microseconds. `tests/autoscale.rs` checks every HPA decision of a
+//! simulated day against [`crate::hpa::explain`] on the equivalent pod list.
+//!
+//! Modelling choices (not upstream code, stated so they can be argued with):
+//! - the scheduler places a pod on the feasible node with the most free resources (the default
+//!   `NodeResourcesFit` LeastAllocated score); `zone_spread` is a hard topology spread
+//!   (maxSkew 1 over the zones that have nodes);
+//! - the ReplicaSet removes pending pods first, then not-ready pods (newest first), then pods
+//!   from the node with the most pods of the service;
+//! - pods terminate at once (no grace period); evicted pods restart on their new node;
+//! - a scale-up puts each new node in the zone its pending pods need (per-zone node groups with
+//!   balancing, as EKS recommends for zonal spread), else the zone with fewest nodes;
+//! - `cluster.survive_zone_loss` keeps the pool at the node count that survives losing the
+//!   largest zone (overprovisioning placeholder pods do this in a real cluster);
+//! - system pods (CoreDNS…) are movable (they have PodDisruptionBudgets).
+
+use std::collections::VecDeque;
+
+use rand::SeedableRng;
+use rand::distr::Distribution;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::k8s;
+
+/// Simulation tick, seconds. HPA sync and CA scan periods are multiples of it.
+pub const TICK_S: u32 = 5;
+/// Resolution of the load curve, seconds.
+pub const LOAD_STEP_S: u32 = 15;
+/// Seconds in a simulated day.
+pub const DAY_S: u32 = 86_400;
+/// Legacy HPA scale-up cap: `max(scaleUpLimitFactor × current, scaleUpLimitMinimum)`.
+const SCALE_UP_FACTOR: u32 = 2;
+const SCALE_UP_MINIMUM: u32 = 4;
+
+/// One service as the simulation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SvcSpec {
+    /// Index of its pool.
+    pub pool: usize,
+    /// CPU request, whole millicores (as the API stores it).
+    pub cpu_request_m: i64,
+    pub memory_request_mib: f64,
+    /// CPU limit, millicores: a pod never uses more. None: no limit.
+    pub cpu_limit_m: Option<f64>,
+    /// Millicores of CPU per user request per second reaching the site.
+    pub cpu_m_per_rps: f64,
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    /// HPA `averageUtilization`, whole percent.
+    pub target_pct: i64,
+    pub zone_spread: bool,
+}
+
+/// One node pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolSpec {
+    pub alloc_cpu_m: f64,
+    pub alloc_memory_mib: f64,
+    pub max_pods: u32,
+    /// DaemonSet requests on every node.
+    pub ds_cpu_m: f64,
+    pub ds_memory_mib: f64,
+    pub zones: u32,
+    pub min_nodes: u32,
+    pub max_nodes: u32,
+    /// Keep the nodes that survive losing the largest zone.
+    pub zone_loss_headroom: bool,
+    /// System pods on this pool: (CPU m, memory MiB, replicas).
+    pub system: Vec<(f64, f64, u32)>,
+}
+
+/// Controller settings, in ticks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    pub hpa_period: u32,
+    pub scan_period: u32,
+    pub pod_startup: u32,
+    pub node_provisioning: u32,
+    pub tolerance: f64,
+    pub downscale_window: u32,
+    pub cpu_init: u32,
+    pub initial_readiness_delay: u32,
+    pub metric_window: u32,
+    pub threshold: f64,
+    pub unneeded: u32,
+    pub delay_after_add: u32,
+    pub bulk_empty: u32,
+}
+
+fn ticks(seconds: f64) -> u32 {
+    (seconds / f64::from(TICK_S)).ceil().max(0.0) as u32
+}
+
+impl Params {
+    pub fn from_model(a: &crate::model::Autoscaling) -> Self {
+        let t = |s: u32| ticks(f64::from(s));
+        Params {
+            hpa_period: t(a.hpa_sync_period_s).max(1),
+            scan_period: t(a.scan_interval_s).max(1),
+            pod_startup: ticks(a.pod_startup_s),
+            node_provisioning: ticks(a.node_provisioning_s),
+            tolerance: a.hpa_tolerance,
+            downscale_window: t(a.downscale_stabilization_s),
+            cpu_init: t(a.cpu_initialization_period_s),
+            initial_readiness_delay: t(a.initial_readiness_delay_s),
+            metric_window: t(a.metric_window_s),
+            threshold: a.scale_down_utilization_threshold,
+            unneeded: t(a.scale_down_unneeded_s),
+            delay_after_add: t(a.scale_down_delay_after_add_s),
+            bulk_empty: a.max_empty_bulk_delete,
+        }
+    }
+}
+
+/// The load over the simulated days as a share of the month's peak, one value per
+/// [`LOAD_STEP_S`]: the hourly profile interpolated between hour midpoints, times `1 + x` where
+/// `x` is an AR(1) process sampled each minute (standard deviation `variation`, correlation time
+/// `variation_minutes`), never below 0. One ChaCha8 stream per month (`stream` = month index),
+/// so every site and variant of a month sees the same day.
+#[derive(Debug, Clone)]
+pub struct LoadShaper {
+    /// The interpolated profile, one value per load step over the simulated days.
+    base: Vec<f64>,
+    variation: f64,
+    phi: f64,
+    seed: u64,
+}
+
+impl LoadShaper {
+    pub fn new(weekday: &[f64], weekend: Option<&[f64]>, variation: f64, variation_minutes: f64, seed: u64) -> Self {
+        let days = if weekend.is_some() { 7 } else { 1 };
+        let per_day = (DAY_S / LOAD_STEP_S) as usize;
+        // Hourly values over the simulated days (Monday first), wrapping around.
+        let hourly: Vec<f64> = (0..days * 24)
+            .map(|h| {
+                let profile = match weekend {
+                    Some(w) if h / 24 >= 5 => w,
+                    _ => weekday,
+                };
+                profile.get(h % 24).copied().unwrap_or(1.0)
+            })
+            .collect();
+        let n = hourly.len();
+        let mut base = Vec::with_capacity(per_day * days);
+        for k in 0..per_day * days {
+            // Hours since the start, at the middle of the step; values sit at hour midpoints.
+            let t = (k as f64 + 0.5) * f64::from(LOAD_STEP_S) / 3600.0;
+            let x = t - 0.5 + n as f64;
+            let h0 = x as usize;
+            let f = x - h0 as f64;
+            base.push(hourly[h0 % n] * (1.0 - f) + hourly[(h0 + 1) % n] * f);
+        }
+        LoadShaper { base, variation, phi: (-1.0 / variation_minutes.max(1e-9)).exp(), seed }
+    }
+
+    /// Simulated days (1, or 7 with a weekend profile).
+    pub fn days(&self) -> u32 {
+        (self.base.len() / (DAY_S / LOAD_STEP_S) as usize) as u32
+    }
+
+    /// The shape for one month (`stream` = month index) into `out`.
+    pub fn month(&self, stream: u64, out: &mut Vec<f64>) {
+        out.clear();
+        if self.variation <= 0.0 {
+            out.extend_from_slice(&self.base);
+            return;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(stream);
+        let normal = statrs::distribution::Normal::standard();
+        let innov = (1.0 - self.phi * self.phi).sqrt();
+        let minutes = self.base.len() * LOAD_STEP_S as usize / 60 + 1;
+        let per_min = (60 / LOAD_STEP_S) as usize;
+        let mut x: f64 = normal.sample(&mut rng);
+        let mut prev = x * self.variation;
+        out.reserve(self.base.len());
+        for m in 1..minutes {
+            x = self.phi * x + innov * normal.sample(&mut rng);
+            let next = x * self.variation;
+            // Steps whose midpoints fall in minute m-1..m, interpolated.
+            for j in 0..per_min {
+                let k = (m - 1) * per_min + j;
+                let Some(&b) = self.base.get(k) else { break };
+                let f = (j as f64 + 0.5) / per_min as f64;
+                let n = prev * (1.0 - f) + next * f;
+                out.push((b * (1.0 + n)).max(0.0));
+            }
+            prev = next;
+        }
+    }
+}
+
+/// What one service did over the simulated days.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct SvcDay {
+    /// Hours of scheduled pods (Running, Ready or not).
+    pub pod_hours: f64,
+    pub peak_replicas: u32,
+    pub min_replicas_seen: u32,
+    /// Time the HPA held the service at maxReplicas.
+    pub minutes_at_max: f64,
+    /// Time the demand exceeded what Ready pods could serve (CPU limit, or no Ready pod).
+    pub saturated_minutes: f64,
+    /// Pods waiting for a node, pod-minutes.
+    pub pending_pod_minutes: f64,
+    /// CPU utilisation of requests as the HPA saw it at each sync (whole percent): P50, P95, P99.
+    pub cpu_utilization_p50: f64,
+    pub cpu_utilization_p95: f64,
+    pub cpu_utilization_p99: f64,
+    /// Replica changes the HPA made.
+    pub scale_events: u32,
+}
+
+/// What one pool did over the simulated days.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PoolDay {
+    /// Hours of nodes from the scale-up request to removal (EC2 bills from launch).
+    pub node_hours: f64,
+    pub peak_nodes: u32,
+    pub min_nodes_seen: u32,
+    pub scale_ups: u32,
+    pub nodes_added: u32,
+    pub nodes_removed: u32,
+    /// Pods evicted by scale-down (they restart elsewhere).
+    pub pods_evicted: u32,
+}
+
+/// One sample of the trace, every HPA sync.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TracePoint {
+    /// Seconds since the start of the simulation (00:00 of the first day).
+    pub t_s: u32,
+    /// User requests per second at the site.
+    pub load_rps: f64,
+    /// Per service: spec replicas, Ready pods, CPU utilisation (%) the HPA saw.
+    pub replicas: Vec<u32>,
+    pub ready: Vec<u32>,
+    pub utilization_pct: Vec<i64>,
+    /// Per pool: nodes (provisioning included).
+    pub nodes: Vec<u32>,
+    /// Pods waiting for a node.
+    pub pending: u32,
+}
+
+/// The result of a simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct SimResult {
+    /// Simulated days (1, or 7 with a weekend profile).
+    pub days: u32,
+    pub services: Vec<SvcDay>,
+    pub pools: Vec<PoolDay>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TracePoint>,
+}
+
+/// One HPA decision: the proposal from the metric and the normalised result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HpaStep {
+    pub t_s: u32,
+    pub current: u32,
+    /// Ready pods (for CPU) and unready ones (pending, starting, no full sample yet).
+    pub ready: u32,
+    pub unready: u32,
+    /// Per-pod CPU usage, whole millicores (identical for every Ready pod).
+    pub usage_m: i64,
+    /// None when no pod has a usable sample (the controller skips the HPA).
+    pub proposal: Option<u32>,
+    pub desired: u32,
+    /// The recommendation log the controller held: (seconds ago, replicas). Entries that can
+    /// no longer be the window's maximum are not kept.
+    pub recommendations: Vec<(u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    zone: u32,
+    alive: bool,
+    /// Tick the node becomes schedulable.
+    ready_at: u32,
+    /// Requested CPU / memory including DaemonSets, pods placed.
+    cpu: f64,
+    mem: f64,
+    pods: u32,
+    unneeded_since: Option<u32>,
+    /// (version, result) of the last "can its pods move elsewhere" check.
+    movable_at: (u64, bool),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cohort {
+    node: u32,
+    start: u32,
+    count: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Svc {
+    replicas: u32,
+    pending: u32,
+    scheduled: u32,
+    /// Pods not yet counted Ready by the HPA, oldest first.
+    cohorts: VecDeque<Cohort>,
+    zone_counts: Vec<u32>,
+    /// Recommendation log (tick, replicas), oldest first.
+    recs: VecDeque<(u32, u32)>,
+    util_hist: Vec<u32>,
+    last_util: i64,
+    /// Whole-percent utilisations the tolerance accepts: `[lo, hi]` (§1.2, inclusive).
+    band: (i64, i64),
+    /// 1 / CPU request.
+    inv_req: f64,
+    /// Integer tallies (so every path sums the same way): pod-ticks, pending pod-ticks, syncs
+    /// saturated, syncs at maxReplicas.
+    pod_ticks: u64,
+    pending_ticks: u64,
+    saturated_syncs: u64,
+    max_syncs: u64,
+    out: SvcDay,
+}
+
+/// The simulation state of one site.
+pub struct Sim<'a> {
+    svcs_spec: &'a [SvcSpec],
+    pools_spec: &'a [PoolSpec],
+    p: Params,
+    /// Nodes per pool.
+    nodes: Vec<Vec<Node>>,
+    /// Pods of each service on each node: `[pool][node * nsvc + svc]`.
+    on_node: Vec<Vec<u32>>,
+    /// System pods on each node: `[pool][node * nsys + k]`.
+    sys_on_node: Vec<Vec<u32>>,
+    svcs: Vec<Svc>,
+    pools_out: Vec<PoolDay>,
+    last_scale_up: Vec<Option<u32>>,
+    floor: Vec<u32>,
+    floor_dirty: bool,
+    sched_dirty: bool,
+    /// Live nodes per pool (provisioning included).
+    alive_n: Vec<u32>,
+    node_ticks: Vec<u64>,
+    /// Per pool: unneeded nodes are kept only by the zone-loss floor, so a scale-down of any
+    /// service (which may lower the floor) could remove one at the next scan.
+    floor_blocked: Vec<bool>,
+    /// Per pool: `version` at its last scale-down evaluation, and the tick a timer (unneeded
+    /// time, scale-down delay) may next change the outcome.
+    ca_version: Vec<u64>,
+    ca_timer: Vec<u32>,
+    /// Bumped on every change of placement or nodes; caches the scale-down check.
+    version: u64,
+    next_node_ready: u32,
+    now: u32,
+    /// HPA decisions, when recording.
+    pub hpa_log: Option<Vec<Vec<HpaStep>>>,
+}
+
+/// The whole-percent utilisations `u` for which `u / target` is within the tolerance, using the
+/// controller's own float comparison (so the band is exactly what `isWithin` accepts).
+fn tolerance_band(target: i64, tol: f64) -> (i64, i64) {
+    let within = |u: i64| {
+        let r = u as f64 / target as f64;
+        (1.0 - tol) <= r && r <= (1.0 + tol)
+    };
+    let top = target * 3 + 2;
+    let lo = (0..=top).find(|&u| within(u));
+    match lo {
+        Some(lo) => (lo, (lo..=top).take_while(|&u| within(u)).last().unwrap_or(lo)),
+        None => (1, 0), // empty
+    }
+}
+
+/// Readiness times of a pod started at tick `s`: (serves traffic from, counted Ready by the HPA
+/// from). §1.3: within the CPU initialisation period a Ready pod is unready until a full metric
+/// window has passed since it became Ready; after the period it is ready.
+fn ready_times(p: &Params, s: u32) -> (u32, u32) {
+    let r = s + p.pod_startup;
+    let h = if r < s + p.cpu_init { (r + p.metric_window).min(s + p.cpu_init) } else { r };
+    (r, h)
+}
+
+impl<'a> Sim<'a> {
+    /// A site in steady state at `rps0` user requests per second: HPA-sized replicas, all Ready,
+    /// on the nodes they need.
+    pub fn new(svcs: &'a [SvcSpec], pools: &'a [PoolSpec], p: Params, rps0: f64) -> Self {
+        let mut sim = Sim {
+            svcs_spec: svcs,
+            pools_spec: pools,
+            p,
+            version: 1,
+            nodes: vec![Vec::new(); pools.len()],
+            on_node: vec![Vec::new(); pools.len()],
+            sys_on_node: vec![Vec::new(); pools.len()],
+            svcs: svcs
+                .iter()
+                .map(|sv| Svc {
+                    replicas: 0,
+                    pending: 0,
+                    scheduled: 0,
+                    cohorts: VecDeque::new(),
+                    zone_counts: vec![0; pools[sv.pool].zones as usize],
+                    recs: VecDeque::new(),
+                    util_hist: vec![0; 1001],
+                    last_util: 0,
+                    band: tolerance_band(sv.target_pct, p.tolerance),
+                    inv_req: 1.0 / sv.cpu_request_m as f64,
+                    pod_ticks: 0,
+                    pending_ticks: 0,
+                    saturated_syncs: 0,
+                    max_syncs: 0,
+                    out: SvcDay { min_replicas_seen: u32::MAX, ..Default::default() },
+                })
+                .collect(),
+            pools_out: vec![PoolDay { min_nodes_seen: u32::MAX, ..Default::default() }; pools.len()],
+            last_scale_up: vec![None; pools.len()],
+            floor: vec![0; pools.len()],
+            alive_n: vec![0; pools.len()],
+            node_ticks: vec![0; pools.len()],
+            floor_blocked: vec![false; pools.len()],
+            ca_version: vec![0; pools.len()],
+            ca_timer: vec![0; pools.len()],
+            floor_dirty: true,
+            sched_dirty: true,
+            next_node_ready: u32::MAX,
+            now: 0,
+            hpa_log: None,
+        };
+        // Minimum nodes, spread over zones.
+        for (pi, pool) in pools.iter().enumerate() {
+            for _ in 0..pool.min_nodes {
+                let z = sim.fewest_nodes_zone(pi, u32::MAX);
+                sim.add_node(pi, z, 0);
+            }
+            // System pods first (they exist before the services scale).
+            for (k, &(cpu, mem, n)) in pool.system.iter().enumerate() {
+                for _ in 0..n {
+                    loop {
+                        if let Some(ni) = sim.best_node(pi, cpu, mem, None) {
+                            sim.place_system(pi, ni, k, cpu, mem);
+                            break;
+                        }
+                        if sim.alive(pi) >= pool.max_nodes {
+                            break;
+                        }
+                        let z = sim.fewest_nodes_zone(pi, u32::MAX);
+                        sim.add_node(pi, z, 0);
+                    }
+                }
+            }
+        }
+        for (i, sv) in svcs.iter().enumerate() {
+            let demand = rps0 * sv.cpu_m_per_rps;
+            let want =
+                (demand / (sv.cpu_request_m as f64 * sv.target_pct as f64 / 100.0) - 1e-9).ceil().max(0.0) as u32;
+            let n = want.clamp(sv.min_replicas, sv.max_replicas);
+            sim.svcs[i].replicas = n;
+            sim.svcs[i].recs.push_back((0, n));
+            for _ in 0..n {
+                loop {
+                    if let Some(ni) = sim.schedule_one(i) {
+                        sim.place(i, ni as usize, None);
+                        break;
+                    }
+                    let pi = sv.pool;
+                    if sim.alive(pi) >= pools[pi].max_nodes {
+                        sim.svcs[i].pending += 1;
+                        break;
+                    }
+                    let z = sim.needed_zone(i);
+                    sim.add_node(pi, z, 0);
+                }
+            }
+        }
+        for (pi, pool) in pools.iter().enumerate() {
+            let f = sim.compute_floor(pi);
+            sim.floor[pi] = f;
+            while sim.alive(pi) < f.min(pool.max_nodes) {
+                let z = sim.fewest_nodes_zone(pi, u32::MAX);
+                sim.add_node(pi, z, 0);
+            }
+        }
+        sim.floor_dirty = false;
+        sim
+    }
+
+    fn alive(&self, pi: usize) -> u32 {
+        self.alive_n[pi]
+    }
+
+    fn remove_node(&mut self, pi: usize, ni: usize) {
+        self.nodes[pi][ni].alive = false;
+        self.alive_n[pi] -= 1;
+        self.version += 1;
+    }
+
+    /// Zone with the fewest live nodes (lowest index on ties), among `mask` zones.
+    fn fewest_nodes_zone(&self, pi: usize, mask: u32) -> u32 {
+        let zones = self.pools_spec[pi].zones;
+        let mut counts = [0u32; 32];
+        for n in self.nodes[pi].iter().filter(|n| n.alive) {
+            counts[n.zone as usize] += 1;
+        }
+        (0..zones).filter(|z| mask & (1 << z) != 0).min_by_key(|&z| (counts[z as usize], z)).unwrap_or(0)
+    }
+
+    /// Zone a new pod of service `i` needs under its spread constraint (fewest nodes among
+    /// the zones with the fewest pods of the service).
+    fn needed_zone(&self, i: usize) -> u32 {
+        let sv = &self.svcs_spec[i];
+        let pi = sv.pool;
+        if !sv.zone_spread {
+            return self.fewest_nodes_zone(pi, u32::MAX);
+        }
+        let zc = &self.svcs[i].zone_counts;
+        let min = zc.iter().copied().min().unwrap_or(0);
+        let mask = zc.iter().enumerate().filter(|(_, c)| **c == min).fold(0u32, |m, (z, _)| m | (1 << z));
+        self.fewest_nodes_zone(pi, mask)
+    }
+
+    fn add_node(&mut self, pi: usize, zone: u32, ready_at: u32) -> usize {
+        let ps = &self.pools_spec[pi];
+        let node = Node {
+            zone,
+            alive: true,
+            ready_at,
+            cpu: ps.ds_cpu_m,
+            mem: ps.ds_memory_mib,
+            pods: 0,
+            unneeded_since: None,
+            movable_at: (0, false),
+        };
+        self.version += 1;
+        self.alive_n[pi] += 1;
+        let nsvc = self.svcs_spec.len();
+        let nsys = ps.system.len();
+        let idx = match self.nodes[pi].iter().position(|n| !n.alive) {
+            Some(i) => {
+                self.nodes[pi][i] = node;
+                i
+            }
+            None => {
+                self.nodes[pi].push(node);
+                self.on_node[pi].extend(std::iter::repeat_n(0, nsvc));
+                self.sys_on_node[pi].extend(std::iter::repeat_n(0, nsys));
+                self.nodes[pi].len() - 1
+            }
+        };
+        if ready_at > self.now {
+            self.next_node_ready = self.next_node_ready.min(ready_at);
+        }
+        idx
+    }
+
+    fn fits(&self, pi: usize, n: &Node, cpu: f64, mem: f64) -> bool {
+        let ps = &self.pools_spec[pi];
+        n.alive
+            && n.ready_at <= self.now
+            && n.cpu + cpu <= ps.alloc_cpu_m + 1e-9
+            && n.mem + mem <= ps.alloc_memory_mib + 1e-9
+            && n.pods < ps.max_pods
+    }
+
+    /// The feasible node with the most free resources (LeastAllocated), in zones of `mask`.
+    fn best_node(&self, pi: usize, cpu: f64, mem: f64, mask: Option<u32>) -> Option<usize> {
+        let ps = &self.pools_spec[pi];
+        let mut best: Option<(usize, f64)> = None;
+        for (i, n) in self.nodes[pi].iter().enumerate() {
+            if mask.is_some_and(|m| m & (1 << n.zone) == 0) || !self.fits(pi, n, cpu, mem) {
+                continue;
+            }
+            let score = (ps.alloc_cpu_m - n.cpu - cpu) / ps.alloc_cpu_m
+                + (ps.alloc_memory_mib - n.mem - mem) / ps.alloc_memory_mib;
+            if best.is_none_or(|(_, b)| score > b + 1e-12) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Where the scheduler would put one more pod of service `i`, if anywhere.
+    fn schedule_one(&self, i: usize) -> Option<u32> {
+        let sv = &self.svcs_spec[i];
+        let pi = sv.pool;
+        let cpu = sv.cpu_request_m as f64;
+        let mask = if sv.zone_spread {
+            // Domains: zones with a schedulable node.
+            let mut domains = 0u32;
+            for n in self.nodes[pi].iter().filter(|n| n.alive && n.ready_at <= self.now) {
+                domains |= 1 << n.zone;
+            }
+            let zc = &self.svcs[i].zone_counts;
+            let min = (0..zc.len()).filter(|z| domains & (1 << z) != 0).map(|z| zc[z]).min()?;
+            Some((0..zc.len()).filter(|&z| domains & (1 << z) != 0 && zc[z] == min).fold(0u32, |m, z| m | (1 << z)))
+        } else {
+            None
+        };
+        self.best_node(pi, cpu, sv.memory_request_mib, mask).map(|n| n as u32)
+    }
+
+    /// Put one pod of service `i` on node `ni`; `start` = Some(tick) for a starting pod,
+    /// None for one that has been Ready for long.
+    fn place(&mut self, i: usize, ni: usize, start: Option<u32>) {
+        let sv = &self.svcs_spec[i];
+        let pi = sv.pool;
+        let nsvc = self.svcs_spec.len();
+        let n = &mut self.nodes[pi][ni];
+        n.cpu += sv.cpu_request_m as f64;
+        n.mem += sv.memory_request_mib;
+        n.pods += 1;
+        let zone = n.zone as usize;
+        self.version += 1;
+        self.on_node[pi][ni * nsvc + i] += 1;
+        let s = &mut self.svcs[i];
+        s.scheduled += 1;
+        s.zone_counts[zone] += 1;
+        if let Some(t) = start {
+            match s.cohorts.back_mut() {
+                Some(c) if c.start == t && c.node == ni as u32 => c.count += 1,
+                _ => s.cohorts.push_back(Cohort { node: ni as u32, start: t, count: 1 }),
+            }
+        }
+    }
+
+    fn unplace(&mut self, i: usize, ni: usize) {
+        let sv = &self.svcs_spec[i];
+        let pi = sv.pool;
+        let nsvc = self.svcs_spec.len();
+        let n = &mut self.nodes[pi][ni];
+        n.cpu -= sv.cpu_request_m as f64;
+        n.mem -= sv.memory_request_mib;
+        n.pods -= 1;
+        let zone = n.zone as usize;
+        self.version += 1;
+        self.on_node[pi][ni * nsvc + i] -= 1;
+        let s = &mut self.svcs[i];
+        s.scheduled -= 1;
+        s.zone_counts[zone] -= 1;
+    }
+
+    fn place_system(&mut self, pi: usize, ni: usize, k: usize, cpu: f64, mem: f64) {
+        let nsys = self.pools_spec[pi].system.len();
+        let n = &mut self.nodes[pi][ni];
+        n.cpu += cpu;
+        n.mem += mem;
+        n.pods += 1;
+        self.version += 1;
+        self.sys_on_node[pi][ni * nsys + k] += 1;
+    }
+
+    /// Pods needed on the pool (system + every service's replicas), packed, and the zone-loss
+    /// floor for them.
+    fn compute_floor(&self, pi: usize) -> u32 {
+        let ps = &self.pools_spec[pi];
+        if !ps.zone_loss_headroom {
+            return ps.min_nodes;
+        }
+        let mut groups: Vec<k8s::PodGroup> =
+            ps.system.iter().map(|&(c, m, n)| k8s::PodGroup { cpu_m: c, memory_mib: m, count: n }).collect();
+        for (sv, s) in self.svcs_spec.iter().zip(&self.svcs) {
+            if sv.pool == pi {
+                groups.push(k8s::PodGroup {
+                    cpu_m: sv.cpu_request_m as f64,
+                    memory_mib: sv.memory_request_mib,
+                    count: s.replicas,
+                });
+            }
+        }
+        let free = k8s::Allocatable {
+            cpu_m: (ps.alloc_cpu_m - ps.ds_cpu_m).max(0.0),
+            memory_mib: (ps.alloc_memory_mib - ps.ds_memory_mib).max(0.0),
+            pods: ps.max_pods,
+        };
+        let packed = k8s::pack_ffd(&groups, free).nodes;
+        k8s::nodes_surviving_zone_loss(packed, ps.zones).max(ps.min_nodes)
+    }
+
+    /// Run ticks `[self.now, end)`.
+    ///
+    /// Event-driven: the scheduler runs when something changed; an autoscaler scan is
+    /// evaluated when pods are pending, the pool is below its floor, the cluster changed since
+    /// its last look, or one of its timers is due; every HPA sync is evaluated, a settled
+    /// service's quiet syncs in a tight loop ([`Sim::fast_forward`]) unless a trace or the HPA
+    /// log is recorded. Between events the state is constant and integrated in one step.
+    pub fn run(&mut self, end: u32, load: &Load, trace: Option<&mut Vec<TracePoint>>) {
+        let mut trace = trace;
+        let (hpa, scan) = (self.p.hpa_period, self.p.scan_period);
+        // A settled service's syncs can be run ahead within a window no other change can reach
+        // its pods in: the autoscaler removes a node (evicting pods) only after it has been
+        // unneeded for `unneeded`, and not within `delay_after_add` of a scale-up.
+        let window = self.p.unneeded.min(self.p.delay_after_add);
+        let fast = trace.is_none() && self.hpa_log.is_none() && window >= hpa;
+        let mut next_eval = vec![self.now.div_ceil(hpa) * hpa; self.svcs.len()];
+        while self.now < end {
+            let t = self.now;
+            if t >= self.next_node_ready {
+                self.sched_dirty = true;
+                self.version += 1;
+                self.next_node_ready = self
+                    .nodes
+                    .iter()
+                    .flatten()
+                    .filter(|n| n.alive && n.ready_at > t)
+                    .map(|n| n.ready_at)
+                    .min()
+                    .unwrap_or(u32::MAX);
+            }
+            // HPA, then the scheduler (new pods get an attempt before the autoscaler looks for
+            // unschedulable ones), then the cluster autoscaler.
+            let hpa_tick = t.is_multiple_of(hpa);
+            for (i, ne) in next_eval.iter_mut().enumerate() {
+                if *ne <= t {
+                    self.hpa(i, load.at(t));
+                    *ne = t + hpa;
+                }
+            }
+            if self.sched_dirty {
+                self.schedule_pending();
+            }
+            if t.is_multiple_of(scan) {
+                for pi in 0..self.pools_spec.len() {
+                    if self.ca_due(pi, t) {
+                        self.autoscale(pi);
+                    }
+                }
+            }
+            if hpa_tick && let Some(tr) = trace.as_deref_mut() {
+                tr.push(self.trace_point(load.at(t)));
+            }
+            // The next event outside the HPA.
+            let mut next = end;
+            if self.sched_dirty {
+                next = t + 1;
+            }
+            next = next.min(self.next_node_ready);
+            let next_scan = (t / scan + 1) * scan;
+            for pi in 0..self.pools_spec.len() {
+                let timer = self.ca_timer[pi].div_ceil(scan).saturating_mul(scan);
+                next = next.min(if self.ca_due(pi, next_scan) { next_scan } else { timer.max(next_scan) });
+            }
+            // Quiet HPA syncs of settled services up to it (within one unneeded-time window).
+            // Not while unneeded nodes are held only by the zone-loss floor (a scale-down
+            // elsewhere could release them at once).
+            if fast && !self.floor_blocked.iter().any(|&b| b) {
+                let until = next.min(t + window);
+                for (i, ne) in next_eval.iter_mut().enumerate() {
+                    let s = &self.svcs[i];
+                    if s.cohorts.is_empty() && s.pending == 0 && *ne < until {
+                        *ne = self.fast_forward(i, *ne, until, load);
+                    }
+                }
+            }
+            let next = next_eval.iter().copied().fold(next, u32::min).clamp(t + 1, end.max(t + 1));
+            self.account(next - t);
+            self.now = next;
+        }
+    }
+
+    /// Whether a scan at tick `t` could change anything in pool `pi`.
+    fn ca_due(&self, pi: usize, t: u32) -> bool {
+        self.version != self.ca_version[pi]
+            || t >= self.ca_timer[pi]
+            || self.alive_n[pi] < self.floor[pi].min(self.pools_spec[pi].max_nodes)
+            || self.floor_dirty
+            || self.svcs.iter().zip(self.svcs_spec).any(|(s, sv)| sv.pool == pi && s.pending > 0)
+    }
+
+    fn trace_point(&self, load: f64) -> TracePoint {
+        let now = self.now;
+        let p = &self.p;
+        TracePoint {
+            t_s: now * TICK_S,
+            load_rps: load,
+            replicas: self.svcs.iter().map(|s| s.replicas).collect(),
+            ready: self
+                .svcs
+                .iter()
+                .map(|s| {
+                    s.scheduled
+                        - s.cohorts.iter().filter(|c| ready_times(p, c.start).0 > now).map(|c| c.count).sum::<u32>()
+                })
+                .collect(),
+            utilization_pct: self.svcs.iter().map(|s| s.last_util).collect(),
+            nodes: (0..self.pools_spec.len()).map(|pi| self.alive(pi)).collect(),
+            pending: self.svcs.iter().map(|s| s.pending).sum(),
+        }
+    }
+
+    fn schedule_pending(&mut self) {
+        self.sched_dirty = false;
+        for i in 0..self.svcs.len() {
+            while self.svcs[i].pending > 0 {
+                match self.schedule_one(i) {
+                    Some(ni) => {
+                        self.svcs[i].pending -= 1;
+                        self.place(i, ni as usize, Some(self.now));
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// Pod counts of service `i` at `now` for the HPA: (Ready for CPU, unready, serving).
+    /// Cohorts whose pods are now Ready for the HPA leave the list.
+    fn counts(&mut self, i: usize) -> (u32, u32, u32) {
+        let p = self.p;
+        let now = self.now;
+        let s = &mut self.svcs[i];
+        let (mut unready_scheduled, mut not_serving) = (0, 0);
+        if !s.cohorts.is_empty() {
+            while s.cohorts.front().is_some_and(|c| ready_times(&p, c.start).1 <= now) {
+                s.cohorts.pop_front();
+            }
+            for c in &s.cohorts {
+                unready_scheduled += c.count;
+                if ready_times(&p, c.start).0 > now {
+                    not_serving += c.count;
+                }
+            }
+        }
+        (s.scheduled - unready_scheduled, unready_scheduled + s.pending, s.scheduled - not_serving)
+    }
+
+    /// One HPA reconcile of service `i` (legacy path, one CPU Utilization metric).
+    fn hpa(&mut self, i: usize, load_rps: f64) {
+        let (ready, unready, serving) = self.counts(i);
+        let now = self.now;
+        let sv = &self.svcs_spec[i];
+        let s = &mut self.svcs[i];
+        let current = s.replicas;
+        let recommendations = if self.hpa_log.is_some() {
+            s.recs.iter().map(|&(t, r)| ((now - t) * TICK_S, r)).collect()
+        } else {
+            Vec::new()
+        };
+        let m = measure(sv, s.inv_req, load_rps, serving);
+        let d = decide(s, sv, &self.p, now, m, ready, unready);
+        commit(s, sv, now, &d);
+        if let Some(log) = self.hpa_log.as_mut() {
+            log[i].push(HpaStep {
+                t_s: now * TICK_S,
+                current,
+                ready,
+                unready,
+                usage_m: d.usage_m,
+                proposal: d.proposal,
+                desired: d.desired,
+                recommendations,
+            });
+        }
+        let desired = d.desired;
+        if desired != current {
+            let s = &mut self.svcs[i];
+            s.out.scale_events += 1;
+            s.replicas = desired;
+            self.floor_dirty = true;
+            if desired > current {
+                s.pending += desired - current;
+                self.sched_dirty = true;
+            } else {
+                self.remove_pods(i, current - desired);
+            }
+        }
+    }
+
+    /// Reconciles of a settled service (every pod scheduled and Ready) from tick `from` (an
+    /// HPA sync) while the result is "no change", up to `until`. Returns the first sync at
+    /// which the HPA would change the replicas (not yet applied), or the first sync ≥ `until`.
+    ///
+    /// Sound because nothing else can touch a settled service's pods within the window the
+    /// caller allows: other services' changes only add or remove their own pods, and the
+    /// autoscaler removes a node only after it has been unneeded for `scale_down_unneeded_s`.
+    fn fast_forward(&mut self, i: usize, from: u32, until: u32, load: &Load) -> u32 {
+        let p = self.p;
+        let sv = &self.svcs_spec[i];
+        let s = &mut self.svcs[i];
+        let n = s.replicas;
+        debug_assert!(s.cohorts.is_empty() && s.pending == 0 && s.scheduled == n);
+        // Measurements first, in batches (independent steps, no branches: they pipeline), then
+        // the decisions.
+        const BATCH: usize = 64;
+        let mut m = [(0i64, 0i64, false); BATCH];
+        let mut t = from;
+        while t < until {
+            let k = ((until - t).div_ceil(p.hpa_period) as usize).min(BATCH);
+            for (j, mj) in m.iter_mut().enumerate().take(k) {
+                *mj = measure(sv, s.inv_req, load.at(t + j as u32 * p.hpa_period), n);
+            }
+            for mj in &m[..k] {
+                let d = decide(s, sv, &p, t, *mj, n, 0);
+                if d.desired != n {
+                    return t;
+                }
+                commit(s, sv, t, &d);
+                t += p.hpa_period;
+            }
+        }
+        t
+    }
+
+    /// The ReplicaSet deletes `k` pods: pending first, then not Ready (newest first), then
+    /// from the node with the most pods of the service.
+    fn remove_pods(&mut self, i: usize, mut k: u32) {
+        let take = k.min(self.svcs[i].pending);
+        self.svcs[i].pending -= take;
+        k -= take;
+        while k > 0 {
+            let Some(c) = self.svcs[i].cohorts.back_mut() else { break };
+            let node = c.node as usize;
+            c.count -= 1;
+            if c.count == 0 {
+                self.svcs[i].cohorts.pop_back();
+            }
+            self.unplace(i, node);
+            k -= 1;
+        }
+        let pi = self.svcs_spec[i].pool;
+        let nsvc = self.svcs_spec.len();
+        while k > 0 {
+            let mut best: Option<(usize, u32)> = None;
+            for (ni, n) in self.nodes[pi].iter().enumerate() {
+                let c = self.on_node[pi][ni * nsvc + i];
+                if n.alive && c > 0 && best.is_none_or(|(_, b)| c >= b) {
+                    best = Some((ni, c));
+                }
+            }
+            let Some((ni, _)) = best else { break };
+            self.unplace(i, ni);
+            k -= 1;
+        }
+        self.sched_dirty = true;
+    }
+
+    /// One cluster-autoscaler scan of pool `pi`.
+    fn autoscale(&mut self, pi: usize) {
+        let now = self.now;
+        let p = self.p;
+        if self.floor_dirty {
+            for q in 0..self.pools_spec.len() {
+                self.floor[q] = self.compute_floor(q);
+            }
+            self.floor_dirty = false;
+        }
+        let ps = &self.pools_spec[pi];
+        let alive = self.alive(pi);
+        // Scale-up: pending pods of this pool.
+        let pending: u32 =
+            self.svcs.iter().zip(self.svcs_spec).filter(|(_, sv)| sv.pool == pi).map(|(s, _)| s.pending).sum();
+        let mut add = 0;
+        let mut zones_for_new: Vec<u32> = Vec::new();
+        if pending > 0 && alive < ps.max_nodes {
+            zones_for_new = self.estimate(pi);
+            add = zones_for_new.len() as u32;
+        }
+        let floor = self.floor[pi].min(ps.max_nodes);
+        let room = ps.max_nodes - alive;
+        add = add.min(room);
+        zones_for_new.truncate(add as usize);
+        if alive + add < floor {
+            let extra = floor - alive - add;
+            for _ in 0..extra {
+                zones_for_new.push(u32::MAX);
+            }
+        }
+        if !zones_for_new.is_empty() {
+            let ready_at = now + p.node_provisioning;
+            let n = zones_for_new.len() as u32;
+            for z in zones_for_new {
+                let zone = if z == u32::MAX { self.fewest_nodes_zone(pi, u32::MAX) } else { z };
+                self.add_node(pi, zone, ready_at);
+            }
+            let out = &mut self.pools_out[pi];
+            out.scale_ups += 1;
+            out.nodes_added += n;
+            self.last_scale_up[pi] = Some(now);
+            if ready_at <= now {
+                self.sched_dirty = true;
+            }
+            return;
+        }
+        // Scale-down: track unneeded nodes.
+        let nsvc = self.svcs_spec.len();
+        let thr = p.threshold;
+        let (ac, am) = (ps.alloc_cpu_m, ps.alloc_memory_mib);
+        let mut candidates: Vec<(usize, f64, bool)> = Vec::new();
+        let mut timer = u32::MAX;
+        for ni in 0..self.nodes[pi].len() {
+            let n = &self.nodes[pi][ni];
+            if !n.alive || n.ready_at > now {
+                continue;
+            }
+            let util = (n.cpu / ac).max(n.mem / am);
+            let movable = util < thr
+                && if n.movable_at.0 == self.version {
+                    n.movable_at.1
+                } else {
+                    let m = self.movable(pi, ni).is_some();
+                    self.nodes[pi][ni].movable_at = (self.version, m);
+                    m
+                };
+            if movable {
+                let n = &mut self.nodes[pi][ni];
+                let since = *n.unneeded_since.get_or_insert(now);
+                if now - since < p.unneeded {
+                    timer = timer.min(since + p.unneeded);
+                } else {
+                    let empty = (0..nsvc).all(|i| self.on_node[pi][ni * nsvc + i] == 0)
+                        && self.sys_on_node[pi][ni * ps.system.len()..(ni + 1) * ps.system.len()]
+                            .iter()
+                            .all(|&c| c == 0);
+                    candidates.push((ni, util, empty));
+                }
+            } else {
+                self.nodes[pi][ni].unneeded_since = None;
+            }
+        }
+        self.ca_version[pi] = self.version;
+        self.ca_timer[pi] = timer;
+        self.floor_blocked[pi] = false;
+        if candidates.is_empty() {
+            return;
+        }
+        if let Some(t) = self.last_scale_up[pi]
+            && now - t < p.delay_after_add
+        {
+            self.ca_timer[pi] = timer.min(t + p.delay_after_add);
+            return;
+        }
+        let keep = floor.max(ps.min_nodes);
+        if alive <= keep {
+            self.floor_blocked[pi] = floor > ps.min_nodes;
+            return;
+        }
+        let mut removable = alive - keep;
+        // Empty nodes in bulk.
+        let mut removed = 0;
+        for &(ni, _, empty) in &candidates {
+            if empty && removable > 0 && removed < p.bulk_empty {
+                self.remove_node(pi, ni);
+                removable -= 1;
+                removed += 1;
+            }
+        }
+        if removed == 0 {
+            // One non-empty node: the least utilised (the newest on ties).
+            let &(ni, _, _) = candidates
+                .iter()
+                .filter(|c| !c.2)
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .expect("candidates is not empty");
+            if let Some(moves) = self.movable(pi, ni) {
+                self.drain(pi, ni, &moves);
+                self.remove_node(pi, ni);
+                removed = 1;
+            }
+        }
+        self.pools_out[pi].nodes_removed += removed;
+        if removed > 0 {
+            self.sched_dirty = true;
+        }
+    }
+
+    /// Zones of the new nodes a scale-up needs for the pool's pending pods: pending pods are
+    /// packed first-fit decreasing onto nodes still provisioning, then onto new template nodes,
+    /// each pod in a zone its spread constraint allows.
+    fn estimate(&self, pi: usize) -> Vec<u32> {
+        let ps = &self.pools_spec[pi];
+        let now = self.now;
+        // Bins: (zone, cpu, mem, pods) of provisioning nodes, then new ones.
+        let mut bins: Vec<(u32, f64, f64, u32)> = self.nodes[pi]
+            .iter()
+            .filter(|n| n.alive && n.ready_at > now)
+            .map(|n| (n.zone, n.cpu, n.mem, n.pods))
+            .collect();
+        let mut node_zone_counts = [0u32; 32];
+        for n in self.nodes[pi].iter().filter(|n| n.alive) {
+            node_zone_counts[n.zone as usize] += 1;
+        }
+        // Pods, largest first.
+        let mut order: Vec<usize> =
+            (0..self.svcs.len()).filter(|&i| self.svcs_spec[i].pool == pi && self.svcs[i].pending > 0).collect();
+        let size = |i: usize| {
+            let sv = &self.svcs_spec[i];
+            (sv.cpu_request_m as f64 / ps.alloc_cpu_m).max(sv.memory_request_mib / ps.alloc_memory_mib)
+        };
+        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)));
+        let mut new_zones = Vec::new();
+        for i in order {
+            let sv = &self.svcs_spec[i];
+            let (cpu, mem) = (sv.cpu_request_m as f64, sv.memory_request_mib);
+            if cpu > ps.alloc_cpu_m - ps.ds_cpu_m || mem > ps.alloc_memory_mib - ps.ds_memory_mib {
+                continue; // fits no node: a scale-up would not help
+            }
+            let mut zc = self.svcs[i].zone_counts.clone();
+            for _ in 0..self.svcs[i].pending {
+                let mask = if sv.zone_spread {
+                    let min = zc.iter().copied().min().unwrap_or(0);
+                    zc.iter().enumerate().filter(|(_, c)| **c == min).fold(0u32, |m, (z, _)| m | (1 << z))
+                } else {
+                    u32::MAX
+                };
+                let fit = bins.iter().position(|b| {
+                    mask & (1 << b.0) != 0
+                        && b.1 + cpu <= ps.alloc_cpu_m + 1e-9
+                        && b.2 + mem <= ps.alloc_memory_mib + 1e-9
+                        && b.3 < ps.max_pods
+                });
+                let bi = match fit {
+                    Some(b) => b,
+                    None => {
+                        let z = (0..ps.zones)
+                            .filter(|z| mask & (1 << z) != 0)
+                            .min_by_key(|&z| (node_zone_counts[z as usize], z))
+                            .unwrap_or(0);
+                        node_zone_counts[z as usize] += 1;
+                        bins.push((z, ps.ds_cpu_m, ps.ds_memory_mib, 0));
+                        new_zones.push(z);
+                        bins.len() - 1
+                    }
+                };
+                let b = &mut bins[bi];
+                b.1 += cpu;
+                b.2 += mem;
+                b.3 += 1;
+                zc[b.0 as usize] += 1;
+            }
+        }
+        new_zones
+    }
+
+    /// Where the pods of node `ni` would go if it were removed (every pod must fit on another
+    /// schedulable node, spread constraints kept), or None.
+    fn movable(&self, pi: usize, ni: usize) -> Option<Vec<(Move, usize)>> {
+        let ps = &self.pools_spec[pi];
+        let nsvc = self.svcs_spec.len();
+        let nsys = ps.system.len();
+        let now = self.now;
+        let mut free: Vec<(f64, f64, u32)> = self.nodes[pi]
+            .iter()
+            .enumerate()
+            .map(|(j, n)| {
+                if j == ni || !n.alive || n.ready_at > now {
+                    (-1.0, -1.0, 0)
+                } else {
+                    (ps.alloc_cpu_m - n.cpu, ps.alloc_memory_mib - n.mem, ps.max_pods - n.pods)
+                }
+            })
+            .collect();
+        let from_zone = self.nodes[pi][ni].zone as usize;
+        let mut moves = Vec::new();
+        for k in 0..nsys {
+            let (cpu, mem, _) = ps.system[k];
+            for _ in 0..self.sys_on_node[pi][ni * nsys + k] {
+                let j = pick(&free, cpu, mem, |_| true)?;
+                take(&mut free[j], cpu, mem);
+                moves.push((Move::System(k), j));
+            }
+        }
+        for i in 0..nsvc {
+            let c = self.on_node[pi][ni * nsvc + i];
+            if c == 0 {
+                continue;
+            }
+            let sv = &self.svcs_spec[i];
+            let cpu = sv.cpu_request_m as f64;
+            let mut zc = self.svcs[i].zone_counts.clone();
+            for _ in 0..c {
+                zc[from_zone] -= 1;
+                let nodes = &self.nodes[pi];
+                let ok_zone = |j: usize| {
+                    if !sv.zone_spread {
+                        return true;
+                    }
+                    let z = nodes[j].zone as usize;
+                    zc[z] += 1;
+                    let skew = zc.iter().max().unwrap_or(&0) - zc.iter().min().unwrap_or(&0);
+                    zc[z] -= 1;
+                    skew <= 1
+                };
+                let j = pick(&free, cpu, sv.memory_request_mib, ok_zone)?;
+                take(&mut free[j], cpu, sv.memory_request_mib);
+                zc[self.nodes[pi][j].zone as usize] += 1;
+                moves.push((Move::Service(i), j));
+            }
+        }
+        Some(moves)
+    }
+
+    /// Evict the pods of node `ni` to their new nodes; they start again there.
+    fn drain(&mut self, pi: usize, ni: usize, moves: &[(Move, usize)]) {
+        let nsys = self.pools_spec[pi].system.len();
+        let now = self.now;
+        for &(what, j) in moves {
+            match what {
+                Move::System(k) => {
+                    let (cpu, mem, _) = self.pools_spec[pi].system[k];
+                    let n = &mut self.nodes[pi][ni];
+                    n.cpu -= cpu;
+                    n.mem -= mem;
+                    n.pods -= 1;
+                    self.sys_on_node[pi][ni * nsys + k] -= 1;
+                    self.place_system(pi, j, k, cpu, mem);
+                }
+                Move::Service(i) => {
+                    // Starting pods on the drained node start again on the new one.
+                    let s = &mut self.svcs[i];
+                    s.cohorts.retain(|c| c.node != ni as u32);
+                    self.unplace(i, ni);
+                    self.place(i, j, Some(now));
+                }
+            }
+            self.pools_out[pi].pods_evicted += 1;
+        }
+    }
+
+    /// Integrate the (constant) state over `dt` ticks.
+    fn account(&mut self, dt: u32) {
+        let dt = u64::from(dt);
+        for ((o, &a), nt) in self.pools_out.iter_mut().zip(&self.alive_n).zip(&mut self.node_ticks) {
+            *nt += u64::from(a) * dt;
+            o.peak_nodes = o.peak_nodes.max(a);
+            o.min_nodes_seen = o.min_nodes_seen.min(a);
+        }
+        for s in &mut self.svcs {
+            s.pod_ticks += u64::from(s.scheduled) * dt;
+            s.pending_ticks += u64::from(s.pending) * dt;
+            s.out.peak_replicas = s.out.peak_replicas.max(s.replicas);
+            s.out.min_replicas_seen = s.out.min_replicas_seen.min(s.replicas);
+        }
+    }
+
+    /// Close the books: percentiles, and the result.
+    pub fn finish(mut self, days: u32, trace: Vec<TracePoint>) -> SimResult {
+        let tick_h = f64::from(TICK_S) / 3600.0;
+        let sync_min = f64::from(self.p.hpa_period * TICK_S) / 60.0;
+        for (o, &nt) in self.pools_out.iter_mut().zip(&self.node_ticks) {
+            o.node_hours = nt as f64 * tick_h;
+        }
+        for s in &mut self.svcs {
+            s.out.pod_hours = s.pod_ticks as f64 * tick_h;
+            s.out.pending_pod_minutes = s.pending_ticks as f64 * tick_h * 60.0;
+            s.out.saturated_minutes = s.saturated_syncs as f64 * sync_min;
+            s.out.minutes_at_max = s.max_syncs as f64 * sync_min;
+            let total: u32 = s.util_hist.iter().sum();
+            let pct = |q: f64| -> f64 {
+                if total == 0 {
+                    return 0.0;
+                }
+                let rank = ((q * f64::from(total)).ceil() as u32).max(1);
+                let mut acc = 0;
+                for (v, &c) in s.util_hist.iter().enumerate() {
+                    acc += c;
+                    if acc >= rank {
+                        return v as f64;
+                    }
+                }
+                1000.0
+            };
+            s.out.cpu_utilization_p50 = pct(0.5);
+            s.out.cpu_utilization_p95 = pct(0.95);
+            s.out.cpu_utilization_p99 = pct(0.99);
+        }
+        SimResult { days, services: self.svcs.into_iter().map(|s| s.out).collect(), pools: self.pools_out, trace }
+    }
+}
+
+/// One HPA decision before it is recorded.
+struct Decision {
+    usage_m: i64,
+    util: Option<i64>,
+    proposal: Option<u32>,
+    desired: u32,
+    saturated: bool,
+}
+
+/// The controller's arithmetic for one reconcile (§1.2, §1.4, §1.8), without recording it:
+/// only recommendations older than the window are dropped from the log.
+/// What the metrics show at `load_rps` with `serving` pods taking traffic: (per-pod usage in
+/// whole millicores, its utilisation of the request in whole percent (§1.2: every Ready pod has
+/// the same usage and request, so Σusage·100/Σrequest = usage·100/request), and whether the
+/// demand exceeds what the serving pods can do).
+#[inline]
+fn measure(sv: &SvcSpec, inv_req: f64, load_rps: f64, serving: u32) -> (i64, i64, bool) {
+    let demand = load_rps * sv.cpu_m_per_rps;
+    let per_pod_factor = if serving > 0 { sv.cpu_m_per_rps / f64::from(serving) } else { 0.0 };
+    let (per_pod, capacity) = match sv.cpu_limit_m {
+        Some(l) => ((load_rps * per_pod_factor).min(l), f64::from(serving) * l),
+        None => (load_rps * per_pod_factor, if serving > 0 { f64::INFINITY } else { 0.0 }),
+    };
+    let usage_m = per_pod as i64; // whole millicores (per_pod ≥ 0: truncation = floor)
+    (usage_m, div_floor(usage_m * 100, sv.cpu_request_m, inv_req), demand > capacity + 1e-9)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn decide(
+    s: &mut Svc,
+    sv: &SvcSpec,
+    p: &Params,
+    now: u32,
+    (usage_m, util, saturated): (i64, i64, bool),
+    ready: u32,
+    unready: u32,
+) -> Decision {
+    let current = s.replicas;
+    let band = s.band;
+    let within_util = |u: i64| band.0 <= u && u <= band.1;
+    let (util, proposal) = if ready == 0 {
+        (None, None)
+    } else {
+        let scale_up_with_unready = unready > 0 && util > sv.target_pct;
+        let prop = if !scale_up_with_unready {
+            if within_util(util) { current } else { ceil_u32(util as f64 / sv.target_pct as f64 * f64::from(ready)) }
+        } else {
+            // §1.4: unready pods re-enter at 0 % on scale-up.
+            let total = ready + unready;
+            let new_util = i64::from(ready) * usage_m * 100 / (i64::from(total) * sv.cpu_request_m);
+            if within_util(new_util) || new_util < sv.target_pct {
+                current
+            } else {
+                let n = ceil_u32(new_util as f64 / sv.target_pct as f64 * f64::from(total));
+                if n < current { current } else { n }
+            }
+        };
+        (Some(util), Some(prop))
+    };
+    let desired = match proposal {
+        None => current,
+        Some(prop) => {
+            // §1.8: the legacy path. Max over the recommendations of the last window (kept as a
+            // sliding-window maximum: an entry dominated by a newer, larger one can never be the
+            // maximum again), then the scale-up cap and min/max.
+            let cutoff = now.saturating_sub(p.downscale_window);
+            while s.recs.front().is_some_and(|&(t, _)| t < cutoff) {
+                s.recs.pop_front();
+            }
+            let stabilized = s.recs.front().map_or(prop, |&(_, r)| r.max(prop));
+            let cap = (SCALE_UP_FACTOR * current).max(SCALE_UP_MINIMUM);
+            let max_allowed = sv.max_replicas.min(cap);
+            if stabilized < sv.min_replicas {
+                sv.min_replicas
+            } else if stabilized > max_allowed {
+                max_allowed
+            } else {
+                stabilized
+            }
+        }
+    };
+    Decision { usage_m, util, proposal, desired, saturated }
+}
+
+/// Record a decision: the recommendation log, the utilisation histogram, time saturated and at
+/// maxReplicas.
+#[inline]
+fn commit(s: &mut Svc, sv: &SvcSpec, now: u32, d: &Decision) {
+    // A recommendation at or below minReplicas can never raise a later result above the
+    // minReplicas clamp, so it need not be kept; an equal newer one replaces the last entry.
+    if let Some(prop) = d.proposal
+        && prop > sv.min_replicas
+    {
+        match s.recs.back_mut() {
+            Some(last) if last.1 == prop => last.0 = now,
+            _ => {
+                while s.recs.back().is_some_and(|&(_, r)| r <= prop) {
+                    s.recs.pop_back();
+                }
+                s.recs.push_back((now, prop));
+            }
+        }
+    }
+    if let Some(u) = d.util {
+        s.last_util = u;
+        s.util_hist[u.clamp(0, 1000) as usize] += 1;
+    }
+    s.saturated_syncs += u64::from(d.saturated);
+    s.max_syncs += u64::from(d.desired == sv.max_replicas);
+}
+
+/// User requests per second at a site, tick by tick.
+pub struct Load<'s> {
+    pub peak_rps: f64,
+    pub shape: &'s [f64],
+}
+
+impl Load<'_> {
+    #[inline]
+    pub fn at(&self, tick: u32) -> f64 {
+        self.peak_rps * self.shape.get((tick / (LOAD_STEP_S / TICK_S)) as usize).copied().unwrap_or(0.0)
+    }
+}
+
+/// A pod to move off a node being removed.
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    System(usize),
+    Service(usize),
+}
+
+/// ⌈x⌉ as u32 (0 for x ≤ 0 or NaN, saturating), without a libm call.
+fn ceil_u32(x: f64) -> u32 {
+    if x.is_nan() || x <= 0.0 {
+        return 0;
+    }
+    let c = x as u32; // truncates, saturates
+    if f64::from(c) < x { c.saturating_add(1) } else { c }
+}
+
+/// ⌊a / b⌋ for a ≥ 0, b > 0, exactly, by a float estimate corrected with integer products.
+fn div_floor(a: i64, b: i64, inv_b: f64) -> i64 {
+    let mut q = (a as f64 * inv_b) as i64;
+    if q * b > a {
+        q -= 1;
+    } else if (q + 1) * b <= a {
+        q += 1;
+    }
+    q
+}
+
+/// The LeastAllocated-like choice among free slots: most free CPU share, first on ties.
+fn pick(free: &[(f64, f64, u32)], cpu: f64, mem: f64, mut ok: impl FnMut(usize) -> bool) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (j, &(c, m, p)) in free.iter().enumerate() {
+        if c + 1e-9 >= cpu && m + 1e-9 >= mem && p > 0 && ok(j) && best.is_none_or(|(_, b)| c > b + 1e-12) {
+            best = Some((j, c));
+        }
+    }
+    best.map(|(j, _)| j)
+}
+
+fn take(f: &mut (f64, f64, u32), cpu: f64, mem: f64) {
+    f.0 -= cpu;
+    f.1 -= mem;
+    f.2 -= 1;
+}
+
+/// [`simulate`] step by step, recording every HPA decision (per service, in order).
+pub fn simulate_logged(
+    svcs: &[SvcSpec],
+    pools: &[PoolSpec],
+    p: Params,
+    peak_rps: f64,
+    shape: &[f64],
+) -> (SimResult, Vec<Vec<HpaStep>>) {
+    let end = shape.len() as u32 * (LOAD_STEP_S / TICK_S);
+    let load = Load { peak_rps, shape };
+    let mut sim = Sim::new(svcs, pools, p, load.at(0));
+    sim.hpa_log = Some(vec![Vec::new(); svcs.len()]);
+    sim.run(end, &load, None);
+    let log = sim.hpa_log.take().unwrap_or_default();
+    let days = (shape.len() as u32 * LOAD_STEP_S).div_ceil(DAY_S).max(1);
+    (sim.finish(days, Vec::new()), log)
+}
+
+/// Simulate `shape.len()` load steps (a day, or a week) of a site whose peak is `peak_rps`
+/// user requests per second.
+pub fn simulate(
+    svcs: &[SvcSpec],
+    pools: &[PoolSpec],
+    p: Params,
+    peak_rps: f64,
+    shape: &[f64],
+    with_trace: bool,
+) -> SimResult {
+    let end = shape.len() as u32 * (LOAD_STEP_S / TICK_S);
+    let load = Load { peak_rps, shape };
+    let mut sim = Sim::new(svcs, pools, p, load.at(0));
+    let mut trace = Vec::new();
+    sim.run(end, &load, with_trace.then_some(&mut trace));
+    let days = (shape.len() as u32 * LOAD_STEP_S).div_ceil(DAY_S).max(1);
+    sim.finish(days, trace)
+}
