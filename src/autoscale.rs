@@ -900,6 +900,17 @@ impl<'a> Sim<'a> {
                 *mj = measure(sv, s.inv_req, load.at(t + j as u32 * p.hpa_period), n);
             }
             for mj in &m[..k] {
+                // At minReplicas with no stored recommendation (every stored one is above
+                // minReplicas), a utilisation up to the band's top proposes at most minReplicas:
+                // nothing to store, no change. Only the tallies move.
+                if n == sv.min_replicas && s.recs.is_empty() && mj.1 <= s.band.1 {
+                    s.last_util = mj.1;
+                    s.util_hist[mj.1.clamp(0, 1000) as usize] += 1;
+                    s.saturated_syncs += u64::from(mj.2);
+                    s.max_syncs += u64::from(n == sv.max_replicas);
+                    t += p.hpa_period;
+                    continue;
+                }
                 let d = decide(s, sv, &p, t, *mj, n, 0);
                 if d.desired != n {
                     return t;

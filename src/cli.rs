@@ -56,6 +56,24 @@ enum Command {
         #[arg(long)]
         zone_loss_month: Option<u32>,
     },
+    /// One month's simulated day of a site under the HPA and the cluster autoscaler: summary
+    /// and the state at every HPA sync (load, replicas, Ready pods, CPU %, nodes, pending pods).
+    Day {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        /// Variant (default: the first).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Month, 1-based.
+        #[arg(long)]
+        month: u32,
+        /// Site (default: the variant's first AWS site serving traffic).
+        #[arg(long)]
+        site: Option<String>,
+        /// table: summary and every 15 minutes; csv: every sync; json: everything.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Kubernetes HorizontalPodAutoscaler tools.
     Hpa {
         #[command(subcommand)]
@@ -262,6 +280,23 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     out(&(j + "\n"))
                 }
             }
+        }
+        Some(Command::Day { file, variant, month, site, format }) => {
+            let s = load(&file)?;
+            let variant = variant.unwrap_or_else(|| s.variants[0].name.clone());
+            if month == 0 {
+                return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
+            }
+            let d =
+                headroom::plan::day_trace(&s, Catalog::builtin(), &variant, site.as_deref(), month - 1).map_err(bad)?;
+            let text = match format {
+                Format::Table => render::day_table(&d),
+                Format::Csv => render::day_csv(&d).map_err(|m| Fail { code: 1, message: m })?,
+                Format::Json => {
+                    serde_json::to_string_pretty(&d).map_err(|e| Fail { code: 1, message: e.to_string() })? + "\n"
+                }
+            };
+            out(&text)
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;

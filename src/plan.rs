@@ -471,6 +471,82 @@ pub fn sim_specs(s: &ValidScenario, cat: &Catalog) -> (Vec<autoscale::SvcSpec>, 
     (ctx.sim_svcs, ctx.sim_pools)
 }
 
+/// One site's simulated day (or week) for one month, with its trace.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DayTrace {
+    pub variant: String,
+    pub site: String,
+    /// 0-based month index and the month.
+    pub month_index: u32,
+    pub month: YearMonth,
+    /// User requests per second at the site's peak this month.
+    pub peak_rps: f64,
+    pub services: Vec<String>,
+    pub pools: Vec<String>,
+    pub result: SimResult,
+}
+
+/// Simulate one month of one site again, keeping the trace (every HPA sync). `site`: by name,
+/// default the variant's first simulated site (AWS, serving traffic).
+pub fn day_trace(
+    s: &ValidScenario,
+    cat: &Catalog,
+    variant: &str,
+    site: Option<&str>,
+    month_index: u32,
+) -> Result<DayTrace, String> {
+    let v = s.variants.iter().find(|v| v.name == variant).ok_or_else(|| {
+        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+        format!("unknown variant {variant:?}; the scenario has: {}", names.join(", "))
+    })?;
+    if month_index >= s.meta.horizon_months {
+        return Err(format!("month must be between 1 and {}, found {}", s.meta.horizon_months, month_index + 1));
+    }
+    let simulated: Vec<&Site> = v.sites.iter().filter(|x| simulated_site(s, x)).collect();
+    let st = match site {
+        Some(n) => *simulated.iter().find(|x| x.name == n).ok_or_else(|| {
+            let names: Vec<&str> = simulated.iter().map(|x| x.name.as_str()).collect();
+            format!(
+                "site {n:?} of variant {variant:?} is not simulated (AWS sites serving traffic are: {})",
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            )
+        })?,
+        None => *simulated.first().ok_or_else(|| {
+            if s.cluster.autoscaling.simulate {
+                format!("variant {variant:?} has no AWS site serving traffic: nothing is simulated")
+            } else {
+                "cluster.autoscaling.simulate is off: nothing is simulated".to_string()
+            }
+        })?,
+    };
+    let demand = demand::project(&s.demand, s.meta.start, month_index + 1);
+    let md = &demand[month_index as usize];
+    let ctx = Ctx::new(s, cat);
+    let a = &s.cluster.autoscaling;
+    let shaper = autoscale::LoadShaper::new(
+        &s.demand.diurnal,
+        s.demand.weekend_diurnal.as_deref(),
+        a.variation,
+        a.variation_minutes,
+        s.simulation.seed,
+    );
+    let mut shape = Vec::new();
+    shaper.month(u64::from(month_index), &mut shape);
+    let peak = md.peak_users * s.workload.peak_requests_per_user_per_s * load_fraction(st.role);
+    let result =
+        autoscale::simulate(&ctx.sim_svcs, &ctx.sim_pools, autoscale::Params::from_model(a), peak, &shape, true);
+    Ok(DayTrace {
+        variant: v.name.clone(),
+        site: st.name.clone(),
+        month_index,
+        month: md.month,
+        peak_rps: peak,
+        services: s.workload.services.iter().map(|x| x.name.clone()).collect(),
+        pools: s.cluster.node_pools.iter().map(|x| x.name.clone()).collect(),
+        result,
+    })
+}
+
 /// Whether the autoscaling simulation runs for a site: AWS, serving traffic.
 fn simulated_site(s: &Scenario, site: &Site) -> bool {
     s.cluster.autoscaling.simulate
@@ -504,13 +580,25 @@ fn simulate_months(ctx: &Ctx, demand: &[MonthDemand]) -> HashMap<(u32, u64), Arc
         a.variation_minutes,
         s.simulation.seed,
     );
-    let mut shape = Vec::new();
-    for md in demand {
-        shaper.month(u64::from(md.index), &mut shape);
-        for &load in &loads {
-            let peak = md.peak_users * s.workload.peak_requests_per_user_per_s * load;
-            let r = autoscale::simulate(&ctx.sim_svcs, &ctx.sim_pools, params, peak, &shape, false);
-            out.insert((md.index, load.to_bits()), Arc::new(r));
+    // Months in parallel: each is its own random stream and its own simulation, so the
+    // results do not depend on the thread count (collected in month order).
+    use rayon::prelude::*;
+    let per_month: Vec<Vec<(u64, SimResult)>> = demand
+        .par_iter()
+        .map_init(Vec::new, |shape, md| {
+            shaper.month(u64::from(md.index), shape);
+            loads
+                .iter()
+                .map(|&load| {
+                    let peak = md.peak_users * s.workload.peak_requests_per_user_per_s * load;
+                    (load.to_bits(), autoscale::simulate(&ctx.sim_svcs, &ctx.sim_pools, params, peak, shape, false))
+                })
+                .collect()
+        })
+        .collect();
+    for (md, sims) in demand.iter().zip(per_month) {
+        for (load, r) in sims {
+            out.insert((md.index, load), Arc::new(r));
         }
     }
     out
@@ -629,6 +717,34 @@ fn plan_variant(
             // The simulated day, if this site has one.
             let simulation =
                 if simulated_site(s, site) { ctx.sims.get(&(md.index, load.to_bits())).cloned() } else { None };
+            if let Some(sim) = &simulation {
+                for (sv, d) in s.workload.services.iter().zip(&sim.services) {
+                    if d.saturated_minutes > 0.0 {
+                        warn(
+                            WarningKind::SimulatedSaturation,
+                            format!("{}/{}", site.name, sv.name),
+                            format!(
+                                "{}: {} could not serve its demand for {:.0} min of the simulated day (peak {} replicas, maxReplicas {})",
+                                site.name, sv.name, d.saturated_minutes, d.peak_replicas, sv.max_replicas
+                            ),
+                        );
+                    }
+                }
+                let pending: f64 = sim.services.iter().map(|d| d.pending_pod_minutes).sum();
+                let ups: u32 = sim.pools.iter().map(|p| p.scale_ups).sum();
+                let expected = f64::from(ups.max(1)) * s.cluster.autoscaling.node_provisioning_s / 60.0
+                    * sim.services.iter().map(|d| f64::from(d.peak_replicas)).sum::<f64>();
+                if pending > expected {
+                    warn(
+                        WarningKind::SimulatedPending,
+                        site.name.clone(),
+                        format!(
+                            "{}: pods waited {:.0} pod-min for nodes in the simulated day ({} scale-ups); check the pools' maxNodes",
+                            site.name, pending, ups
+                        ),
+                    );
+                }
+            }
             // Pods → nodes per pool.
             let mut pools = Vec::new();
             if runs_compute {

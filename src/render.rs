@@ -264,6 +264,9 @@ pub fn month_detail(report: &Report, view: View) -> String {
                         p.max_pods
                     );
                 }
+                if let Some(sim) = &s.simulation {
+                    simulation_lines(&mut out, sim, s);
+                }
                 if let Some(d) = &s.database {
                     let _ = writeln!(
                         out,
@@ -542,4 +545,151 @@ mod tests {
         assert_eq!(usd(-1000000.0), "-$1,000,000.00");
         assert_eq!(usd0(3499.6), "$3,500");
     }
+}
+
+/// The simulated day of one site: what each service and pool did, and what it bills.
+fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &crate::report::SiteMonth) {
+    let days = if sim.days == 1 { "day".to_string() } else { format!("{} days", sim.days) };
+    let _ = writeln!(out, "  simulated {days} (HPA and cluster autoscaler, cluster.autoscaling):");
+    for (sv, d) in s.services.iter().zip(&sim.services) {
+        let _ = writeln!(
+            out,
+            "    {:<10} replicas {}–{}, {:.1} pod-h/day, CPU of request P50 {:.0} % P95 {:.0} % P99 {:.0} %, {} scale events{}{}{}",
+            sv.service,
+            d.min_replicas_seen,
+            d.peak_replicas,
+            d.pod_hours / f64::from(sim.days),
+            d.cpu_utilization_p50,
+            d.cpu_utilization_p95,
+            d.cpu_utilization_p99,
+            d.scale_events,
+            if d.minutes_at_max > 0.0 {
+                format!(", {:.0} min at maxReplicas", d.minutes_at_max)
+            } else {
+                String::new()
+            },
+            if d.saturated_minutes > 0.0 {
+                format!(", {:.0} min saturated", d.saturated_minutes)
+            } else {
+                String::new()
+            },
+            if d.pending_pod_minutes > 0.0 {
+                format!(", {:.0} pod-min pending", d.pending_pod_minutes)
+            } else {
+                String::new()
+            },
+        );
+    }
+    for (p, d) in s.pools.iter().zip(&sim.pools) {
+        let saving = 1.0 - p.node_hours / p.static_node_hours().max(1e-9);
+        let _ = writeln!(
+            out,
+            "    pool {:<5} nodes {}–{}, {:.1} node-h/day, {} scale-ups (+{}), {} removed, {} pods evicted; billed {:.0} node-h/month vs {:.0} static ({:+.0} %)",
+            p.pool,
+            d.min_nodes_seen,
+            d.peak_nodes,
+            d.node_hours / f64::from(sim.days),
+            d.scale_ups,
+            d.nodes_added,
+            d.nodes_removed,
+            d.pods_evicted,
+            p.node_hours,
+            p.static_node_hours(),
+            -saving * 100.0
+        );
+    }
+}
+
+/// A simulated day as text: the summary, then the state every 15 minutes.
+pub fn day_table(d: &crate::plan::DayTrace) -> String {
+    let mut out = String::new();
+    let r = &d.result;
+    let _ = writeln!(
+        out,
+        "{} / {} — month {} ({}), peak {:.1} user requests/s, {} simulated day(s)",
+        d.variant,
+        d.site,
+        d.month_index + 1,
+        d.month,
+        d.peak_rps,
+        r.days
+    );
+    for (name, s) in d.services.iter().zip(&r.services) {
+        let _ = writeln!(
+            out,
+            "  {name:<10} replicas {}–{}  pod-h {:.1}  CPU P50/P95/P99 {:.0}/{:.0}/{:.0} %  events {}  at max {:.0} min  saturated {:.0} min  pending {:.0} pod-min",
+            s.min_replicas_seen,
+            s.peak_replicas,
+            s.pod_hours,
+            s.cpu_utilization_p50,
+            s.cpu_utilization_p95,
+            s.cpu_utilization_p99,
+            s.scale_events,
+            s.minutes_at_max,
+            s.saturated_minutes,
+            s.pending_pod_minutes
+        );
+    }
+    for (name, p) in d.pools.iter().zip(&r.pools) {
+        let _ = writeln!(
+            out,
+            "  pool {name:<5} nodes {}–{}  node-h {:.1}  scale-ups {} (+{})  removed {}  evicted {}",
+            p.min_nodes_seen, p.peak_nodes, p.node_hours, p.scale_ups, p.nodes_added, p.nodes_removed, p.pods_evicted
+        );
+    }
+    let _ = write!(
+        out,
+        "
+{:>8} {:>9}",
+        "time", "load rps"
+    );
+    for n in &d.services {
+        let _ = write!(out, " {:>14}", format!("{n} rep/rdy/%"));
+    }
+    for n in &d.pools {
+        let _ = write!(out, " {:>8}", format!("{n} nodes"));
+    }
+    let _ = writeln!(out, " {:>7}", "pending");
+    for t in r.trace.iter().filter(|t| t.t_s % 900 == 0) {
+        let (day, sec) = (t.t_s / 86_400, t.t_s % 86_400);
+        let clock = format!(
+            "{}{:02}:{:02}",
+            if r.days > 1 { format!("d{} ", day + 1) } else { String::new() },
+            sec / 3600,
+            sec % 3600 / 60
+        );
+        let _ = write!(out, "{clock:>8} {:>9.1}", t.load_rps);
+        for i in 0..t.replicas.len() {
+            let _ = write!(out, " {:>14}", format!("{}/{}/{}", t.replicas[i], t.ready[i], t.utilization_pct[i]));
+        }
+        for n in &t.nodes {
+            let _ = write!(out, " {n:>8}");
+        }
+        let _ = writeln!(out, " {:>7}", t.pending);
+    }
+    out
+}
+
+/// A simulated day as CSV, one row per HPA sync.
+pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["t_s".to_string(), "load_rps".to_string()];
+    for n in &d.services {
+        head.extend([format!("{n}_replicas"), format!("{n}_ready"), format!("{n}_cpu_utilization_pct")]);
+    }
+    for n in &d.pools {
+        head.push(format!("{n}_nodes"));
+    }
+    head.push("pending_pods".into());
+    w.write_record(head.iter().map(|h| crate::export::neutralise(h))).map_err(|e| e.to_string())?;
+    for t in &d.result.trace {
+        let mut row = vec![t.t_s.to_string(), format!("{:.3}", t.load_rps)];
+        for i in 0..t.replicas.len() {
+            row.extend([t.replicas[i].to_string(), t.ready[i].to_string(), t.utilization_pct[i].to_string()]);
+        }
+        row.extend(t.nodes.iter().map(|n| n.to_string()));
+        row.push(t.pending.to_string());
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }

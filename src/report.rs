@@ -300,6 +300,11 @@ pub enum WarningKind {
     UnplaceablePods,
     UnknownPrice,
     ZoneLossNotAbsorbed,
+    /// The simulated day had demand the Ready pods could not serve (CPU limits, or no Ready pod).
+    SimulatedSaturation,
+    /// The simulated day had pods waiting for nodes for long (more than one provisioning
+    /// delay's worth per scale-up), e.g. a pool at maxNodes.
+    SimulatedPending,
 }
 
 /// The plan held against a reference estimate row (e.g. the design document's cost table).

@@ -263,3 +263,46 @@ fn a_weekend_profile_simulates_a_week() {
     // Friday midnight is halfway from Friday 23:30 (1.0) to Saturday 00:30 (0.1).
     assert!((f[5 * STEPS_PER_DAY] - 0.55).abs() < 0.002, "{}", f[5 * STEPS_PER_DAY]);
 }
+
+#[test]
+fn the_plan_bills_simulated_node_hours() {
+    let cat = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let r = headroom::plan(&s, cat);
+    let v = &r.variants[0]; // aws-warm-standby
+    let site = |m: usize, name: &str| v.months[m].sites.iter().find(|x| &*x.site == name).unwrap().clone();
+    // Month 1: 3 nodes all day (the zone-loss floor) → 3 × 730 h, as static sizing.
+    let p1 = &site(0, "aws-primary").pools[0];
+    assert!(p1.simulated && close(p1.node_hours, 2190.0), "{}", p1.node_hours);
+    // Month 60: the day's node-hours × 730/24, below static peak provisioning.
+    let m60 = site(59, "aws-primary");
+    let day = &m60.simulation.as_ref().unwrap().pools[0];
+    let p60 = &m60.pools[0];
+    assert!(close(p60.node_hours, day.node_hours * 730.0 / 24.0));
+    assert!(p60.node_hours < p60.static_node_hours(), "{} vs {}", p60.node_hours, p60.static_node_hours());
+    let line =
+        v.months[59].lines.iter().find(|l| &*l.site == "aws-primary" && l.item.starts_with("EC2 nodes")).unwrap();
+    assert!(close(line.quantity, p60.node_hours) && line.basis.starts_with("simulated node-hours"));
+    // The standby runs a fixed size: not simulated, billed nodes × 730.
+    let dr = &site(59, "aws-dr").pools[0];
+    assert!(!dr.simulated && close(dr.node_hours, f64::from(dr.nodes) * 730.0));
+    // Off: static sizing everywhere.
+    let mut t = s.scenario().clone();
+    t.cluster.autoscaling.simulate = false;
+    let r2 = headroom::plan(&headroom::validate(t, cat).unwrap(), cat);
+    let p = &r2.variants[0].months[59].sites[0].pools[0];
+    assert!(!p.simulated && close(p.node_hours, p60.static_node_hours()));
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let cat = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| headroom::render::json(&headroom::plan(&s, cat)))
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(5));
+}

@@ -99,3 +99,38 @@ fn plan_table_month_detail_traces_every_line() {
     assert!(t.contains("EC2 nodes m5.xlarge (general)"));
     assert!(t.contains("S1 2026-07-20 [A]"));
 }
+
+#[test]
+fn day_prints_the_simulated_day() {
+    // Month 1 of the seed: 1000 users; the primary holds 3 nodes all day (2 packed + the zone-loss
+    // node), web stays at its 3 replicas.
+    let o = run(&["day", SEED, "--month", "1", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let csv = text(&o.stdout);
+    let mut rows = csv.lines();
+    let head = rows.next().unwrap();
+    assert_eq!(
+        head,
+        "t_s,load_rps,web_replicas,web_ready,web_cpu_utilization_pct,api_replicas,api_ready,api_cpu_utilization_pct,django_replicas,django_ready,django_cpu_utilization_pct,general_nodes,pending_pods"
+    );
+    let rows: Vec<Vec<&str>> = rows.map(|r| r.split(',').collect()).collect();
+    assert_eq!(rows.len(), 86_400 / 15, "one row per HPA sync");
+    assert!(rows.iter().all(|r| r[11] == "3" && r[2] == "3"));
+    // Peak load ≈ 1000 users × 0.15 = 150 rps around 10:00 (± the 10 % variation).
+    let peak = rows.iter().map(|r| r[1].parse::<f64>().unwrap()).fold(0.0, f64::max);
+    assert!((140.0..200.0).contains(&peak), "{peak}");
+
+    let o = run(&["day", SEED, "--month", "60", "--variant", "aws-active-active", "--site", "aws-west"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("aws-active-active / aws-west — month 60 (2031-12)"), "{}", text(&o.stdout));
+
+    // Bad requests: exit 2 with the reason.
+    let o = run(&["day", SEED, "--month", "61"]);
+    assert_eq!((o.status.code(), text(&o.stderr).trim()), (Some(2), "month must be between 1 and 60, found 61"));
+    let o = run(&["day", SEED, "--month", "1", "--variant", "hybrid-onprem-primary"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("has no AWS site serving traffic"), "{}", text(&o.stderr));
+    let o = run(&["day", SEED, "--month", "1", "--site", "aws-dr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("AWS sites serving traffic are: aws-primary"), "{}", text(&o.stderr));
+}
