@@ -534,19 +534,6 @@ pub fn compare_table(report: &Report) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_formats() {
-        assert_eq!(usd(1234.5), "$1,234.50");
-        assert_eq!(usd(0.004), "$0.00");
-        assert_eq!(usd(-1000000.0), "-$1,000,000.00");
-        assert_eq!(usd0(3499.6), "$3,500");
-    }
-}
-
 /// The simulated day of one site: what each service and pool did, and what it bills.
 fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &crate::report::SiteMonth) {
     let days = if sim.days == 1 { "day".to_string() } else { format!("{} days", sim.days) };
@@ -692,4 +679,17 @@ pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
         w.write_record(&row).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_formats() {
+        assert_eq!(usd(1234.5), "$1,234.50");
+        assert_eq!(usd(0.004), "$0.00");
+        assert_eq!(usd(-1000000.0), "-$1,000,000.00");
+        assert_eq!(usd0(3499.6), "$3,500");
+    }
 }
