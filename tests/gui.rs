@@ -252,7 +252,7 @@ fn growth_and_capacity_tabs() {
     h.get_by_label(&format!("{:.0}", d.users));
     h.get_by_label("Capacity").click();
     h.run();
-    h.get_by_label("Nodes per site (peak sizing)");
+    h.get_by_label("Nodes per site (peak sizing; AWS serving sites bill simulated node-hours)");
 }
 
 #[test]
@@ -359,4 +359,41 @@ fn cost_bars_list_their_line_items_on_hover() {
     assert_eq!(label.lines().next(), Some("2027-01 Compute: $493.48"));
     assert_eq!(label.lines().nth(1), Some("  aws-primary: EC2 nodes m5.xlarge (general) $420.48"));
     assert_eq!(label.lines().nth(2), Some("  aws-primary: EKS control plane $73.00"));
+}
+
+#[test]
+fn capacity_tab_shows_the_simulated_day_of_any_month() {
+    let mut h = harness();
+    h.get_by_label("Capacity").click();
+    h.run();
+    // Opens on the last month, the busiest: its day as the plan simulated it.
+    let day = |h: &Harness<'static, HeadroomApp>, m: usize| {
+        let r = &h.state().report;
+        r.variants[0].months[m].sites[0].simulation.as_ref().unwrap().pools[0].clone()
+    };
+    let p = day(&h, 59);
+    assert_eq!(h.state().day_month, 60);
+    h.get_by_label(&format!(
+        "pool general: {}–{} nodes, {:.1} node-h/day, {} scale-ups, {} nodes removed; static peak sizing would bill 120 node-h/day ({:+.0} %)",
+        p.min_nodes_seen,
+        p.peak_nodes,
+        p.node_hours,
+        p.scale_ups,
+        p.nodes_removed,
+        (p.node_hours / 120.0 - 1.0) * 100.0
+    ));
+    // Month 1: three nodes all day, as billed.
+    h.get_by_role_and_label(Role::Slider, "Month of the day").set_value_accesskit(1.0);
+    h.run();
+    assert_eq!(h.state().day_month, 1);
+    let t = h.state().day.as_ref().unwrap().trace.as_ref().unwrap();
+    assert_eq!((t.month_index, t.result.trace.len()), (0, 5760));
+    assert_eq!(t.result.pools[0], day(&h, 0), "the tab's day is the plan's day");
+    h.get_by_label(
+        "pool general: 3–3 nodes, 72.0 node-h/day, 0 scale-ups, 0 nodes removed; static peak sizing would bill 72 node-h/day (+0 %)",
+    );
+    // A variant without a simulated site says why.
+    h.state_mut().apply(headroom::gui::Command::SelectVariant(1));
+    h.run();
+    h.get_by_label("variant \"hybrid-onprem-primary\" has no AWS site serving traffic: nothing is simulated");
 }

@@ -3,13 +3,21 @@
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::Command;
+use crate::plan::DayTrace;
 use crate::report::Report;
 
-pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Command>) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    r: &Report,
+    variant: usize,
+    day_month: u32,
+    day: Option<&Result<DayTrace, String>>,
+    commands: &mut Vec<Command>,
+) {
     let Some(v) = r.variants.get(variant) else { return };
     super::variant_picker(ui, r, variant, commands);
     let sites: Vec<&str> = v.months.first().map_or(Vec::new(), |m| m.sites.iter().map(|s| &*s.site).collect());
-    ui.heading("Nodes per site (peak sizing)");
+    ui.heading("Nodes per site (peak sizing; AWS serving sites bill simulated node-hours)");
     Plot::new("nodes")
         .legend(Legend::default())
         .height(220.0)
@@ -63,5 +71,105 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, variant: usize, commands: &mut Vec<Comm
                 p.line(Line::new(sv.to_string(), pts));
             }
         });
-    ui.weak("The day trace of load, replicas, nodes and pending pods comes with the autoscaling simulation.");
+    day_ui(ui, r, day_month, day, commands);
+}
+
+/// One month's simulated day: load, then replicas, nodes and pending pods, every HPA sync.
+fn day_ui(
+    ui: &mut egui::Ui,
+    r: &Report,
+    day_month: u32,
+    day: Option<&Result<DayTrace, String>>,
+    commands: &mut Vec<Command>,
+) {
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading("A simulated day");
+        let mut m = day_month;
+        let resp = ui.add(
+            egui::Slider::new(&mut m, 1..=r.horizon_months.max(1))
+                .text("Month of the day")
+                .custom_formatter(|v, _| format!("{} ({})", v, r.start.plus(v as u32 - 1))),
+        );
+        if resp.changed() && m != day_month {
+            commands.push(Command::SetDayMonth(m));
+        }
+    });
+    let d = match day {
+        None => return,
+        Some(Err(e)) => {
+            ui.weak(e.as_str());
+            return;
+        }
+        Some(Ok(d)) => d,
+    };
+    let res = &d.result;
+    ui.label(format!(
+        "{} at {}: peak {:.1} user requests/s; HPA and cluster autoscaler as set in cluster.autoscaling",
+        d.site, d.month, d.peak_rps
+    ));
+    for (name, p) in d.pools.iter().zip(&res.pools) {
+        let billed = r
+            .variants
+            .iter()
+            .find(|v| v.name == d.variant)
+            .and_then(|v| v.months.get(d.month_index as usize))
+            .and_then(|m| m.sites.iter().find(|s| *s.site == *d.site))
+            .and_then(|s| s.pools.iter().find(|q| *q.pool == **name));
+        let vs = billed.map_or(String::new(), |q| {
+            format!(
+                "; static peak sizing would bill {:.0} node-h/day ({:+.0} %)",
+                q.static_node_hours() * 24.0 / crate::pricing::HOURS_PER_MONTH,
+                (p.node_hours / f64::from(res.days) / (q.static_node_hours() * 24.0 / crate::pricing::HOURS_PER_MONTH)
+                    - 1.0)
+                    * 100.0
+            )
+        });
+        ui.label(format!(
+            "pool {name}: {}–{} nodes, {:.1} node-h/day, {} scale-ups, {} nodes removed{vs}",
+            p.min_nodes_seen,
+            p.peak_nodes,
+            p.node_hours / f64::from(res.days),
+            p.scale_ups,
+            p.nodes_removed
+        ));
+    }
+    for (name, s) in d.services.iter().zip(&res.services) {
+        ui.label(format!(
+            "{name}: {}–{} replicas, CPU of request P50 {:.0} % / P95 {:.0} % / P99 {:.0} %, {:.0} min at maxReplicas, {:.0} min saturated, {:.0} pod-min pending",
+            s.min_replicas_seen,
+            s.peak_replicas,
+            s.cpu_utilization_p50,
+            s.cpu_utilization_p95,
+            s.cpu_utilization_p99,
+            s.minutes_at_max,
+            s.saturated_minutes,
+            s.pending_pod_minutes
+        ));
+    }
+    let hours = |t: u32| f64::from(t) / 3600.0;
+    Plot::new("day_load")
+        .legend(Legend::default())
+        .height(160.0)
+        .x_axis_label("hour")
+        .y_axis_label("user requests/s")
+        .show(ui, |p| {
+            let pts: PlotPoints = res.trace.iter().map(|t| [hours(t.t_s), t.load_rps]).collect();
+            p.line(Line::new("load", pts));
+        });
+    Plot::new("day_capacity").legend(Legend::default()).height(220.0).x_axis_label("hour").y_axis_label("count").show(
+        ui,
+        |p| {
+            for (i, name) in d.services.iter().enumerate() {
+                let pts: PlotPoints = res.trace.iter().map(|t| [hours(t.t_s), f64::from(t.replicas[i])]).collect();
+                p.line(Line::new(format!("{name} replicas"), pts));
+            }
+            for (i, name) in d.pools.iter().enumerate() {
+                let pts: PlotPoints = res.trace.iter().map(|t| [hours(t.t_s), f64::from(t.nodes[i])]).collect();
+                p.line(Line::new(format!("{name} nodes"), pts).width(2.5));
+            }
+            let pts: PlotPoints = res.trace.iter().map(|t| [hours(t.t_s), f64::from(t.pending)]).collect();
+            p.line(Line::new("pending pods", pts));
+        },
+    );
 }

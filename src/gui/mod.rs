@@ -28,6 +28,12 @@ pub struct Start {
     pub tab: Option<Tab>,
 }
 
+/// A simulated day for the Capacity tab, with what it was computed from.
+pub struct DayView {
+    pub key: (usize, u32, Scenario),
+    pub trace: Result<crate::plan::DayTrace, String>,
+}
+
 /// A change the user asked for during a frame, applied after drawing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -62,6 +68,8 @@ pub enum Command {
     CancelPathPrompt,
     SelectTab(Tab),
     SelectVariant(usize),
+    /// Show the simulated day of this month (1-based) on the Capacity tab.
+    SetDayMonth(u32),
     /// Select cost line `line` of month index `month` of the selected variant.
     SelectLine(usize, usize),
     /// Set any scenario field by its path (the Assumptions editor).
@@ -155,6 +163,10 @@ pub struct HeadroomApp {
     last_autosave: f64,
     title: String,
     pub worker: Worker,
+    /// Month (1-based) whose simulated day the Capacity tab shows.
+    pub day_month: u32,
+    /// That day, computed on demand for (variant, month, scenario).
+    pub day: Option<DayView>,
 }
 
 /// Marks commitments made by the coverage slider (so the slider replaces only its own); the
@@ -208,6 +220,7 @@ impl HeadroomApp {
         let s = load_scenario(&start.text, Catalog::builtin()).map_err(|e| e.to_string())?;
         let report = plan(&s, Catalog::builtin());
         let scenario = s.into_inner();
+        let day_month = scenario.meta.horizon_months;
         Ok(Self {
             path: start.path,
             saved: scenario.clone(),
@@ -235,7 +248,25 @@ impl HeadroomApp {
             last_autosave: f64::NEG_INFINITY,
             title: String::new(),
             worker: Worker::default(),
+            day_month,
+            day: None,
         })
+    }
+
+    /// Recompute the Capacity tab's simulated day if the variant, month or scenario changed
+    /// (one month of one site: well under a millisecond).
+    pub fn refresh_day(&mut self) {
+        let month = self.day_month.clamp(1, self.scenario.meta.horizon_months);
+        if self.day.as_ref().is_some_and(|d| d.key.0 == self.variant && d.key.1 == month && d.key.2 == self.scenario) {
+            return;
+        }
+        let trace = crate::validate::validate(self.scenario.clone(), Catalog::builtin())
+            .map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+            .and_then(|s| {
+                let name = s.variants.get(self.variant).map(|v| v.name.clone()).unwrap_or_default();
+                crate::plan::day_trace(&s, Catalog::builtin(), &name, None, month - 1)
+            });
+        self.day = Some(DayView { key: (self.variant, month, self.scenario.clone()), trace });
     }
 
     /// The seed scenario.
@@ -412,6 +443,7 @@ impl HeadroomApp {
     /// Apply one command.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
+            Command::SetDayMonth(m) => self.day_month = m.clamp(1, self.scenario.meta.horizon_months),
             Command::SetGrowth(g) => self.edit(|s| s.demand.annual_growth = g),
             Command::SetUsers(u) => self.edit(|s| s.demand.concurrent_users = u),
             Command::SetRequestsPerUser(r) => self.edit(|s| s.workload.peak_requests_per_user_per_s = r),
@@ -798,7 +830,11 @@ impl HeadroomApp {
                     &mut commands,
                 ),
                 Tab::Growth => growth_panel::ui(ui, &self.scenario, &self.report),
-                Tab::Capacity => capacity_panel::ui(ui, &self.report, self.variant, &mut commands),
+                Tab::Capacity => {
+                    self.refresh_day();
+                    let day = self.day.as_ref().map(|d| &d.trace);
+                    capacity_panel::ui(ui, &self.report, self.variant, self.day_month, day, &mut commands)
+                }
                 Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),
                 Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
                 Tab::Assumptions => {
