@@ -50,8 +50,8 @@ const SCALE_UP_MINIMUM: u32 = 4;
 /// One service as the simulation sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SvcSpec {
-    /// Index of its pool.
-    pub pool: usize,
+    /// Pools its pods may run on (indices, at most 32), the preferred first. Non-empty.
+    pub pools: Vec<usize>,
     /// CPU request, whole millicores (as the API stores it).
     pub cpu_request_m: i64,
     pub memory_request_mib: f64,
@@ -288,6 +288,7 @@ pub struct HpaStep {
 
 #[derive(Debug, Clone)]
 struct Node {
+    pool: u32,
     zone: u32,
     alive: bool,
     /// Tick the node becomes schedulable.
@@ -313,8 +314,11 @@ struct Svc {
     replicas: u32,
     pending: u32,
     scheduled: u32,
+    /// Pools the pods may run on, as a bit mask.
+    pool_mask: u32,
     /// Pods not yet counted Ready by the HPA, oldest first.
     cohorts: VecDeque<Cohort>,
+    /// Scheduled pods per zone (zone `z` is the same availability zone in every pool).
     zone_counts: Vec<u32>,
     /// Recommendation log (tick, replicas), oldest first.
     recs: VecDeque<(u32, u32)>,
@@ -333,33 +337,45 @@ struct Svc {
     out: SvcDay,
 }
 
-/// The simulation state of one site.
+/// A system pod group: its pool, requests and replicas.
+#[derive(Debug, Clone, Copy)]
+struct SysPod {
+    pool: usize,
+    cpu: f64,
+    mem: f64,
+    count: u32,
+}
+
+/// The simulation state of one site: one cluster autoscaler over all its pools.
 pub struct Sim<'a> {
     svcs_spec: &'a [SvcSpec],
     pools_spec: &'a [PoolSpec],
     p: Params,
-    /// Nodes per pool.
-    nodes: Vec<Vec<Node>>,
-    /// Pods of each service on each node: `[pool][node * nsvc + svc]`.
-    on_node: Vec<Vec<u32>>,
-    /// System pods on each node: `[pool][node * nsys + k]`.
-    sys_on_node: Vec<Vec<u32>>,
+    /// Every node of every pool (dead slots are reused).
+    nodes: Vec<Node>,
+    /// Pods of each service on each node: `[node * nsvc + svc]`.
+    on_node: Vec<u32>,
+    /// System pods (all pools, flattened) and their count on each node: `[node * nsys + k]`.
+    sys: Vec<SysPod>,
+    sys_on_node: Vec<u32>,
+    /// Scheduled pods of each service per pool: `[pool * nsvc + svc]`.
+    on_pool: Vec<u32>,
     svcs: Vec<Svc>,
     pools_out: Vec<PoolDay>,
-    last_scale_up: Vec<Option<u32>>,
+    last_scale_up: Option<u32>,
     floor: Vec<u32>,
     floor_dirty: bool,
     sched_dirty: bool,
     /// Live nodes per pool (provisioning included).
     alive_n: Vec<u32>,
     node_ticks: Vec<u64>,
-    /// Per pool: unneeded nodes are kept only by the zone-loss floor, so a scale-down of any
-    /// service (which may lower the floor) could remove one at the next scan.
-    floor_blocked: Vec<bool>,
-    /// Per pool: `version` at its last scale-down evaluation, and the tick a timer (unneeded
-    /// time, scale-down delay) may next change the outcome.
-    ca_version: Vec<u64>,
-    ca_timer: Vec<u32>,
+    /// Unneeded nodes are kept only by a zone-loss floor, so a scale-down of any service (which
+    /// may lower the floor) could remove one at the next scan.
+    floor_blocked: bool,
+    /// `version` at the last scale-down evaluation, and the tick a timer (unneeded time,
+    /// scale-down delay) may next change the outcome.
+    ca_version: u64,
+    ca_timer: u32,
     /// Bumped on every change of placement or nodes; caches the scale-down check.
     version: u64,
     next_node_ready: u32,
@@ -392,26 +408,40 @@ fn ready_times(p: &Params, s: u32) -> (u32, u32) {
     (r, h)
 }
 
+/// Bits of the zones `0..n`.
+fn all_zones(n: u32) -> u32 {
+    if n >= 32 { u32::MAX } else { (1u32 << n) - 1 }
+}
+
 impl<'a> Sim<'a> {
     /// A site in steady state at `rps0` user requests per second: HPA-sized replicas, all Ready,
     /// on the nodes they need.
     pub fn new(svcs: &'a [SvcSpec], pools: &'a [PoolSpec], p: Params, rps0: f64) -> Self {
+        let zones = pools.iter().map(|x| x.zones).max().unwrap_or(1) as usize;
+        let sys: Vec<SysPod> = pools
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, ps)| ps.system.iter().map(move |&(cpu, mem, count)| SysPod { pool: pi, cpu, mem, count }))
+            .collect();
         let mut sim = Sim {
             svcs_spec: svcs,
             pools_spec: pools,
             p,
             version: 1,
-            nodes: vec![Vec::new(); pools.len()],
-            on_node: vec![Vec::new(); pools.len()],
-            sys_on_node: vec![Vec::new(); pools.len()],
+            nodes: Vec::new(),
+            on_node: Vec::new(),
+            sys,
+            sys_on_node: Vec::new(),
+            on_pool: vec![0; pools.len() * svcs.len()],
             svcs: svcs
                 .iter()
                 .map(|sv| Svc {
                     replicas: 0,
                     pending: 0,
                     scheduled: 0,
+                    pool_mask: sv.pools.iter().fold(0u32, |m, &pi| m | (1 << pi)),
                     cohorts: VecDeque::new(),
-                    zone_counts: vec![0; pools[sv.pool].zones as usize],
+                    zone_counts: vec![0; zones],
                     recs: VecDeque::new(),
                     util_hist: vec![0; 1001],
                     last_util: 0,
@@ -425,13 +455,13 @@ impl<'a> Sim<'a> {
                 })
                 .collect(),
             pools_out: vec![PoolDay { min_nodes_seen: u32::MAX, ..Default::default() }; pools.len()],
-            last_scale_up: vec![None; pools.len()],
+            last_scale_up: None,
             floor: vec![0; pools.len()],
             alive_n: vec![0; pools.len()],
             node_ticks: vec![0; pools.len()],
-            floor_blocked: vec![false; pools.len()],
-            ca_version: vec![0; pools.len()],
-            ca_timer: vec![0; pools.len()],
+            floor_blocked: false,
+            ca_version: 0,
+            ca_timer: 0,
             floor_dirty: true,
             sched_dirty: true,
             next_node_ready: u32::MAX,
@@ -444,20 +474,21 @@ impl<'a> Sim<'a> {
                 let z = sim.fewest_nodes_zone(pi, u32::MAX);
                 sim.add_node(pi, z, 0);
             }
-            // System pods first (they exist before the services scale).
-            for (k, &(cpu, mem, n)) in pool.system.iter().enumerate() {
-                for _ in 0..n {
-                    loop {
-                        if let Some(ni) = sim.best_node(pi, cpu, mem, None) {
-                            sim.place_system(pi, ni, k, cpu, mem);
-                            break;
-                        }
-                        if sim.alive(pi) >= pool.max_nodes {
-                            break;
-                        }
-                        let z = sim.fewest_nodes_zone(pi, u32::MAX);
-                        sim.add_node(pi, z, 0);
+        }
+        // System pods first (they exist before the services scale).
+        for k in 0..sim.sys.len() {
+            let SysPod { pool: pi, cpu, mem, count } = sim.sys[k];
+            for _ in 0..count {
+                loop {
+                    if let Some(ni) = sim.best_node(1 << pi, cpu, mem, u32::MAX) {
+                        sim.place_system(ni, k);
+                        break;
                     }
+                    if sim.alive_n[pi] >= pools[pi].max_nodes {
+                        break;
+                    }
+                    let z = sim.fewest_nodes_zone(pi, u32::MAX);
+                    sim.add_node(pi, z, 0);
                 }
             }
         }
@@ -471,15 +502,15 @@ impl<'a> Sim<'a> {
             for _ in 0..n {
                 loop {
                     if let Some(ni) = sim.schedule_one(i) {
-                        sim.place(i, ni as usize, None);
+                        sim.place(i, ni, None);
                         break;
                     }
-                    let pi = sv.pool;
-                    if sim.alive(pi) >= pools[pi].max_nodes {
+                    // Grow the first eligible pool with room.
+                    let Some(&pi) = sv.pools.iter().find(|&&pi| sim.alive_n[pi] < pools[pi].max_nodes) else {
                         sim.svcs[i].pending += 1;
                         break;
-                    }
-                    let z = sim.needed_zone(i);
+                    };
+                    let z = sim.needed_zone(i, pi);
                     sim.add_node(pi, z, 0);
                 }
             }
@@ -487,7 +518,7 @@ impl<'a> Sim<'a> {
         for (pi, pool) in pools.iter().enumerate() {
             let f = sim.compute_floor(pi);
             sim.floor[pi] = f;
-            while sim.alive(pi) < f.min(pool.max_nodes) {
+            while sim.alive_n[pi] < f.min(pool.max_nodes) {
                 let z = sim.fewest_nodes_zone(pi, u32::MAX);
                 sim.add_node(pi, z, 0);
             }
@@ -496,35 +527,34 @@ impl<'a> Sim<'a> {
         sim
     }
 
-    fn alive(&self, pi: usize) -> u32 {
-        self.alive_n[pi]
-    }
-
-    fn remove_node(&mut self, pi: usize, ni: usize) {
-        self.nodes[pi][ni].alive = false;
-        self.alive_n[pi] -= 1;
+    fn remove_node(&mut self, ni: usize) {
+        let n = &mut self.nodes[ni];
+        n.alive = false;
+        self.alive_n[n.pool as usize] -= 1;
         self.version += 1;
     }
 
-    /// Zone with the fewest live nodes (lowest index on ties), among `mask` zones.
+    /// Zone of pool `pi` with the fewest live nodes (lowest index on ties), among `mask` zones.
     fn fewest_nodes_zone(&self, pi: usize, mask: u32) -> u32 {
-        let zones = self.pools_spec[pi].zones;
         let mut counts = [0u32; 32];
-        for n in self.nodes[pi].iter().filter(|n| n.alive) {
+        for n in self.nodes.iter().filter(|n| n.alive && n.pool as usize == pi) {
             counts[n.zone as usize] += 1;
         }
-        (0..zones).filter(|z| mask & (1 << z) != 0).min_by_key(|&z| (counts[z as usize], z)).unwrap_or(0)
+        let m = mask & all_zones(self.pools_spec[pi].zones);
+        let m = if m == 0 { all_zones(self.pools_spec[pi].zones) } else { m };
+        (0..self.pools_spec[pi].zones)
+            .filter(|z| m & (1 << z) != 0)
+            .min_by_key(|&z| (counts[z as usize], z))
+            .unwrap_or(0)
     }
 
-    /// Zone a new pod of service `i` needs under its spread constraint (fewest nodes among
-    /// the zones with the fewest pods of the service).
-    fn needed_zone(&self, i: usize) -> u32 {
-        let sv = &self.svcs_spec[i];
-        let pi = sv.pool;
-        if !sv.zone_spread {
+    /// Zone of pool `pi` a new pod of service `i` needs under its spread constraint (fewest
+    /// nodes among the zones with the fewest pods of the service).
+    fn needed_zone(&self, i: usize, pi: usize) -> u32 {
+        if !self.svcs_spec[i].zone_spread {
             return self.fewest_nodes_zone(pi, u32::MAX);
         }
-        let zc = &self.svcs[i].zone_counts;
+        let zc = &self.svcs[i].zone_counts[..self.pools_spec[pi].zones as usize];
         let min = zc.iter().copied().min().unwrap_or(0);
         let mask = zc.iter().enumerate().filter(|(_, c)| **c == min).fold(0u32, |m, (z, _)| m | (1 << z));
         self.fewest_nodes_zone(pi, mask)
@@ -533,6 +563,7 @@ impl<'a> Sim<'a> {
     fn add_node(&mut self, pi: usize, zone: u32, ready_at: u32) -> usize {
         let ps = &self.pools_spec[pi];
         let node = Node {
+            pool: pi as u32,
             zone,
             alive: true,
             ready_at,
@@ -545,17 +576,17 @@ impl<'a> Sim<'a> {
         self.version += 1;
         self.alive_n[pi] += 1;
         let nsvc = self.svcs_spec.len();
-        let nsys = ps.system.len();
-        let idx = match self.nodes[pi].iter().position(|n| !n.alive) {
+        let nsys = self.sys.len();
+        let idx = match self.nodes.iter().position(|n| !n.alive) {
             Some(i) => {
-                self.nodes[pi][i] = node;
+                self.nodes[i] = node;
                 i
             }
             None => {
-                self.nodes[pi].push(node);
-                self.on_node[pi].extend(std::iter::repeat_n(0, nsvc));
-                self.sys_on_node[pi].extend(std::iter::repeat_n(0, nsys));
-                self.nodes[pi].len() - 1
+                self.nodes.push(node);
+                self.on_node.extend(std::iter::repeat_n(0, nsvc));
+                self.sys_on_node.extend(std::iter::repeat_n(0, nsys));
+                self.nodes.len() - 1
             }
         };
         if ready_at > self.now {
@@ -564,8 +595,8 @@ impl<'a> Sim<'a> {
         idx
     }
 
-    fn fits(&self, pi: usize, n: &Node, cpu: f64, mem: f64) -> bool {
-        let ps = &self.pools_spec[pi];
+    fn fits(&self, n: &Node, cpu: f64, mem: f64) -> bool {
+        let ps = &self.pools_spec[n.pool as usize];
         n.alive
             && n.ready_at <= self.now
             && n.cpu + cpu <= ps.alloc_cpu_m + 1e-9
@@ -573,14 +604,15 @@ impl<'a> Sim<'a> {
             && n.pods < ps.max_pods
     }
 
-    /// The feasible node with the most free resources (LeastAllocated), in zones of `mask`.
-    fn best_node(&self, pi: usize, cpu: f64, mem: f64, mask: Option<u32>) -> Option<usize> {
-        let ps = &self.pools_spec[pi];
+    /// The feasible node with the most free resources (LeastAllocated), among pools of
+    /// `pool_mask` and zones of `zone_mask`.
+    fn best_node(&self, pool_mask: u32, cpu: f64, mem: f64, zone_mask: u32) -> Option<usize> {
         let mut best: Option<(usize, f64)> = None;
-        for (i, n) in self.nodes[pi].iter().enumerate() {
-            if mask.is_some_and(|m| m & (1 << n.zone) == 0) || !self.fits(pi, n, cpu, mem) {
+        for (i, n) in self.nodes.iter().enumerate() {
+            if pool_mask & (1 << n.pool) == 0 || zone_mask & (1 << n.zone) == 0 || !self.fits(n, cpu, mem) {
                 continue;
             }
+            let ps = &self.pools_spec[n.pool as usize];
             let score = (ps.alloc_cpu_m - n.cpu - cpu) / ps.alloc_cpu_m
                 + (ps.alloc_memory_mib - n.mem - mem) / ps.alloc_memory_mib;
             if best.is_none_or(|(_, b)| score > b + 1e-12) {
@@ -590,39 +622,42 @@ impl<'a> Sim<'a> {
         best.map(|(i, _)| i)
     }
 
+    /// Zones a new pod of service `i` may go to under its spread constraint (maxSkew 1 over
+    /// the zones with a schedulable node), as a mask.
+    fn spread_mask(&self, i: usize) -> Option<u32> {
+        if !self.svcs_spec[i].zone_spread {
+            return Some(u32::MAX);
+        }
+        let s = &self.svcs[i];
+        let mut domains = 0u32;
+        for n in self.nodes.iter().filter(|n| n.alive && n.ready_at <= self.now && s.pool_mask & (1 << n.pool) != 0) {
+            domains |= 1 << n.zone;
+        }
+        let zc = &s.zone_counts;
+        let min = (0..zc.len()).filter(|z| domains & (1 << z) != 0).map(|z| zc[z]).min()?;
+        Some((0..zc.len()).filter(|&z| domains & (1 << z) != 0 && zc[z] == min).fold(0u32, |m, z| m | (1 << z)))
+    }
+
     /// Where the scheduler would put one more pod of service `i`, if anywhere.
-    fn schedule_one(&self, i: usize) -> Option<u32> {
+    fn schedule_one(&self, i: usize) -> Option<usize> {
         let sv = &self.svcs_spec[i];
-        let pi = sv.pool;
-        let cpu = sv.cpu_request_m as f64;
-        let mask = if sv.zone_spread {
-            // Domains: zones with a schedulable node.
-            let mut domains = 0u32;
-            for n in self.nodes[pi].iter().filter(|n| n.alive && n.ready_at <= self.now) {
-                domains |= 1 << n.zone;
-            }
-            let zc = &self.svcs[i].zone_counts;
-            let min = (0..zc.len()).filter(|z| domains & (1 << z) != 0).map(|z| zc[z]).min()?;
-            Some((0..zc.len()).filter(|&z| domains & (1 << z) != 0 && zc[z] == min).fold(0u32, |m, z| m | (1 << z)))
-        } else {
-            None
-        };
-        self.best_node(pi, cpu, sv.memory_request_mib, mask).map(|n| n as u32)
+        let mask = self.spread_mask(i)?;
+        self.best_node(self.svcs[i].pool_mask, sv.cpu_request_m as f64, sv.memory_request_mib, mask)
     }
 
     /// Put one pod of service `i` on node `ni`; `start` = Some(tick) for a starting pod,
     /// None for one that has been Ready for long.
     fn place(&mut self, i: usize, ni: usize, start: Option<u32>) {
         let sv = &self.svcs_spec[i];
-        let pi = sv.pool;
         let nsvc = self.svcs_spec.len();
-        let n = &mut self.nodes[pi][ni];
+        let n = &mut self.nodes[ni];
         n.cpu += sv.cpu_request_m as f64;
         n.mem += sv.memory_request_mib;
         n.pods += 1;
-        let zone = n.zone as usize;
+        let (zone, pi) = (n.zone as usize, n.pool as usize);
         self.version += 1;
-        self.on_node[pi][ni * nsvc + i] += 1;
+        self.on_node[ni * nsvc + i] += 1;
+        self.on_pool[pi * nsvc + i] += 1;
         let s = &mut self.svcs[i];
         s.scheduled += 1;
         s.zone_counts[zone] += 1;
@@ -636,46 +671,62 @@ impl<'a> Sim<'a> {
 
     fn unplace(&mut self, i: usize, ni: usize) {
         let sv = &self.svcs_spec[i];
-        let pi = sv.pool;
         let nsvc = self.svcs_spec.len();
-        let n = &mut self.nodes[pi][ni];
+        let n = &mut self.nodes[ni];
         n.cpu -= sv.cpu_request_m as f64;
         n.mem -= sv.memory_request_mib;
         n.pods -= 1;
-        let zone = n.zone as usize;
+        let (zone, pi) = (n.zone as usize, n.pool as usize);
         self.version += 1;
-        self.on_node[pi][ni * nsvc + i] -= 1;
+        self.on_node[ni * nsvc + i] -= 1;
+        self.on_pool[pi * nsvc + i] -= 1;
         let s = &mut self.svcs[i];
         s.scheduled -= 1;
         s.zone_counts[zone] -= 1;
     }
 
-    fn place_system(&mut self, pi: usize, ni: usize, k: usize, cpu: f64, mem: f64) {
-        let nsys = self.pools_spec[pi].system.len();
-        let n = &mut self.nodes[pi][ni];
-        n.cpu += cpu;
-        n.mem += mem;
+    fn place_system(&mut self, ni: usize, k: usize) {
+        let sp = self.sys[k];
+        let n = &mut self.nodes[ni];
+        n.cpu += sp.cpu;
+        n.mem += sp.mem;
         n.pods += 1;
         self.version += 1;
-        self.sys_on_node[pi][ni * nsys + k] += 1;
+        let nsys = self.sys.len();
+        self.sys_on_node[ni * nsys + k] += 1;
     }
 
-    /// Pods needed on the pool (system + every service's replicas), packed, and the zone-loss
-    /// floor for them.
+    fn unplace_system(&mut self, ni: usize, k: usize) {
+        let sp = self.sys[k];
+        let n = &mut self.nodes[ni];
+        n.cpu -= sp.cpu;
+        n.mem -= sp.mem;
+        n.pods -= 1;
+        self.version += 1;
+        let nsys = self.sys.len();
+        self.sys_on_node[ni * nsys + k] -= 1;
+    }
+
+    /// The zone-loss floor of pool `pi`: the nodes that survive losing the largest zone for its
+    /// pods (system pods, the services' pods scheduled on it, and the pending pods of services
+    /// whose first pool it is), packed first-fit decreasing.
     fn compute_floor(&self, pi: usize) -> u32 {
         let ps = &self.pools_spec[pi];
         if !ps.zone_loss_headroom {
             return ps.min_nodes;
         }
-        let mut groups: Vec<k8s::PodGroup> =
-            ps.system.iter().map(|&(c, m, n)| k8s::PodGroup { cpu_m: c, memory_mib: m, count: n }).collect();
-        for (sv, s) in self.svcs_spec.iter().zip(&self.svcs) {
-            if sv.pool == pi {
-                groups.push(k8s::PodGroup {
-                    cpu_m: sv.cpu_request_m as f64,
-                    memory_mib: sv.memory_request_mib,
-                    count: s.replicas,
-                });
+        let nsvc = self.svcs_spec.len();
+        let mut groups: Vec<k8s::PodGroup> = self
+            .sys
+            .iter()
+            .filter(|x| x.pool == pi)
+            .map(|x| k8s::PodGroup { cpu_m: x.cpu, memory_mib: x.mem, count: x.count })
+            .collect();
+        for (i, (sv, s)) in self.svcs_spec.iter().zip(&self.svcs).enumerate() {
+            let pending = if sv.pools.first() == Some(&pi) { s.pending } else { 0 };
+            let count = self.on_pool[pi * nsvc + i] + pending;
+            if count > 0 {
+                groups.push(k8s::PodGroup { cpu_m: sv.cpu_request_m as f64, memory_mib: sv.memory_request_mib, count });
             }
         }
         let free = k8s::Allocatable {
@@ -690,7 +741,7 @@ impl<'a> Sim<'a> {
     /// Run ticks `[self.now, end)`.
     ///
     /// Event-driven: the scheduler runs when something changed; an autoscaler scan is
-    /// evaluated when pods are pending, the pool is below its floor, the cluster changed since
+    /// evaluated when pods are pending, a pool is below its floor, the cluster changed since
     /// its last look, or one of its timers is due; every HPA sync is evaluated, a settled
     /// service's quiet syncs in a tight loop ([`Sim::fast_forward`]) unless a trace or the HPA
     /// log is recorded. Between events the state is constant and integrated in one step.
@@ -711,7 +762,6 @@ impl<'a> Sim<'a> {
                 self.next_node_ready = self
                     .nodes
                     .iter()
-                    .flatten()
                     .filter(|n| n.alive && n.ready_at > t)
                     .map(|n| n.ready_at)
                     .min()
@@ -729,12 +779,8 @@ impl<'a> Sim<'a> {
             if self.sched_dirty {
                 self.schedule_pending();
             }
-            if t.is_multiple_of(scan) {
-                for pi in 0..self.pools_spec.len() {
-                    if self.ca_due(pi, t) {
-                        self.autoscale(pi);
-                    }
-                }
+            if t.is_multiple_of(scan) && self.ca_due(t) {
+                self.autoscale();
             }
             if hpa_tick && let Some(tr) = trace.as_deref_mut() {
                 tr.push(self.trace_point(load.at(t)));
@@ -746,14 +792,12 @@ impl<'a> Sim<'a> {
             }
             next = next.min(self.next_node_ready);
             let next_scan = (t / scan + 1) * scan;
-            for pi in 0..self.pools_spec.len() {
-                let timer = self.ca_timer[pi].div_ceil(scan).saturating_mul(scan);
-                next = next.min(if self.ca_due(pi, next_scan) { next_scan } else { timer.max(next_scan) });
-            }
-            // Quiet HPA syncs of settled services up to it (within one unneeded-time window).
-            // Not while unneeded nodes are held only by the zone-loss floor (a scale-down
-            // elsewhere could release them at once).
-            if fast && !self.floor_blocked.iter().any(|&b| b) {
+            let timer = self.ca_timer.div_ceil(scan).saturating_mul(scan);
+            next = next.min(if self.ca_due(next_scan) { next_scan } else { timer.max(next_scan) });
+            // Quiet HPA syncs of settled services up to it (within one window). Not while
+            // unneeded nodes are held only by a zone-loss floor (a scale-down elsewhere could
+            // release them at once).
+            if fast && !self.floor_blocked {
                 let until = next.min(t + window);
                 for (i, ne) in next_eval.iter_mut().enumerate() {
                     let s = &self.svcs[i];
@@ -768,13 +812,13 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Whether a scan at tick `t` could change anything in pool `pi`.
-    fn ca_due(&self, pi: usize, t: u32) -> bool {
-        self.version != self.ca_version[pi]
-            || t >= self.ca_timer[pi]
-            || self.alive_n[pi] < self.floor[pi].min(self.pools_spec[pi].max_nodes)
+    /// Whether a scan at tick `t` could change anything.
+    fn ca_due(&self, t: u32) -> bool {
+        self.version != self.ca_version
+            || t >= self.ca_timer
             || self.floor_dirty
-            || self.svcs.iter().zip(self.svcs_spec).any(|(s, sv)| sv.pool == pi && s.pending > 0)
+            || self.alive_n.iter().zip(&self.floor).zip(self.pools_spec).any(|((&a, &f), ps)| a < f.min(ps.max_nodes))
+            || self.svcs.iter().any(|s| s.pending > 0)
     }
 
     fn trace_point(&self, load: f64) -> TracePoint {
@@ -793,7 +837,7 @@ impl<'a> Sim<'a> {
                 })
                 .collect(),
             utilization_pct: self.svcs.iter().map(|s| s.last_util).collect(),
-            nodes: (0..self.pools_spec.len()).map(|pi| self.alive(pi)).collect(),
+            nodes: self.alive_n.clone(),
             pending: self.svcs.iter().map(|s| s.pending).sum(),
         }
     }
@@ -805,7 +849,7 @@ impl<'a> Sim<'a> {
                 match self.schedule_one(i) {
                     Some(ni) => {
                         self.svcs[i].pending -= 1;
-                        self.place(i, ni as usize, Some(self.now));
+                        self.place(i, ni, Some(self.now));
                     }
                     None => break,
                 }
@@ -938,12 +982,11 @@ impl<'a> Sim<'a> {
             self.unplace(i, node);
             k -= 1;
         }
-        let pi = self.svcs_spec[i].pool;
         let nsvc = self.svcs_spec.len();
         while k > 0 {
             let mut best: Option<(usize, u32)> = None;
-            for (ni, n) in self.nodes[pi].iter().enumerate() {
-                let c = self.on_node[pi][ni * nsvc + i];
+            for (ni, n) in self.nodes.iter().enumerate() {
+                let c = self.on_node[ni * nsvc + i];
                 if n.alive && c > 0 && best.is_none_or(|(_, b)| c >= b) {
                     best = Some((ni, c));
                 }
@@ -955,8 +998,10 @@ impl<'a> Sim<'a> {
         self.sched_dirty = true;
     }
 
-    /// One cluster-autoscaler scan of pool `pi`.
-    fn autoscale(&mut self, pi: usize) {
+    /// One cluster-autoscaler scan: a scale-up if pods are unschedulable (the least-waste
+    /// expander picks the pool) or a pool is below its zone-loss floor; otherwise the
+    /// scale-down of unneeded nodes.
+    fn autoscale(&mut self) {
         let now = self.now;
         let p = self.p;
         if self.floor_dirty {
@@ -965,204 +1010,260 @@ impl<'a> Sim<'a> {
             }
             self.floor_dirty = false;
         }
-        let ps = &self.pools_spec[pi];
-        let alive = self.alive(pi);
-        // Scale-up: pending pods of this pool.
-        let pending: u32 =
-            self.svcs.iter().zip(self.svcs_spec).filter(|(_, sv)| sv.pool == pi).map(|(s, _)| s.pending).sum();
-        let mut add = 0;
-        let mut zones_for_new: Vec<u32> = Vec::new();
-        if pending > 0 && alive < ps.max_nodes {
-            zones_for_new = self.estimate(pi);
-            add = zones_for_new.len() as u32;
+        // Scale-up.
+        let mut added = false;
+        if self.svcs.iter().any(|s| s.pending > 0)
+            && let Some((pi, zones)) = self.expand()
+        {
+            self.grow(pi, &zones);
+            added = true;
         }
-        let floor = self.floor[pi].min(ps.max_nodes);
-        let room = ps.max_nodes - alive;
-        add = add.min(room);
-        zones_for_new.truncate(add as usize);
-        if alive + add < floor {
-            let extra = floor - alive - add;
-            for _ in 0..extra {
-                zones_for_new.push(u32::MAX);
+        for pi in 0..self.pools_spec.len() {
+            let floor = self.floor[pi].min(self.pools_spec[pi].max_nodes);
+            if self.alive_n[pi] < floor {
+                let zones = vec![u32::MAX; (floor - self.alive_n[pi]) as usize];
+                self.grow(pi, &zones);
+                added = true;
             }
         }
-        if !zones_for_new.is_empty() {
-            let ready_at = now + p.node_provisioning;
-            let n = zones_for_new.len() as u32;
-            for z in zones_for_new {
-                let zone = if z == u32::MAX { self.fewest_nodes_zone(pi, u32::MAX) } else { z };
-                self.add_node(pi, zone, ready_at);
-            }
-            let out = &mut self.pools_out[pi];
-            out.scale_ups += 1;
-            out.nodes_added += n;
-            self.last_scale_up[pi] = Some(now);
-            if ready_at <= now {
-                self.sched_dirty = true;
-            }
+        if added {
             return;
         }
         // Scale-down: track unneeded nodes.
         let nsvc = self.svcs_spec.len();
-        let thr = p.threshold;
-        let (ac, am) = (ps.alloc_cpu_m, ps.alloc_memory_mib);
+        let nsys = self.sys.len();
         let mut candidates: Vec<(usize, f64, bool)> = Vec::new();
         let mut timer = u32::MAX;
-        for ni in 0..self.nodes[pi].len() {
-            let n = &self.nodes[pi][ni];
+        for ni in 0..self.nodes.len() {
+            let n = &self.nodes[ni];
             if !n.alive || n.ready_at > now {
                 continue;
             }
-            let util = (n.cpu / ac).max(n.mem / am);
-            let movable = util < thr
+            let ps = &self.pools_spec[n.pool as usize];
+            let util = (n.cpu / ps.alloc_cpu_m).max(n.mem / ps.alloc_memory_mib);
+            let movable = util < p.threshold
                 && if n.movable_at.0 == self.version {
                     n.movable_at.1
                 } else {
-                    let m = self.movable(pi, ni).is_some();
-                    self.nodes[pi][ni].movable_at = (self.version, m);
+                    let m = self.movable(ni).is_some();
+                    self.nodes[ni].movable_at = (self.version, m);
                     m
                 };
             if movable {
-                let n = &mut self.nodes[pi][ni];
+                let n = &mut self.nodes[ni];
                 let since = *n.unneeded_since.get_or_insert(now);
                 if now - since < p.unneeded {
                     timer = timer.min(since + p.unneeded);
                 } else {
-                    let empty = (0..nsvc).all(|i| self.on_node[pi][ni * nsvc + i] == 0)
-                        && self.sys_on_node[pi][ni * ps.system.len()..(ni + 1) * ps.system.len()]
-                            .iter()
-                            .all(|&c| c == 0);
+                    let empty = self.on_node[ni * nsvc..(ni + 1) * nsvc].iter().all(|&c| c == 0)
+                        && self.sys_on_node[ni * nsys..(ni + 1) * nsys].iter().all(|&c| c == 0);
                     candidates.push((ni, util, empty));
                 }
             } else {
-                self.nodes[pi][ni].unneeded_since = None;
+                self.nodes[ni].unneeded_since = None;
             }
         }
-        self.ca_version[pi] = self.version;
-        self.ca_timer[pi] = timer;
-        self.floor_blocked[pi] = false;
+        self.ca_version = self.version;
+        self.ca_timer = timer;
+        self.floor_blocked = false;
         if candidates.is_empty() {
             return;
         }
-        if let Some(t) = self.last_scale_up[pi]
+        if let Some(t) = self.last_scale_up
             && now - t < p.delay_after_add
         {
-            self.ca_timer[pi] = timer.min(t + p.delay_after_add);
+            self.ca_timer = timer.min(t + p.delay_after_add);
             return;
         }
-        let keep = floor.max(ps.min_nodes);
-        if alive <= keep {
-            self.floor_blocked[pi] = floor > ps.min_nodes;
-            return;
-        }
-        let mut removable = alive - keep;
+        // Nodes each pool may lose: down to its minimum and zone-loss floor.
+        let mut removable: Vec<u32> = (0..self.pools_spec.len())
+            .map(|pi| self.alive_n[pi].saturating_sub(self.floor[pi].max(self.pools_spec[pi].min_nodes)))
+            .collect();
+        candidates.retain(|c| {
+            let pi = self.nodes[c.0].pool as usize;
+            if removable[pi] == 0 {
+                self.floor_blocked |= self.floor[pi] > self.pools_spec[pi].min_nodes;
+                false
+            } else {
+                true
+            }
+        });
         // Empty nodes in bulk.
         let mut removed = 0;
         for &(ni, _, empty) in &candidates {
-            if empty && removable > 0 && removed < p.bulk_empty {
-                self.remove_node(pi, ni);
-                removable -= 1;
+            let pi = self.nodes[ni].pool as usize;
+            if empty && removable[pi] > 0 && removed < p.bulk_empty {
+                self.remove_node(ni);
+                self.pools_out[pi].nodes_removed += 1;
+                removable[pi] -= 1;
                 removed += 1;
             }
         }
-        if removed == 0 {
-            // One non-empty node: the least utilised (the newest on ties).
-            let &(ni, _, _) = candidates
-                .iter()
-                .filter(|c| !c.2)
-                .min_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .expect("candidates is not empty");
-            if let Some(moves) = self.movable(pi, ni) {
-                self.drain(pi, ni, &moves);
-                self.remove_node(pi, ni);
-                removed = 1;
-            }
+        if removed == 0
+            // Else one non-empty node: the least utilised (the newest slot on ties).
+            && let Some(&(ni, _, _)) =
+                candidates.iter().filter(|c| !c.2).min_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            && let Some(moves) = self.movable(ni)
+        {
+            let pi = self.nodes[ni].pool as usize;
+            self.drain(ni, &moves);
+            self.remove_node(ni);
+            self.pools_out[pi].nodes_removed += 1;
+            removed = 1;
         }
-        self.pools_out[pi].nodes_removed += removed;
         if removed > 0 {
             self.sched_dirty = true;
         }
     }
 
-    /// Zones of the new nodes a scale-up needs for the pool's pending pods: pending pods are
-    /// packed first-fit decreasing onto nodes still provisioning, then onto new template nodes,
-    /// each pod in a zone its spread constraint allows.
-    fn estimate(&self, pi: usize) -> Vec<u32> {
-        let ps = &self.pools_spec[pi];
+    /// Ask for nodes in pool `pi`, in these zones (`u32::MAX`: the zone with fewest nodes).
+    fn grow(&mut self, pi: usize, zones: &[u32]) {
+        let ready_at = self.now + self.p.node_provisioning;
+        for &z in zones {
+            let zone = if z == u32::MAX { self.fewest_nodes_zone(pi, u32::MAX) } else { z };
+            self.add_node(pi, zone, ready_at);
+        }
+        let out = &mut self.pools_out[pi];
+        out.scale_ups += 1;
+        out.nodes_added += zones.len() as u32;
+        self.last_scale_up = Some(self.now);
+        if ready_at <= self.now {
+            self.sched_dirty = true;
+        }
+    }
+
+    /// The scale-up for the unschedulable pods (§2.1): pending pods are first packed onto
+    /// nodes still provisioning; for the rest, each pool that can take some of them gets an
+    /// estimate (first-fit decreasing onto new template nodes, each pod in a zone its spread
+    /// constraint allows, capped at maxNodes), and the least-waste expander picks one:
+    /// the lowest (unused CPU share + unused memory share) of the new nodes, the first pool on
+    /// ties. Returns the pool and the zones of its new nodes.
+    fn expand(&self) -> Option<(usize, Vec<u32>)> {
         let now = self.now;
-        // Bins: (zone, cpu, mem, pods) of provisioning nodes, then new ones.
-        let mut bins: Vec<(u32, f64, f64, u32)> = self.nodes[pi]
+        // Bins: (pool, zone, cpu, mem, pods) of provisioning nodes.
+        let mut bins: Vec<(usize, u32, f64, f64, u32)> = self
+            .nodes
             .iter()
             .filter(|n| n.alive && n.ready_at > now)
-            .map(|n| (n.zone, n.cpu, n.mem, n.pods))
+            .map(|n| (n.pool as usize, n.zone, n.cpu, n.mem, n.pods))
             .collect();
-        let mut node_zone_counts = [0u32; 32];
-        for n in self.nodes[pi].iter().filter(|n| n.alive) {
-            node_zone_counts[n.zone as usize] += 1;
-        }
-        // Pods, largest first.
-        let mut order: Vec<usize> =
-            (0..self.svcs.len()).filter(|&i| self.svcs_spec[i].pool == pi && self.svcs[i].pending > 0).collect();
+        let upcoming = bins.len();
+        // Pending pods, largest first: (service, count).
         let size = |i: usize| {
             let sv = &self.svcs_spec[i];
+            let ps = &self.pools_spec[sv.pools[0]];
             (sv.cpu_request_m as f64 / ps.alloc_cpu_m).max(sv.memory_request_mib / ps.alloc_memory_mib)
         };
+        let mut order: Vec<usize> = (0..self.svcs.len()).filter(|&i| self.svcs[i].pending > 0).collect();
         order.sort_by(|&a, &b| size(b).total_cmp(&size(a)));
-        let mut new_zones = Vec::new();
-        for i in order {
+        let spread = |sv: &SvcSpec, zc: &[u32]| {
+            if sv.zone_spread {
+                let min = zc.iter().copied().min().unwrap_or(0);
+                zc.iter().enumerate().filter(|(_, c)| **c == min).fold(0u32, |m, (z, _)| m | (1 << z))
+            } else {
+                u32::MAX
+            }
+        };
+        let fits = |b: &(usize, u32, f64, f64, u32), pool_mask: u32, zone_mask: u32, cpu: f64, mem: f64| {
+            let ps = &self.pools_spec[b.0];
+            pool_mask & (1 << b.0) != 0
+                && zone_mask & (1 << b.1) != 0
+                && b.2 + cpu <= ps.alloc_cpu_m + 1e-9
+                && b.3 + mem <= ps.alloc_memory_mib + 1e-9
+                && b.4 < ps.max_pods
+        };
+        // Onto provisioning nodes first.
+        let mut left: Vec<(usize, u32, Vec<u32>)> = Vec::new(); // (service, pods, zone counts)
+        for &i in &order {
             let sv = &self.svcs_spec[i];
             let (cpu, mem) = (sv.cpu_request_m as f64, sv.memory_request_mib);
-            if cpu > ps.alloc_cpu_m - ps.ds_cpu_m || mem > ps.alloc_memory_mib - ps.ds_memory_mib {
-                continue; // fits no node: a scale-up would not help
-            }
             let mut zc = self.svcs[i].zone_counts.clone();
+            let mut rest = 0;
             for _ in 0..self.svcs[i].pending {
-                let mask = if sv.zone_spread {
-                    let min = zc.iter().copied().min().unwrap_or(0);
-                    zc.iter().enumerate().filter(|(_, c)| **c == min).fold(0u32, |m, (z, _)| m | (1 << z))
-                } else {
-                    u32::MAX
-                };
-                let fit = bins.iter().position(|b| {
-                    mask & (1 << b.0) != 0
-                        && b.1 + cpu <= ps.alloc_cpu_m + 1e-9
-                        && b.2 + mem <= ps.alloc_memory_mib + 1e-9
-                        && b.3 < ps.max_pods
-                });
-                let bi = match fit {
-                    Some(b) => b,
-                    None => {
-                        let z = (0..ps.zones)
-                            .filter(|z| mask & (1 << z) != 0)
-                            .min_by_key(|&z| (node_zone_counts[z as usize], z))
-                            .unwrap_or(0);
-                        node_zone_counts[z as usize] += 1;
-                        bins.push((z, ps.ds_cpu_m, ps.ds_memory_mib, 0));
-                        new_zones.push(z);
-                        bins.len() - 1
+                let zm = spread(sv, &zc);
+                match bins.iter().position(|b| fits(b, self.svcs[i].pool_mask, zm, cpu, mem)) {
+                    Some(bi) => {
+                        let b = &mut bins[bi];
+                        (b.2, b.3, b.4) = (b.2 + cpu, b.3 + mem, b.4 + 1);
+                        zc[b.1 as usize] += 1;
                     }
-                };
-                let b = &mut bins[bi];
-                b.1 += cpu;
-                b.2 += mem;
-                b.3 += 1;
-                zc[b.0 as usize] += 1;
+                    None => rest += 1,
+                }
+            }
+            if rest > 0 {
+                left.push((i, rest, zc));
             }
         }
-        new_zones
+        let _ = upcoming;
+        // One option per pool.
+        let mut best: Option<(f64, usize, Vec<u32>)> = None;
+        for (pi, ps) in self.pools_spec.iter().enumerate() {
+            let room = ps.max_nodes.saturating_sub(self.alive_n[pi]) as usize;
+            if room == 0 {
+                continue;
+            }
+            let mut node_zone_counts = [0u32; 32];
+            for n in self.nodes.iter().filter(|n| n.alive && n.pool as usize == pi) {
+                node_zone_counts[n.zone as usize] += 1;
+            }
+            let mut new: Vec<(usize, u32, f64, f64, u32)> = Vec::new();
+            let (mut req_cpu, mut req_mem) = (0.0, 0.0);
+            for (i, count, zc0) in &left {
+                let sv = &self.svcs_spec[*i];
+                let (cpu, mem) = (sv.cpu_request_m as f64, sv.memory_request_mib);
+                if self.svcs[*i].pool_mask & (1 << pi) == 0
+                    || cpu > ps.alloc_cpu_m - ps.ds_cpu_m
+                    || mem > ps.alloc_memory_mib - ps.ds_memory_mib
+                {
+                    continue; // not for this pool, or fits no node of it
+                }
+                let mut zc = zc0.clone();
+                for _ in 0..*count {
+                    let zm = spread(sv, &zc[..ps.zones as usize]) & all_zones(ps.zones);
+                    let bi = match new.iter().position(|b| fits(b, u32::MAX, zm, cpu, mem)) {
+                        Some(b) => b,
+                        None if new.len() < room => {
+                            let z = (0..ps.zones)
+                                .filter(|z| zm & (1 << z) != 0)
+                                .min_by_key(|&z| (node_zone_counts[z as usize], z))
+                                .unwrap_or(0);
+                            node_zone_counts[z as usize] += 1;
+                            new.push((pi, z, ps.ds_cpu_m, ps.ds_memory_mib, 0));
+                            new.len() - 1
+                        }
+                        None => break, // maxNodes: the rest stays pending
+                    };
+                    let b = &mut new[bi];
+                    (b.2, b.3, b.4) = (b.2 + cpu, b.3 + mem, b.4 + 1);
+                    zc[b.1 as usize] += 1;
+                    req_cpu += cpu;
+                    req_mem += mem;
+                }
+            }
+            if new.is_empty() {
+                continue;
+            }
+            let n = new.len() as f64;
+            let waste = (1.0 - req_cpu / (ps.alloc_cpu_m * n)) + (1.0 - req_mem / (ps.alloc_memory_mib * n));
+            if best.as_ref().is_none_or(|b| waste < b.0 - 1e-12) {
+                best = Some((waste, pi, new.iter().map(|b| b.1).collect()));
+            }
+        }
+        best.map(|(_, pi, zones)| (pi, zones))
     }
 
     /// Where the pods of node `ni` would go if it were removed (every pod must fit on another
-    /// schedulable node, spread constraints kept), or None.
-    fn movable(&self, pi: usize, ni: usize) -> Option<Vec<(Move, usize)>> {
-        let ps = &self.pools_spec[pi];
+    /// schedulable node of a pool it may use, spread constraints kept), or None.
+    fn movable(&self, ni: usize) -> Option<Vec<(Move, usize)>> {
         let nsvc = self.svcs_spec.len();
-        let nsys = ps.system.len();
+        let nsys = self.sys.len();
         let now = self.now;
-        let mut free: Vec<(f64, f64, u32)> = self.nodes[pi]
+        let mut free: Vec<(f64, f64, u32)> = self
+            .nodes
             .iter()
             .enumerate()
             .map(|(j, n)| {
+                let ps = &self.pools_spec[n.pool as usize];
                 if j == ni || !n.alive || n.ready_at > now {
                     (-1.0, -1.0, 0)
                 } else {
@@ -1170,28 +1271,32 @@ impl<'a> Sim<'a> {
                 }
             })
             .collect();
-        let from_zone = self.nodes[pi][ni].zone as usize;
+        let from_zone = self.nodes[ni].zone as usize;
         let mut moves = Vec::new();
         for k in 0..nsys {
-            let (cpu, mem, _) = ps.system[k];
-            for _ in 0..self.sys_on_node[pi][ni * nsys + k] {
-                let j = pick(&free, cpu, mem, |_| true)?;
-                take(&mut free[j], cpu, mem);
+            let sp = self.sys[k];
+            for _ in 0..self.sys_on_node[ni * nsys + k] {
+                let j = pick(&free, sp.cpu, sp.mem, |j| self.nodes[j].pool as usize == sp.pool)?;
+                take(&mut free[j], sp.cpu, sp.mem);
                 moves.push((Move::System(k), j));
             }
         }
         for i in 0..nsvc {
-            let c = self.on_node[pi][ni * nsvc + i];
+            let c = self.on_node[ni * nsvc + i];
             if c == 0 {
                 continue;
             }
             let sv = &self.svcs_spec[i];
+            let pool_mask = self.svcs[i].pool_mask;
             let cpu = sv.cpu_request_m as f64;
             let mut zc = self.svcs[i].zone_counts.clone();
             for _ in 0..c {
                 zc[from_zone] -= 1;
-                let nodes = &self.nodes[pi];
-                let ok_zone = |j: usize| {
+                let nodes = &self.nodes;
+                let ok = |j: usize| {
+                    if pool_mask & (1 << nodes[j].pool) == 0 {
+                        return false;
+                    }
                     if !sv.zone_spread {
                         return true;
                     }
@@ -1201,9 +1306,9 @@ impl<'a> Sim<'a> {
                     zc[z] -= 1;
                     skew <= 1
                 };
-                let j = pick(&free, cpu, sv.memory_request_mib, ok_zone)?;
+                let j = pick(&free, cpu, sv.memory_request_mib, ok)?;
                 take(&mut free[j], cpu, sv.memory_request_mib);
-                zc[self.nodes[pi][j].zone as usize] += 1;
+                zc[self.nodes[j].zone as usize] += 1;
                 moves.push((Move::Service(i), j));
             }
         }
@@ -1211,24 +1316,18 @@ impl<'a> Sim<'a> {
     }
 
     /// Evict the pods of node `ni` to their new nodes; they start again there.
-    fn drain(&mut self, pi: usize, ni: usize, moves: &[(Move, usize)]) {
-        let nsys = self.pools_spec[pi].system.len();
+    fn drain(&mut self, ni: usize, moves: &[(Move, usize)]) {
         let now = self.now;
+        let pi = self.nodes[ni].pool as usize;
         for &(what, j) in moves {
             match what {
                 Move::System(k) => {
-                    let (cpu, mem, _) = self.pools_spec[pi].system[k];
-                    let n = &mut self.nodes[pi][ni];
-                    n.cpu -= cpu;
-                    n.mem -= mem;
-                    n.pods -= 1;
-                    self.sys_on_node[pi][ni * nsys + k] -= 1;
-                    self.place_system(pi, j, k, cpu, mem);
+                    self.unplace_system(ni, k);
+                    self.place_system(j, k);
                 }
                 Move::Service(i) => {
                     // Starting pods on the drained node start again on the new one.
-                    let s = &mut self.svcs[i];
-                    s.cohorts.retain(|c| c.node != ni as u32);
+                    self.svcs[i].cohorts.retain(|c| c.node != ni as u32);
                     self.unplace(i, ni);
                     self.place(i, j, Some(now));
                 }

@@ -246,6 +246,11 @@ pub struct Service {
     /// Node pool the pods run on (by name). Default: the first pool.
     #[serde(default)]
     pub pool: Option<String>,
+    /// Further pools the pods may also run on (node affinity over several node groups). The
+    /// scheduler places pods on any of them; the cluster autoscaler grows the one its
+    /// least-waste expander picks. Static peak sizing packs onto `pool`. Default none.
+    #[serde(default)]
+    pub also_pools: Vec<String>,
     /// Spread replicas over the pool's zones (pod anti-affinity / topology spread on
     /// `topology.kubernetes.io/zone`): at least one replica per zone at serving sites.
     /// Default true.

@@ -238,7 +238,14 @@ impl<'a> Ctx<'a> {
             .map(|(i, sv)| {
                 let zones = pools[service_pool[i]].pool.zones;
                 autoscale::SvcSpec {
-                    pool: service_pool[i],
+                    pools: std::iter::once(service_pool[i])
+                        .chain(
+                            sv.also_pools
+                                .iter()
+                                .filter_map(|n| s.cluster.node_pools.iter().position(|p| &p.name == n))
+                                .filter(|&q| q != service_pool[i]),
+                        )
+                        .collect(),
                     cpu_request_m: sv.pod.cpu_request_m.round() as i64,
                     memory_request_mib: sv.pod.memory_request_mib,
                     cpu_limit_m: sv.pod.cpu_limit_m,
@@ -1751,6 +1758,7 @@ mod tests {
             response_time_ms: Some(100.0),
             memory_mib_per_request: 10.0,
             baseline_memory_mib: 200.0,
+            also_pools: vec![],
             pod: PodResources {
                 cpu_request_m: 500.0,
                 cpu_limit_m: None,

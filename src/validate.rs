@@ -204,6 +204,9 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.err("cluster.node_pools", "must have at least one pool");
     }
     c.unique("cluster.node_pools", cl.node_pools.iter().map(|p| p.name.as_str()));
+    if cl.node_pools.len() > 32 {
+        c.err("cluster.node_pools", format!("at most 32 pools, found {}", cl.node_pools.len()));
+    }
     for (i, p) in cl.node_pools.iter().enumerate() {
         let path = format!("cluster.node_pools[{i}]");
         c.name(format!("{path}.name"), &p.name);
@@ -279,6 +282,9 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.urange(format!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
         c.range(format!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{p}.pool"), &sv.pool, cl);
+        for (j, name) in sv.also_pools.iter().enumerate() {
+            check_pool_ref(c, &format!("{p}.also_pools[{j}]"), &Some(name.clone()), cl);
+        }
     }
 
     // data tier

@@ -35,7 +35,7 @@ fn pool(cpu: f64, min: u32, max: u32) -> PoolSpec {
 /// A service taking 1 millicore per request per second.
 fn svc(request_m: i64, target_pct: i64, min: u32, max: u32) -> SvcSpec {
     SvcSpec {
-        pool: 0,
+        pools: vec![0],
         cpu_request_m: request_m,
         memory_request_mib: 100.0,
         cpu_limit_m: None,
@@ -305,4 +305,31 @@ fn results_do_not_depend_on_the_thread_count() {
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(5));
+}
+
+#[test]
+fn least_waste_picks_the_pool_to_grow() {
+    // Pods of 1000 m / 500 MiB may run on "small" (2000 m, 4000 MiB) or "large" (8000 m,
+    // 12 000 MiB) nodes. Waste of an option = unused CPU share + unused memory share of its new
+    // nodes (cluster-autoscaler expander "least-waste").
+    let small = PoolSpec { alloc_memory_mib: 4000.0, ..pool(2000.0, 1, 10) };
+    let large = PoolSpec { alloc_memory_mib: 12_000.0, ..pool(8000.0, 0, 10) };
+    let pools = [small, large];
+    let s = SvcSpec { pools: vec![0, 1], memory_request_mib: 500.0, ..svc(1000, 50, 1, 20) };
+    let first_scale_up = |before: f64, after: f64| {
+        let shape = step_day(before / after, 1.0, 1);
+        let load = autoscale::Load { peak_rps: after, shape: &shape };
+        let svcs = [s.clone()];
+        let mut sim = autoscale::Sim::new(&svcs, &pools, params(), load.at(0));
+        let mut trace = Vec::new();
+        sim.run(3601 / 5 + 1, &load, Some(&mut trace));
+        (trace[0].nodes.clone(), trace.last().unwrap().nodes.clone(), trace.last().unwrap().replicas[0])
+    };
+    // 1000 → 2500 rps: 2 pods → 4 (the legacy cap), 2 pending. Small: one node, CPU waste 0,
+    // memory 1 − 1000/4000 = 0.75 → 0.75. Large: CPU 1 − 2000/8000 = 0.75, memory
+    // 1 − 1000/12 000 = 0.917 → 1.67. Small wins.
+    assert_eq!(first_scale_up(1000.0, 2500.0), (vec![1, 0], vec![2, 0], 4));
+    // 4000 → 11 000 rps: 8 pods (4 small nodes) → 16, 8 pending. Small: 4 nodes, CPU 0, memory
+    // 1 − 4000/16 000 = 0.75. Large: 1 node, CPU 0, memory 1 − 4000/12 000 = 0.667. Large wins.
+    assert_eq!(first_scale_up(4000.0, 11_000.0), (vec![4, 0], vec![4, 1], 16));
 }
