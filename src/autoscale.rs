@@ -24,8 +24,9 @@
 //! - pods terminate at once (no grace period); evicted pods restart on their new node;
 //! - a scale-up puts each new node in the zone its pending pods need (per-zone node groups with
 //!   balancing, as EKS recommends for zonal spread), else the zone with fewest nodes;
-//! - `cluster.survive_zone_loss` keeps the pool at the node count that survives losing the
-//!   largest zone (overprovisioning placeholder pods do this in a real cluster);
+//! - `cluster.survive_zone_loss` keeps each pool at the node count that survives losing the
+//!   largest zone, as overprovisioning placeholder pods do in a real cluster: nodes held that
+//!   way are not unneeded; when the floor drops, their unneeded time starts;
 //! - system pods (CoreDNS…) are movable (they have PodDisruptionBudgets).
 
 use std::collections::VecDeque;
@@ -107,6 +108,13 @@ fn ticks(seconds: f64) -> u32 {
 }
 
 impl Params {
+    /// Whether the sync at tick `t` feeds the utilisation percentiles: one sample a minute
+    /// (the syncs at whole minutes; every sync if they are a minute or more apart).
+    #[inline]
+    pub fn samples(&self, t: u32) -> bool {
+        self.hpa_period * TICK_S >= 60 || (t * TICK_S).is_multiple_of(60)
+    }
+
     pub fn from_model(a: &crate::model::Autoscaling) -> Self {
         let t = |s: u32| ticks(f64::from(s));
         Params {
@@ -218,7 +226,8 @@ pub struct SvcDay {
     pub saturated_minutes: f64,
     /// Pods waiting for a node, pod-minutes.
     pub pending_pod_minutes: f64,
-    /// CPU utilisation of requests as the HPA saw it at each sync (whole percent): P50, P95, P99.
+    /// CPU utilisation of requests as the HPA saw it (whole percent), one sample a minute:
+    /// P50, P95, P99.
     pub cpu_utilization_p50: f64,
     pub cpu_utilization_p95: f64,
     pub cpu_utilization_p99: f64,
@@ -326,8 +335,6 @@ struct Svc {
     last_util: i64,
     /// Whole-percent utilisations the tolerance accepts: `[lo, hi]` (§1.2, inclusive).
     band: (i64, i64),
-    /// 1 / CPU request.
-    inv_req: f64,
     /// Integer tallies (so every path sums the same way): pod-ticks, pending pod-ticks, syncs
     /// saturated, syncs at maxReplicas.
     pod_ticks: u64,
@@ -369,9 +376,6 @@ pub struct Sim<'a> {
     /// Live nodes per pool (provisioning included).
     alive_n: Vec<u32>,
     node_ticks: Vec<u64>,
-    /// Unneeded nodes are kept only by a zone-loss floor, so a scale-down of any service (which
-    /// may lower the floor) could remove one at the next scan.
-    floor_blocked: bool,
     /// `version` at the last scale-down evaluation, and the tick a timer (unneeded time,
     /// scale-down delay) may next change the outcome.
     ca_version: u64,
@@ -446,7 +450,6 @@ impl<'a> Sim<'a> {
                     util_hist: vec![0; 1001],
                     last_util: 0,
                     band: tolerance_band(sv.target_pct, p.tolerance),
-                    inv_req: 1.0 / sv.cpu_request_m as f64,
                     pod_ticks: 0,
                     pending_ticks: 0,
                     saturated_syncs: 0,
@@ -459,7 +462,6 @@ impl<'a> Sim<'a> {
             floor: vec![0; pools.len()],
             alive_n: vec![0; pools.len()],
             node_ticks: vec![0; pools.len()],
-            floor_blocked: false,
             ca_version: 0,
             ca_timer: 0,
             floor_dirty: true,
@@ -794,10 +796,8 @@ impl<'a> Sim<'a> {
             let next_scan = (t / scan + 1) * scan;
             let timer = self.ca_timer.div_ceil(scan).saturating_mul(scan);
             next = next.min(if self.ca_due(next_scan) { next_scan } else { timer.max(next_scan) });
-            // Quiet HPA syncs of settled services up to it (within one window). Not while
-            // unneeded nodes are held only by a zone-loss floor (a scale-down elsewhere could
-            // release them at once).
-            if fast && !self.floor_blocked {
+            // Quiet HPA syncs of settled services up to it (within one window).
+            if fast {
                 let until = next.min(t + window);
                 for (i, ne) in next_eval.iter_mut().enumerate() {
                     let s = &self.svcs[i];
@@ -890,9 +890,9 @@ impl<'a> Sim<'a> {
         } else {
             Vec::new()
         };
-        let m = measure(sv, s.inv_req, load_rps, serving);
+        let m = measure(sv, load_rps, serving);
         let d = decide(s, sv, &self.p, now, m, ready, unready);
-        commit(s, sv, now, &d);
+        commit(s, sv, &self.p, now, &d);
         if let Some(log) = self.hpa_log.as_mut() {
             log[i].push(HpaStep {
                 t_s: now * TICK_S,
@@ -933,35 +933,46 @@ impl<'a> Sim<'a> {
         let s = &mut self.svcs[i];
         let n = s.replicas;
         debug_assert!(s.cohorts.is_empty() && s.pending == 0 && s.scheduled == n);
-        // Measurements first, in batches (independent steps, no branches: they pipeline), then
-        // the decisions.
-        const BATCH: usize = 64;
-        let mut m = [(0i64, 0i64, false); BATCH];
+        // At minReplicas with no stored recommendation (every stored one is above minReplicas),
+        // a utilisation up to the band's top proposes at most minReplicas: nothing to store, no
+        // change, only the tallies move. In load terms: a per-pod usage below `quiet_below`
+        // (the whole millicores at which the utilisation would pass the band's top).
+        let factor = sv.cpu_m_per_rps / f64::from(n);
+        let limit = sv.cpu_limit_m.unwrap_or(f64::INFINITY);
+        let capacity = sv.cpu_limit_m.map_or(f64::INFINITY, |l| f64::from(n) * l);
+        let quiet_below = ((s.band.1 + 1) * sv.cpu_request_m + 99) / 100;
+        let quiet_below = quiet_below as f64;
+        // Likewise, with the log holding only `n` itself, a utilisation inside the band
+        // proposes `n` again: the entry's time moves, nothing else.
+        let band_from = ((s.band.0 * sv.cpu_request_m + 99) / 100) as f64;
+        let at_max = u64::from(n == sv.max_replicas);
         let mut t = from;
         while t < until {
-            let k = ((until - t).div_ceil(p.hpa_period) as usize).min(BATCH);
-            for (j, mj) in m.iter_mut().enumerate().take(k) {
-                *mj = measure(sv, s.inv_req, load.at(t + j as u32 * p.hpa_period), n);
-            }
-            for mj in &m[..k] {
-                // At minReplicas with no stored recommendation (every stored one is above
-                // minReplicas), a utilisation up to the band's top proposes at most minReplicas:
-                // nothing to store, no change. Only the tallies move.
-                if n == sv.min_replicas && s.recs.is_empty() && mj.1 <= s.band.1 {
-                    s.last_util = mj.1;
-                    s.util_hist[mj.1.clamp(0, 1000) as usize] += 1;
-                    s.saturated_syncs += u64::from(mj.2);
-                    s.max_syncs += u64::from(n == sv.max_replicas);
+            let rps = load.at(t);
+            let steady = s.recs.len() == 1 && s.recs[0].1 == n && n > sv.min_replicas;
+            if (n == sv.min_replicas && s.recs.is_empty()) || steady {
+                let per_pod = (rps * factor).min(limit);
+                if per_pod < quiet_below && (!steady || per_pod >= band_from) {
+                    if steady {
+                        s.recs[0].0 = t;
+                    }
+                    if p.samples(t) {
+                        let u = div_floor(per_pod as i64 * 100, sv.cpu_request_m);
+                        s.last_util = u;
+                        s.util_hist[u.clamp(0, 1000) as usize] += 1;
+                    }
+                    s.saturated_syncs += u64::from(rps * sv.cpu_m_per_rps > capacity + 1e-9);
+                    s.max_syncs += at_max;
                     t += p.hpa_period;
                     continue;
                 }
-                let d = decide(s, sv, &p, t, *mj, n, 0);
-                if d.desired != n {
-                    return t;
-                }
-                commit(s, sv, t, &d);
-                t += p.hpa_period;
             }
+            let d = decide(s, sv, &p, t, measure(sv, rps, n), n, 0);
+            if d.desired != n {
+                return t;
+            }
+            commit(s, sv, &p, t, &d);
+            t += p.hpa_period;
         }
         t
     }
@@ -1034,9 +1045,19 @@ impl<'a> Sim<'a> {
         let nsys = self.sys.len();
         let mut candidates: Vec<(usize, f64, bool)> = Vec::new();
         let mut timer = u32::MAX;
+        // A pool at or below its zone-loss floor is full of placeholder pods (that is how
+        // overprovisioning holds capacity): none of its nodes is unneeded. When the floor
+        // drops, the placeholders go and the unneeded timers start.
+        let held: Vec<bool> = (0..self.pools_spec.len())
+            .map(|pi| self.floor[pi] > self.pools_spec[pi].min_nodes && self.alive_n[pi] <= self.floor[pi])
+            .collect();
         for ni in 0..self.nodes.len() {
             let n = &self.nodes[ni];
             if !n.alive || n.ready_at > now {
+                continue;
+            }
+            if held[n.pool as usize] {
+                self.nodes[ni].unneeded_since = None;
                 continue;
             }
             let ps = &self.pools_spec[n.pool as usize];
@@ -1065,7 +1086,6 @@ impl<'a> Sim<'a> {
         }
         self.ca_version = self.version;
         self.ca_timer = timer;
-        self.floor_blocked = false;
         if candidates.is_empty() {
             return;
         }
@@ -1079,15 +1099,7 @@ impl<'a> Sim<'a> {
         let mut removable: Vec<u32> = (0..self.pools_spec.len())
             .map(|pi| self.alive_n[pi].saturating_sub(self.floor[pi].max(self.pools_spec[pi].min_nodes)))
             .collect();
-        candidates.retain(|c| {
-            let pi = self.nodes[c.0].pool as usize;
-            if removable[pi] == 0 {
-                self.floor_blocked |= self.floor[pi] > self.pools_spec[pi].min_nodes;
-                false
-            } else {
-                true
-            }
-        });
+        candidates.retain(|c| removable[self.nodes[c.0].pool as usize] > 0);
         // Empty nodes in bulk.
         let mut removed = 0;
         for &(ni, _, empty) in &candidates {
@@ -1403,7 +1415,7 @@ struct Decision {
 /// the same usage and request, so Σusage·100/Σrequest = usage·100/request), and whether the
 /// demand exceeds what the serving pods can do).
 #[inline]
-fn measure(sv: &SvcSpec, inv_req: f64, load_rps: f64, serving: u32) -> (i64, i64, bool) {
+fn measure(sv: &SvcSpec, load_rps: f64, serving: u32) -> (i64, i64, bool) {
     let demand = load_rps * sv.cpu_m_per_rps;
     let per_pod_factor = if serving > 0 { sv.cpu_m_per_rps / f64::from(serving) } else { 0.0 };
     let (per_pod, capacity) = match sv.cpu_limit_m {
@@ -1411,7 +1423,7 @@ fn measure(sv: &SvcSpec, inv_req: f64, load_rps: f64, serving: u32) -> (i64, i64
         None => (load_rps * per_pod_factor, if serving > 0 { f64::INFINITY } else { 0.0 }),
     };
     let usage_m = per_pod as i64; // whole millicores (per_pod ≥ 0: truncation = floor)
-    (usage_m, div_floor(usage_m * 100, sv.cpu_request_m, inv_req), demand > capacity + 1e-9)
+    (usage_m, div_floor(usage_m * 100, sv.cpu_request_m), demand > capacity + 1e-9)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1475,7 +1487,7 @@ fn decide(
 /// Record a decision: the recommendation log, the utilisation histogram, time saturated and at
 /// maxReplicas.
 #[inline]
-fn commit(s: &mut Svc, sv: &SvcSpec, now: u32, d: &Decision) {
+fn commit(s: &mut Svc, sv: &SvcSpec, p: &Params, now: u32, d: &Decision) {
     // A recommendation at or below minReplicas can never raise a later result above the
     // minReplicas clamp, so it need not be kept; an equal newer one replaces the last entry.
     if let Some(prop) = d.proposal
@@ -1493,7 +1505,9 @@ fn commit(s: &mut Svc, sv: &SvcSpec, now: u32, d: &Decision) {
     }
     if let Some(u) = d.util {
         s.last_util = u;
-        s.util_hist[u.clamp(0, 1000) as usize] += 1;
+        if p.samples(now) {
+            s.util_hist[u.clamp(0, 1000) as usize] += 1;
+        }
     }
     s.saturated_syncs += u64::from(d.saturated);
     s.max_syncs += u64::from(d.desired == sv.max_replicas);
@@ -1528,15 +1542,14 @@ fn ceil_u32(x: f64) -> u32 {
     if f64::from(c) < x { c.saturating_add(1) } else { c }
 }
 
-/// ⌊a / b⌋ for a ≥ 0, b > 0, exactly, by a float estimate corrected with integer products.
-fn div_floor(a: i64, b: i64, inv_b: f64) -> i64 {
-    let mut q = (a as f64 * inv_b) as i64;
-    if q * b > a {
-        q -= 1;
-    } else if (q + 1) * b <= a {
-        q += 1;
+/// ⌊a / b⌋ for a ≥ 0, b > 0 (32-bit division when it fits: several times faster than 64-bit).
+#[inline]
+fn div_floor(a: i64, b: i64) -> i64 {
+    if (0..=i64::from(u32::MAX)).contains(&a) && (1..=i64::from(u32::MAX)).contains(&b) {
+        i64::from(a as u32 / b as u32)
+    } else {
+        a.div_euclid(b)
     }
-    q
 }
 
 /// The LeastAllocated-like choice among free slots: most free CPU share, first on ties.
