@@ -568,7 +568,7 @@ fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &cra
         );
     }
     for (p, d) in s.pools.iter().zip(&sim.pools) {
-        let saving = 1.0 - p.node_hours / p.static_node_hours().max(1e-9);
+        let change = (p.node_hours / p.static_node_hours().max(1e-9) - 1.0) * 100.0;
         let _ = writeln!(
             out,
             "    pool {:<5} nodes {}–{}, {:.1} node-h/day, {} scale-ups (+{}), {} removed, {} pods evicted; billed {:.0} node-h/month vs {:.0} static ({:+.0} %)",
@@ -582,7 +582,7 @@ fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &cra
             d.pods_evicted,
             p.node_hours,
             p.static_node_hours(),
-            -saving * 100.0
+            change
         );
     }
 }
