@@ -946,28 +946,41 @@ impl<'a> Sim<'a> {
         // proposes `n` again: the entry's time moves, nothing else.
         let band_from = ((s.band.0 * sv.cpu_request_m + 99) / 100) as f64;
         let at_max = u64::from(n == sv.max_replicas);
+        let cpu_per_rps = sv.cpu_m_per_rps;
         let mut t = from;
         while t < until {
-            let rps = load.at(t);
-            let steady = s.recs.len() == 1 && s.recs[0].1 == n && n > sv.min_replicas;
-            if (n == sv.min_replicas && s.recs.is_empty()) || steady {
-                let per_pod = (rps * factor).min(limit);
-                if per_pod < quiet_below && (!steady || per_pod >= band_from) {
-                    if steady {
-                        s.recs[0].0 = t;
+            let quiet = n == sv.min_replicas && s.recs.is_empty();
+            let steady = !quiet && n > sv.min_replicas && s.recs.len() == 1 && s.recs[0].1 == n;
+            if quiet || steady {
+                // A tight run of syncs while the usage stays in range; tallies kept locally.
+                let lo = if steady { band_from } else { f64::NEG_INFINITY };
+                let (mut saturated, mut steps, mut last) = (0u64, 0u64, None);
+                while t < until {
+                    let rps = load.at(t);
+                    let per_pod = (rps * factor).min(limit);
+                    if !(per_pod < quiet_below && per_pod >= lo) {
+                        break;
                     }
                     if p.samples(t) {
                         let u = div_floor(per_pod as i64 * 100, sv.cpu_request_m);
                         s.last_util = u;
                         s.util_hist[u.clamp(0, 1000) as usize] += 1;
                     }
-                    s.saturated_syncs += u64::from(rps * sv.cpu_m_per_rps > capacity + 1e-9);
-                    s.max_syncs += at_max;
+                    saturated += u64::from(rps * cpu_per_rps > capacity + 1e-9);
+                    steps += 1;
+                    last = Some(t);
                     t += p.hpa_period;
-                    continue;
+                }
+                s.saturated_syncs += saturated;
+                s.max_syncs += at_max * steps;
+                if steady && let Some(lt) = last {
+                    s.recs[0].0 = lt;
+                }
+                if t >= until {
+                    break;
                 }
             }
-            let d = decide(s, sv, &p, t, measure(sv, rps, n), n, 0);
+            let d = decide(s, sv, &p, t, measure(sv, load.at(t), n), n, 0);
             if d.desired != n {
                 return t;
             }
