@@ -18,6 +18,7 @@ pub mod k8s;
 pub mod model;
 pub mod plan;
 pub mod pricing;
+pub mod queueing;
 pub mod render;
 pub mod report;
 pub mod topology;

@@ -1,0 +1,285 @@
+//! Request-level load on one service: the M/M/c queue analytically (Erlang C), and a
+//! discrete-event simulation of a peak hour with `c` first-come-first-served servers (replicas ×
+//! concurrent requests per pod), Poisson (optionally bursty) arrivals and exponential,
+//! lognormal or deterministic service times.
+//!
+//! Formulas: Erlang B by the recurrence `B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1))`, Erlang C
+//! from it, `C = c·B / (c − a·(1 − B))` (Kleinrock, *Queueing Systems* vol. 1, §3.5); the
+//! M/M/c waiting time is 0 with probability `1 − C` and exponential with rate `cμ − λ`
+//! otherwise, so the response time `T = W + S` has
+//! `P(T > t) = (1 − C)·e^{−μt} + C·(θ·e^{−μt} − μ·e^{−θt}) / (θ − μ)` with `θ = cμ − λ`
+//! (`C·e^{−μt}(1 + μt)` added instead when `θ = μ`).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::SeedableRng;
+use rand::distr::Distribution;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// Erlang B: the blocking probability of `c` servers offered `a` Erlangs.
+pub fn erlang_b(c: u32, a: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    b
+}
+
+/// Erlang C: the probability that an arrival waits, for `c` servers offered `a` Erlangs
+/// (`a = λ/μ`). None when the queue is unstable (`a ≥ c`).
+pub fn erlang_c(c: u32, a: f64) -> Option<f64> {
+    if c == 0 || !a.is_finite() || a < 0.0 || a >= f64::from(c) {
+        return None;
+    }
+    let b = erlang_b(c, a);
+    Some(f64::from(c) * b / (f64::from(c) - a * (1.0 - b)))
+}
+
+/// An M/M/c queue: arrival rate `lambda` and service rate `mu` per second, `c` servers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mmc {
+    pub lambda: f64,
+    pub mu: f64,
+    pub c: u32,
+}
+
+impl Mmc {
+    /// Offered load in Erlangs.
+    pub fn offered(&self) -> f64 {
+        self.lambda / self.mu
+    }
+    pub fn utilisation(&self) -> f64 {
+        self.offered() / f64::from(self.c)
+    }
+    /// Probability of waiting; None if unstable.
+    pub fn p_wait(&self) -> Option<f64> {
+        erlang_c(self.c, self.offered())
+    }
+    /// Mean wait in queue, seconds.
+    pub fn mean_wait(&self) -> Option<f64> {
+        Some(self.p_wait()? / (f64::from(self.c) * self.mu - self.lambda))
+    }
+    /// Mean response time (wait + service), seconds.
+    pub fn mean_response(&self) -> Option<f64> {
+        Some(self.mean_wait()? + 1.0 / self.mu)
+    }
+    /// Mean number waiting (Little's law on the wait).
+    pub fn mean_queue(&self) -> Option<f64> {
+        Some(self.lambda * self.mean_wait()?)
+    }
+    /// `P(T > t)` for the response time.
+    pub fn response_exceeds(&self, t: f64) -> Option<f64> {
+        let cw = self.p_wait()?;
+        let mu = self.mu;
+        let theta = f64::from(self.c) * mu - self.lambda;
+        let es = (-mu * t).exp();
+        let tail = if (theta - mu).abs() < 1e-9 * mu {
+            es * (1.0 + mu * t)
+        } else {
+            (theta * es - mu * (-theta * t).exp()) / (theta - mu)
+        };
+        Some((1.0 - cw) * es + cw * tail)
+    }
+    /// The `q` quantile of the response time, seconds (bisection on [`Mmc::response_exceeds`]).
+    pub fn response_quantile(&self, q: f64) -> Option<f64> {
+        let target = 1.0 - q;
+        let (mut lo, mut hi) = (0.0, 1.0 / self.mu);
+        while self.response_exceeds(hi)? > target {
+            hi *= 2.0;
+            if hi > 1e9 {
+                return None;
+            }
+        }
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if self.response_exceeds(mid)? > target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(hi)
+    }
+}
+
+/// Service-time distribution around the mean CPU time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub enum ServiceTime {
+    /// Memoryless (the M/M/c assumption).
+    #[default]
+    Exponential,
+    /// Lognormal with this coefficient of variation (sd / mean). Range >0..=10.
+    LogNormal(f64),
+    /// Every request takes the mean.
+    Deterministic,
+}
+
+/// Bursty arrivals: a two-state Markov-modulated Poisson process with the same mean rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Burst {
+    /// Arrival rate in a burst as a multiple of the mean. Range >1..=100.
+    pub factor: f64,
+    /// Share of time in bursts; `factor × share` must stay below 1. Range >0..<1.
+    pub share: f64,
+    /// Mean length of a burst, seconds. Range >0..=3600.
+    pub mean_seconds: f64,
+}
+
+/// One run of the discrete-event simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesInput {
+    /// Mean arrival rate, requests per second.
+    pub lambda: f64,
+    /// Mean service time, seconds.
+    pub mean_service_s: f64,
+    pub service: ServiceTime,
+    pub servers: u32,
+    /// Simulated time, seconds (after the warm-up).
+    pub duration_s: f64,
+    /// Time simulated first and not measured, seconds.
+    pub warmup_s: f64,
+    pub burst: Option<Burst>,
+    pub seed: u64,
+}
+
+/// What the simulation measured (requests arriving after the warm-up).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesResult {
+    pub requests: u64,
+    pub mean_response_ms: f64,
+    /// Half-width of the 95 % confidence interval of the mean response (20 batch means).
+    pub mean_response_ci95_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_wait_ms: f64,
+    /// Busy share of the servers.
+    pub utilisation: f64,
+    /// Time-average number of requests waiting.
+    pub mean_queue: f64,
+}
+
+/// Run the simulation. `None` for inputs it cannot run (no servers, non-positive rates).
+pub fn simulate(input: &DesInput) -> Option<DesResult> {
+    let DesInput { lambda, mean_service_s, service, servers, duration_s, warmup_s, burst, seed } = *input;
+    if servers == 0 || !(lambda > 0.0) || !(mean_service_s > 0.0) || !(duration_s > 0.0) {
+        return None;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let exp1 = statrs::distribution::Exp::new(1.0).ok()?;
+    let lognormal = match service {
+        ServiceTime::LogNormal(cv) => {
+            let s2 = (1.0 + cv * cv).ln();
+            Some(statrs::distribution::LogNormal::new(mean_service_s.ln() - s2 / 2.0, s2.sqrt()).ok()?)
+        }
+        _ => None,
+    };
+    // Arrival-rate states: (rate, mean sojourn) — one state without bursts.
+    let states = match burst {
+        Some(b) if b.factor * b.share < 1.0 => {
+            let low = lambda * (1.0 - b.share * b.factor) / (1.0 - b.share);
+            [(lambda * b.factor, b.mean_seconds), (low, b.mean_seconds * (1.0 - b.share) / b.share)]
+        }
+        _ => [(lambda, f64::INFINITY), (lambda, f64::INFINITY)],
+    };
+    let end = warmup_s + duration_s;
+    let mut free: BinaryHeap<Reverse<u64>> = (0..servers).map(|_| Reverse(0f64.to_bits())).collect();
+    let mut hist = hdrhistogram::Histogram::<u64>::new(3).ok()?;
+    const BATCHES: usize = 20;
+    let mut batch_sum = [0.0f64; BATCHES];
+    let mut batch_n = [0u64; BATCHES];
+    let batch_scale = BATCHES as f64 / duration_s;
+    let (mut n, mut sum_resp, mut sum_wait, mut busy) = (0u64, 0.0, 0.0, 0.0);
+    let mut t = 0.0;
+    let mut state = 0;
+    let mut state_end = if states[0].1.is_finite() { states[0].1 * exp1.sample(&mut rng) } else { f64::INFINITY };
+    loop {
+        // Next arrival (memoryless: a state change restarts the draw).
+        let mut dt = exp1.sample(&mut rng) / states[state].0;
+        while t + dt > state_end {
+            t = state_end;
+            state ^= 1;
+            state_end = t + states[state].1 * exp1.sample(&mut rng);
+            dt = exp1.sample(&mut rng) / states[state].0;
+        }
+        t += dt;
+        if t >= end {
+            break;
+        }
+        let s = match service {
+            ServiceTime::Exponential => mean_service_s * exp1.sample(&mut rng),
+            ServiceTime::LogNormal(_) => lognormal.as_ref().map_or(mean_service_s, |d| d.sample(&mut rng)),
+            ServiceTime::Deterministic => mean_service_s,
+        };
+        // The earliest-free server takes it (FCFS); replacing the heap's top sifts once.
+        let mut top = free.peek_mut()?;
+        let start = t.max(f64::from_bits(top.0));
+        let done = start + s;
+        *top = Reverse(done.to_bits());
+        drop(top);
+        if t >= warmup_s {
+            let wait = start - t;
+            let resp = wait + s;
+            n += 1;
+            sum_resp += resp;
+            sum_wait += wait;
+            busy += s;
+            let _ = hist.record(((resp * 1e6 + 0.5) as u64).max(1));
+            let b = (((t - warmup_s) * batch_scale) as usize).min(BATCHES - 1);
+            batch_sum[b] += resp;
+            batch_n[b] += 1;
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let means: Vec<f64> = batch_sum.iter().zip(&batch_n).filter(|(_, k)| **k > 0).map(|(s, &k)| s / k as f64).collect();
+    let m = means.iter().sum::<f64>() / means.len() as f64;
+    let var = means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (means.len().max(2) - 1) as f64;
+    // Student t, 19 degrees of freedom, 97.5 %: 2.093.
+    let ci = 2.093 * (var / means.len() as f64).sqrt();
+    let q = |p: f64| hist.value_at_quantile(p) as f64 / 1000.0;
+    Some(DesResult {
+        requests: n,
+        mean_response_ms: sum_resp / n as f64 * 1000.0,
+        mean_response_ci95_ms: ci * 1000.0,
+        p50_ms: q(0.5),
+        p95_ms: q(0.95),
+        p99_ms: q(0.99),
+        mean_wait_ms: sum_wait / n as f64 * 1000.0,
+        utilisation: busy / (f64::from(servers) * duration_s),
+        mean_queue: sum_wait / duration_s,
+    })
+}
+
+/// The fewest replicas whose M/M/c response-time `percentile` at `lambda` plus `offset_s`
+/// (the part of the response that is not CPU: database, network) stays within `slo_s`.
+/// `mu` = 1 / CPU time per request; `per_pod` concurrent requests per replica. None if no
+/// count up to `max_replicas` (searched up to 10 000) meets it.
+pub fn replicas_for_slo(
+    lambda: f64,
+    mu: f64,
+    per_pod: u32,
+    percentile: f64,
+    slo_s: f64,
+    offset_s: f64,
+    limit: u32,
+) -> Option<u32> {
+    let meets = |r: u32| {
+        let q = Mmc { lambda, mu, c: r * per_pod.max(1) };
+        q.response_quantile(percentile).is_some_and(|x| x + offset_s <= slo_s)
+    };
+    // Response time only falls as servers are added: binary search.
+    let (mut lo, mut hi) = (1u32, limit.max(1));
+    if !meets(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if meets(mid) { hi = mid } else { lo = mid + 1 }
+    }
+    Some(lo)
+}
