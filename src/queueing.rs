@@ -165,7 +165,8 @@ pub struct DesResult {
 /// Run the simulation. `None` for inputs it cannot run (no servers, non-positive rates).
 pub fn simulate(input: &DesInput) -> Option<DesResult> {
     let DesInput { lambda, mean_service_s, service, servers, duration_s, warmup_s, burst, seed } = *input;
-    if servers == 0 || !(lambda > 0.0) || !(mean_service_s > 0.0) || !(duration_s > 0.0) {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if servers == 0 || !positive(lambda) || !positive(mean_service_s) || !positive(duration_s) || warmup_s < 0.0 {
         return None;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
