@@ -74,6 +74,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// One service's peak hour as requests: a discrete-event simulation of replicas ×
+    /// concurrency FCFS servers beside Erlang C, and its latency objective.
+    Queue {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        /// Service name.
+        #[arg(long)]
+        service: String,
+        /// Month, 1-based.
+        #[arg(long)]
+        month: u32,
+        /// Variant (default: the first).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Serving site (default: the variant's first).
+        #[arg(long)]
+        site: Option<String>,
+        /// Replicas instead of what the plan gives.
+        #[arg(long)]
+        replicas: Option<u32>,
+        /// Simulated seconds (after a minute's warm-up).
+        #[arg(long, default_value_t = 3600.0)]
+        seconds: f64,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
     /// Kubernetes HorizontalPodAutoscaler tools.
     Hpa {
         #[command(subcommand)]
@@ -297,6 +323,33 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 }
             };
             out(&text)
+        }
+        Some(Command::Queue { file, service, month, variant, site, replicas, seconds, format }) => {
+            let s = load(&file)?;
+            if month == 0 {
+                return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
+            }
+            if !(seconds.is_finite() && (1.0..=86_400.0).contains(&seconds)) {
+                return Err(bad(format!("--seconds must be between 1 and 86400, found {seconds}")));
+            }
+            let variant = variant.unwrap_or_else(|| s.variants[0].name.clone());
+            let q = headroom::plan::queue_report(
+                &s,
+                Catalog::builtin(),
+                &variant,
+                site.as_deref(),
+                &service,
+                month - 1,
+                replicas,
+                seconds,
+            )
+            .map_err(bad)?;
+            match format {
+                CompareFormat::Table => out(&render::queue_table(&q)),
+                CompareFormat::Json => out(&(serde_json::to_string_pretty(&q)
+                    .map_err(|e| Fail { code: 1, message: e.to_string() })?
+                    + "\n")),
+            }
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;

@@ -251,11 +251,39 @@ pub struct Service {
     /// least-waste expander picks. Static peak sizing packs onto `pool`. Default none.
     #[serde(default)]
     pub also_pools: Vec<String>,
+    /// Requests one pod works on at once (worker processes or threads, each at up to one core):
+    /// the request-level model has `replicas × concurrency_per_pod` servers. Range 1..=10 000.
+    /// Default 1.
+    #[serde(default = "d_one")]
+    pub concurrency_per_pod: u32,
+    /// The response-time objective at the peak hour, e.g. `(percentile: 0.95, ms: 300)`. The
+    /// plan reports the fewest replicas meeting it (M/M/c, Erlang C) and warns in months where
+    /// the HPA's target would not. Default none.
+    #[serde(default)]
+    pub latency_slo: Option<LatencySlo>,
+    /// Distribution of the CPU time per request in the request-level simulation
+    /// (`headroom queue`). Default `Exponential` (what Erlang C assumes).
+    #[serde(default)]
+    pub service_time: crate::queueing::ServiceTime,
+    /// Bursty arrivals in the request-level simulation. Default none (Poisson).
+    #[serde(default)]
+    pub arrival_bursts: Option<crate::queueing::Burst>,
     /// Spread replicas over the pool's zones (pod anti-affinity / topology spread on
     /// `topology.kubernetes.io/zone`): at least one replica per zone at serving sites.
     /// Default true.
     #[serde(default = "d_true")]
     pub zone_spread: bool,
+}
+
+/// A response-time objective.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySlo {
+    /// Share of requests that must meet it (0.95 = p95). Range 0.5..=0.9999.
+    pub percentile: f64,
+    /// Response time, milliseconds, including the non-CPU part of `response_time_ms`.
+    /// Range >0..=600 000.
+    pub ms: f64,
 }
 
 /// Requests and limits of one pod. Limits are recorded for the report; scheduling uses requests.

@@ -142,6 +142,9 @@ struct Ctx<'a> {
     sim_pools: Vec<autoscale::PoolSpec>,
     /// Simulated days by (month index, load fraction bits).
     sims: HashMap<(u32, u64), Arc<SimResult>>,
+    /// Latency checks by (service, peak rate bits, replicas): variants with the same serving
+    /// load share them.
+    latency: std::sync::Mutex<HashMap<(usize, u64, u32), Option<LatencyCheck>>>,
 }
 
 struct DbNames {
@@ -279,6 +282,7 @@ impl<'a> Ctx<'a> {
             sim_svcs,
             sim_pools,
             sims: HashMap::default(),
+            latency: Default::default(),
             pools,
             service_pool,
             db_classes,
@@ -554,6 +558,125 @@ pub fn day_trace(
     })
 }
 
+/// One service's peak hour at one site: the discrete-event simulation and Erlang C side by side.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueReport {
+    pub variant: String,
+    pub site: String,
+    pub service: String,
+    pub month: YearMonth,
+    /// Requests per second at the peak, CPU seconds per request, the non-CPU part added to
+    /// every response, servers (replicas × concurrency per pod).
+    pub lambda: f64,
+    pub cpu_ms: f64,
+    pub offset_ms: f64,
+    pub replicas: u32,
+    pub servers: u32,
+    pub des: crate::queueing::DesResult,
+    /// The same figures from M/M/c (exponential service, Poisson arrivals), without the
+    /// offset except in the percentiles' `_with_offset`; None if unstable.
+    pub erlang_c: Option<ErlangFigures>,
+    pub latency: Option<LatencyCheck>,
+}
+
+/// Analytic M/M/c figures in milliseconds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ErlangFigures {
+    pub p_wait: f64,
+    pub mean_response_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_wait_ms: f64,
+    pub utilisation: f64,
+    pub mean_queue: f64,
+}
+
+/// Simulate one peak hour of `service` at a serving site of `variant` in month `month_index`,
+/// with the replicas the plan gives (or `replicas`), for `seconds` after a minute's warm-up.
+#[allow(clippy::too_many_arguments)]
+pub fn queue_report(
+    s: &ValidScenario,
+    cat: &Catalog,
+    variant: &str,
+    site: Option<&str>,
+    service: &str,
+    month_index: u32,
+    replicas: Option<u32>,
+    seconds: f64,
+) -> Result<QueueReport, String> {
+    let report = plan(s, cat);
+    let vi = s.variants.iter().position(|v| v.name == variant).ok_or_else(|| {
+        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+        format!("unknown variant {variant:?}; the scenario has: {}", names.join(", "))
+    })?;
+    let m = report.variants[vi]
+        .months
+        .get(month_index as usize)
+        .ok_or_else(|| format!("month must be between 1 and {}, found {}", s.meta.horizon_months, month_index + 1))?;
+    let serving: Vec<&SiteMonth> =
+        m.sites.iter().filter(|x| matches!(x.role, Role::Primary | Role::ActiveActive(_))).collect();
+    let sm = match site {
+        Some(n) => *serving.iter().find(|x| x.site.as_str() == n).ok_or_else(|| {
+            let names: Vec<&str> = serving.iter().map(|x| x.site.as_str()).collect();
+            format!("site {n:?} does not serve traffic in {variant:?} (serving: {})", names.join(", "))
+        })?,
+        None => *serving.first().ok_or_else(|| format!("variant {variant:?} has no serving site"))?,
+    };
+    let (si, sv) = s.workload.services.iter().enumerate().find(|(_, x)| x.name == service).ok_or_else(|| {
+        let names: Vec<&str> = s.workload.services.iter().map(|x| x.name.as_str()).collect();
+        format!("unknown service {service:?}; the scenario has: {}", names.join(", "))
+    })?;
+    let mut sz = sm.services[si].clone();
+    if let Some(r) = replicas {
+        if r == 0 {
+            return Err("--replicas must be at least 1".into());
+        }
+        sz.replicas = r;
+    }
+    let per_pod = sv.concurrency_per_pod.max(1);
+    let servers = sz.replicas.saturating_mul(per_pod);
+    let offset_ms = (sv.response_time_ms.unwrap_or(sv.cpu_ms_per_request) - sv.cpu_ms_per_request).max(0.0);
+    let des = crate::queueing::simulate(&crate::queueing::DesInput {
+        lambda: sz.peak_rps,
+        mean_service_s: sv.cpu_ms_per_request / 1000.0,
+        service: sv.service_time,
+        servers,
+        duration_s: seconds,
+        warmup_s: 60.0,
+        burst: sv.arrival_bursts,
+        seed: s.simulation.seed ^ month_index as u64,
+    })
+    .ok_or_else(|| format!("{service} has no load at {} in that month: nothing to simulate", sm.site))?;
+    let q = crate::queueing::Mmc { lambda: sz.peak_rps, mu: 1000.0 / sv.cpu_ms_per_request, c: servers };
+    let erlang_c = (|| {
+        Some(ErlangFigures {
+            p_wait: q.p_wait()?,
+            mean_response_ms: q.mean_response()? * 1000.0,
+            p50_ms: q.response_quantile(0.5)? * 1000.0,
+            p95_ms: q.response_quantile(0.95)? * 1000.0,
+            p99_ms: q.response_quantile(0.99)? * 1000.0,
+            mean_wait_ms: q.mean_wait()? * 1000.0,
+            utilisation: q.utilisation(),
+            mean_queue: q.mean_queue()?,
+        })
+    })();
+    Ok(QueueReport {
+        variant: variant.to_string(),
+        site: sm.site.to_string(),
+        service: service.to_string(),
+        month: m.month,
+        lambda: sz.peak_rps,
+        cpu_ms: sv.cpu_ms_per_request,
+        offset_ms,
+        replicas: sz.replicas,
+        servers,
+        des,
+        erlang_c,
+        latency: latency_check(sv, &sz),
+    })
+}
+
 /// Whether the autoscaling simulation runs for a site: AWS, serving traffic.
 fn simulated_site(s: &Scenario, site: &Site) -> bool {
     s.cluster.autoscaling.simulate
@@ -708,6 +831,39 @@ fn plan_variant(
             } else {
                 Vec::new()
             };
+            let mut services = services;
+            if serving {
+                for (i, (sv, sz)) in s.workload.services.iter().zip(&mut services).enumerate() {
+                    if sv.latency_slo.is_some() {
+                        sz.latency = ctx
+                            .latency
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .entry((i, sz.peak_rps.to_bits(), sz.replicas))
+                            .or_insert_with(|| latency_check(sv, sz))
+                            .clone();
+                    }
+                    if let Some(l) = &sz.latency
+                        && !l.met
+                    {
+                        warn(
+                            WarningKind::LatencySloMissed,
+                            format!("{}/{}", site.name, sv.name),
+                            format!(
+                                "{}: {} misses p{} ≤ {} ms at the peak with the HPA's {} replicas ({}); it needs {}",
+                                site.name,
+                                sv.name,
+                                l.percentile * 100.0,
+                                l.slo_ms,
+                                sz.replicas,
+                                l.at_replicas_ms.map_or("unstable queue".to_string(), |x| format!("{x:.0} ms")),
+                                l.min_replicas
+                                    .map_or("more than CPU time allows".to_string(), |r| format!("{r} replicas")),
+                            ),
+                        );
+                    }
+                }
+            }
             for sz in &services {
                 if sz.at_max_replicas {
                     warn(
@@ -1593,7 +1749,34 @@ pub fn size_service(sv: &Service, name: &Name, total_rps: f64, min_replicas: u32
         replicas: desired.min(sv.max_replicas),
         bound_by,
         at_max_replicas: desired > sv.max_replicas,
+        latency: None,
     }
+}
+
+/// The service's latency objective at `sz`'s peak rate and replicas (M/M/c).
+pub fn latency_check(sv: &Service, sz: &ServiceSizing) -> Option<LatencyCheck> {
+    let slo = sv.latency_slo?;
+    let mu = 1000.0 / sv.cpu_ms_per_request;
+    let offset_ms = (sv.response_time_ms.unwrap_or(sv.cpu_ms_per_request) - sv.cpu_ms_per_request).max(0.0);
+    let per_pod = sv.concurrency_per_pod.max(1);
+    let min_replicas = crate::queueing::replicas_for_slo(
+        sz.peak_rps,
+        mu,
+        per_pod,
+        slo.percentile,
+        slo.ms / 1000.0,
+        offset_ms / 1000.0,
+        10_000,
+    );
+    let q = crate::queueing::Mmc { lambda: sz.peak_rps, mu, c: sz.replicas.saturating_mul(per_pod) };
+    let at_replicas_ms = q.response_quantile(slo.percentile).map(|x| x * 1000.0 + offset_ms);
+    Some(LatencyCheck {
+        percentile: slo.percentile,
+        slo_ms: slo.ms,
+        min_replicas,
+        at_replicas_ms,
+        met: at_replicas_ms.is_some_and(|x| x <= slo.ms + 1e-9),
+    })
 }
 
 fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nodes: u32, ds: &Resources) -> PoolSizing {
@@ -1759,6 +1942,10 @@ mod tests {
             memory_mib_per_request: 10.0,
             baseline_memory_mib: 200.0,
             also_pools: vec![],
+            concurrency_per_pod: 1,
+            latency_slo: None,
+            service_time: Default::default(),
+            arrival_bursts: None,
             pod: PodResources {
                 cpu_request_m: 500.0,
                 cpu_limit_m: None,

@@ -71,7 +71,11 @@ impl Mmc {
     }
     /// `P(T > t)` for the response time.
     pub fn response_exceeds(&self, t: f64) -> Option<f64> {
-        let cw = self.p_wait()?;
+        Some(self.exceeds_with(self.p_wait()?, t))
+    }
+
+    /// `P(T > t)` given the waiting probability `cw`.
+    fn exceeds_with(&self, cw: f64, t: f64) -> f64 {
         let mu = self.mu;
         let theta = f64::from(self.c) * mu - self.lambda;
         let es = (-mu * t).exp();
@@ -80,21 +84,26 @@ impl Mmc {
         } else {
             (theta * es - mu * (-theta * t).exp()) / (theta - mu)
         };
-        Some((1.0 - cw) * es + cw * tail)
+        (1.0 - cw) * es + cw * tail
     }
     /// The `q` quantile of the response time, seconds (bisection on [`Mmc::response_exceeds`]).
     pub fn response_quantile(&self, q: f64) -> Option<f64> {
+        let cw = self.p_wait()?;
         let target = 1.0 - q;
-        let (mut lo, mut hi) = (0.0, 1.0 / self.mu);
-        while self.response_exceeds(hi)? > target {
+        let mut hi = 1.0 / self.mu;
+        while self.exceeds_with(cw, hi) > target {
             hi *= 2.0;
             if hi > 1e9 {
                 return None;
             }
         }
-        for _ in 0..100 {
+        // P(T > t) ≤ e^{-μt}·(…) falls at least as fast as the service time's tail: the
+        // quantile is at least the service's own, −ln(1 − q)/μ.
+        let mut lo = (-(1.0 - q).ln() / self.mu).min(hi);
+        // 40 halvings of a bracket within a factor 2: relative precision ~1e-12.
+        for _ in 0..40 {
             let mid = 0.5 * (lo + hi);
-            if self.response_exceeds(mid)? > target {
+            if self.exceeds_with(cw, mid) > target {
                 lo = mid;
             } else {
                 hi = mid;
@@ -269,15 +278,28 @@ pub fn replicas_for_slo(
     offset_s: f64,
     limit: u32,
 ) -> Option<u32> {
-    let meets = |r: u32| {
-        let q = Mmc { lambda, mu, c: r * per_pod.max(1) };
-        q.response_quantile(percentile).is_some_and(|x| x + offset_s <= slo_s)
-    };
-    // Response time only falls as servers are added: binary search.
-    let (mut lo, mut hi) = (1u32, limit.max(1));
-    if !meets(hi) {
+    // Met when P(T > slo − offset) ≤ 1 − percentile: one Erlang C per count, no quantile search.
+    let budget = slo_s - offset_s;
+    if budget <= 0.0 {
         return None;
     }
+    let per_pod = per_pod.max(1);
+    let meets = |r: u32| {
+        let q = Mmc { lambda, mu, c: r.saturating_mul(per_pod) };
+        q.response_exceeds(budget).is_some_and(|p| p <= 1.0 - percentile)
+    };
+    // Response time only falls as servers are added: double from the first stable count, then
+    // bisect.
+    let stable = ((lambda / mu / f64::from(per_pod)).floor() as u32).saturating_add(1).max(1);
+    let limit = limit.max(1);
+    let mut hi = stable.min(limit);
+    while !meets(hi) {
+        if hi >= limit {
+            return None;
+        }
+        hi = hi.saturating_mul(2).min(limit);
+    }
+    let mut lo = stable.min(hi);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if meets(mid) { hi = mid } else { lo = mid + 1 }

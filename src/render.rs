@@ -238,13 +238,14 @@ pub fn month_detail(report: &Report, view: View) -> String {
                 for sv in &s.services {
                     let _ = writeln!(
                         out,
-                        "  service {:<10} {:>8.1} rps  cpu {:>7.0}m  replicas {:>3} (by {}{})",
+                        "  service {:<10} {:>8.1} rps  cpu {:>7.0}m  replicas {:>3} (by {}{}){}",
                         sv.service,
                         sv.peak_rps,
                         sv.cpu_demand_m,
                         sv.replicas,
                         sv.bound_by,
-                        if sv.at_max_replicas { ", AT maxReplicas" } else { "" }
+                        if sv.at_max_replicas { ", AT maxReplicas" } else { "" },
+                        sv.latency.as_ref().map_or(String::new(), latency_text)
                     );
                 }
                 for p in &s.pools {
@@ -534,6 +535,18 @@ pub fn compare_table(report: &Report) -> String {
     out
 }
 
+/// A latency check as a phrase: "; p95 ≤ 300 ms: 162 ms (met; needs ≥ 3)".
+pub fn latency_text(l: &crate::report::LatencyCheck) -> String {
+    format!(
+        "; p{} ≤ {} ms: {} ({}; needs ≥ {})",
+        l.percentile * 100.0,
+        l.slo_ms,
+        l.at_replicas_ms.map_or("unstable".to_string(), |x| format!("{x:.0} ms")),
+        if l.met { "met" } else { "MISSED" },
+        l.min_replicas.map_or("—".to_string(), |r| r.to_string())
+    )
+}
+
 /// The simulated day of one site: what each service and pool did, and what it bills.
 fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &crate::report::SiteMonth) {
     let days = if sim.days == 1 { "day".to_string() } else { format!("{} days", sim.days) };
@@ -679,6 +692,50 @@ pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
         w.write_record(&row).map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// A peak hour of one service: the simulation beside Erlang C.
+pub fn queue_table(q: &crate::plan::QueueReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} / {} / {} — peak hour of {}: {:.1} requests/s, {} ms CPU each (+{} ms not CPU), {} replicas × {} = {} servers",
+        q.variant,
+        q.site,
+        q.service,
+        q.month,
+        q.lambda,
+        q.cpu_ms,
+        q.offset_ms,
+        q.replicas,
+        q.servers.checked_div(q.replicas).unwrap_or(0),
+        q.servers
+    );
+    let d = &q.des;
+    let _ = writeln!(out, "\n{:<22} {:>14} {:>14}", "", "simulated", "Erlang C");
+    let e = q.erlang_c.as_ref();
+    let row = |out: &mut String, name: &str, des: String, ec: Option<f64>| {
+        let decimals = des.split(['.', ' ']).nth(1).map_or(0, str::len);
+        let ec = ec.map_or("unstable".to_string(), |x| format!("{x:.decimals$}"));
+        let _ = writeln!(out, "{name:<22} {des:>14} {ec:>14}");
+    };
+    let _ = writeln!(out, "{:<22} {:>14} {:>14}", "requests", d.requests, "—");
+    row(
+        &mut out,
+        "mean response, ms",
+        format!("{:.2} ± {:.2}", d.mean_response_ms, d.mean_response_ci95_ms),
+        e.map(|x| x.mean_response_ms),
+    );
+    row(&mut out, "p50 (CPU + queue), ms", format!("{:.2}", d.p50_ms), e.map(|x| x.p50_ms));
+    row(&mut out, "p95, ms", format!("{:.2}", d.p95_ms), e.map(|x| x.p95_ms));
+    row(&mut out, "p99, ms", format!("{:.2}", d.p99_ms), e.map(|x| x.p99_ms));
+    row(&mut out, "mean wait, ms", format!("{:.3}", d.mean_wait_ms), e.map(|x| x.mean_wait_ms));
+    row(&mut out, "utilisation", format!("{:.3}", d.utilisation), e.map(|x| x.utilisation));
+    row(&mut out, "mean queue length", format!("{:.3}", d.mean_queue), e.map(|x| x.mean_queue));
+    if let Some(l) = &q.latency {
+        let _ = writeln!(out, "\nobjective: {}", latency_text(l).trim_start_matches("; "));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -147,6 +147,26 @@ pub struct ServiceSizing {
     pub bound_by: &'static str,
     /// `desired > maxReplicas`: the HPA would sit at its ceiling.
     pub at_max_replicas: bool,
+    /// The latency objective at this month's peak (M/M/c), when the service has one and the
+    /// site serves traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyCheck>,
+}
+
+/// A service's response-time objective held against the M/M/c queue at the peak hour: servers =
+/// replicas × concurrency per pod, service time = CPU time per request (exponential), plus the
+/// non-CPU part of the response time as a constant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencyCheck {
+    pub percentile: f64,
+    pub slo_ms: f64,
+    /// Fewest replicas meeting it; None if none up to 10 000 does (the CPU time alone is too
+    /// long).
+    pub min_replicas: Option<u32>,
+    /// The percentile with the replicas the HPA's target gives (`replicas`); None if that queue
+    /// is unstable.
+    pub at_replicas_ms: Option<f64>,
+    pub met: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -305,6 +325,8 @@ pub enum WarningKind {
     /// The simulated day had pods waiting for nodes for long (more than one provisioning
     /// delay's worth per scale-up), e.g. a pool at maxNodes.
     SimulatedPending,
+    /// At the HPA's target utilisation a service misses its latency objective at the peak.
+    LatencySloMissed,
 }
 
 /// The plan held against a reference estimate row (e.g. the design document's cost table).

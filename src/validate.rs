@@ -282,6 +282,32 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.urange(format!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
         c.range(format!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{p}.pool"), &sv.pool, cl);
+        c.urange(format!("{p}.concurrency_per_pod"), sv.concurrency_per_pod, 1, 10_000);
+        if let Some(slo) = &sv.latency_slo {
+            c.range(format!("{p}.latency_slo.percentile"), slo.percentile, 0.5, 0.9999);
+            c.positive(format!("{p}.latency_slo.ms"), slo.ms, 600_000.0);
+        }
+        if let crate::queueing::ServiceTime::LogNormal(cv) = sv.service_time {
+            c.positive(format!("{p}.service_time.LogNormal"), cv, 10.0);
+        }
+        if let Some(b) = &sv.arrival_bursts {
+            let bp = format!("{p}.arrival_bursts");
+            if !(b.factor.is_finite() && b.factor > 1.0 && b.factor <= 100.0) {
+                c.err(format!("{bp}.factor"), format!("must be above 1 and at most 100, found {}", num(b.factor)));
+            }
+            if !(b.share.is_finite() && b.share > 0.0 && b.share < 1.0) {
+                c.err(format!("{bp}.share"), format!("must be above 0 and below 1, found {}", num(b.share)));
+            } else if b.factor.is_finite() && b.factor * b.share >= 1.0 {
+                c.err(
+                    format!("{bp}.share"),
+                    format!(
+                        "factor × share must stay below 1 (the calm periods keep the rest of the mean rate), found {}",
+                        num(b.factor * b.share)
+                    ),
+                );
+            }
+            c.positive(format!("{bp}.mean_seconds"), b.mean_seconds, 3600.0);
+        }
         for (j, name) in sv.also_pools.iter().enumerate() {
             check_pool_ref(c, &format!("{p}.also_pools[{j}]"), &Some(name.clone()), cl);
         }

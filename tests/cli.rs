@@ -134,3 +134,25 @@ fn day_prints_the_simulated_day() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("AWS sites serving traffic are: aws-primary"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn queue_simulates_a_peak_hour_beside_erlang_c() {
+    // Month 60, api at the primary: 2083.2 peak users × 0.15 × 0.6 = 187.49 requests/s of 16 ms
+    // CPU (3.0 Erlangs). With 4 replicas (ρ = 0.75) Erlang C gives a p95 of 66.0 ms; the
+    // simulation must land within 3 %.
+    let o = run(&["queue", SEED, "--service", "api", "--month", "60", "--replicas", "4", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!((j["lambda"].as_f64().unwrap() - 187.486).abs() < 0.001, "{}", j["lambda"]);
+    assert_eq!(j["servers"].as_u64(), Some(4));
+    let ec = j["erlang_c"]["p95_ms"].as_f64().unwrap();
+    assert!((ec - 66.0).abs() < 0.1, "{ec}");
+    let sim = j["des"]["p95_ms"].as_f64().unwrap();
+    assert!((sim / ec - 1.0).abs() < 0.03, "{sim} vs {ec}");
+    // p95 ≤ 300 ms with 104 ms not CPU: 4 replicas is the fewest (3 servers at 3 Erlangs never
+    // drain).
+    assert_eq!(j["latency"]["min_replicas"].as_u64(), Some(4));
+    let o = run(&["queue", SEED, "--service", "nope", "--month", "60"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown service \"nope\"; the scenario has: web, api, django"));
+}

@@ -392,6 +392,14 @@ fn capacity_tab_shows_the_simulated_day_of_any_month() {
     h.get_by_label(
         "pool general: 3–3 nodes, 72.0 node-h/day, 0 scale-ups, 0 nodes removed; static peak sizing would bill 72 node-h/day (+0 %)",
     );
+    // The month's latency objectives, as the plan checked them.
+    let l = h.state().report.variants[0].months[0].sites[0].services[1].latency.clone().unwrap();
+    h.get_by_label(&format!(
+        "aws-primary / api: p95 ≤ 300 ms at the 2027-01 peak — {:.0} ms with the HPA's {} replicas (met), fewest meeting it: {}",
+        l.at_replicas_ms.unwrap(),
+        h.state().report.variants[0].months[0].sites[0].services[1].replicas,
+        l.min_replicas.unwrap()
+    ));
     // A variant without a simulated site says why.
     h.state_mut().apply(headroom::gui::Command::SelectVariant(1));
     h.run();

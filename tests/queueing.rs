@@ -126,3 +126,32 @@ fn fewest_replicas_for_a_latency_slo() {
     // The service time alone breaks it (p95 of 16 ms exponential = 16 × ln 20 = 47.9 ms): none.
     assert_eq!(queueing::replicas_for_slo(500.0, 62.5, 1, 0.95, 0.040, 0.010, 1000), None);
 }
+
+#[test]
+fn the_plan_holds_each_month_against_the_latency_objective() {
+    use headroom::{Catalog, load_scenario};
+    let cat = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let r = headroom::plan(&s, cat);
+    // Month 60, api at the primary: 9 replicas (HPA target) for 3 Erlangs → waiting is rare, so
+    // the p95 is the CPU time's (16 ms × ln 20 = 47.9 ms) plus the 104 ms not on CPU = 151.9 ms.
+    let api = &r.variants[0].months[59].sites[0].services[1];
+    let l = api.latency.as_ref().unwrap();
+    assert!(l.met && (l.at_replicas_ms.unwrap() - (104.0 + 16.0 * 20f64.ln())).abs() < 0.5, "{l:?}");
+    // Fewest: 4 (3 servers at 3 Erlangs never drain; 4 give 66 ms + 104 ms ≤ 300 ms).
+    assert_eq!(l.min_replicas, Some(4));
+    // Standbys serve nothing: no check there.
+    assert!(r.variants[0].months[59].sites[1].services[1].latency.is_none());
+    // A 140 ms objective leaves 36 ms for the queue and the CPU: less than the CPU time's own
+    // p95 — missed at any count, and said so.
+    let mut t = s.scenario().clone();
+    t.workload.services[1].latency_slo = Some(headroom::model::LatencySlo { percentile: 0.95, ms: 140.0 });
+    let r = headroom::plan(&headroom::validate(t, cat).unwrap(), cat);
+    let w = r.warnings.iter().find(|w| w.kind == headroom::report::WarningKind::LatencySloMissed).unwrap();
+    assert_eq!(w.first_month, 1);
+    assert!(
+        w.message.contains("api misses p95 ≤ 140 ms") && w.message.ends_with("it needs more than CPU time allows"),
+        "{}",
+        w.message
+    );
+}

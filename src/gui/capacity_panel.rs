@@ -69,9 +69,63 @@ pub fn ui(
                     })
                     .collect();
                 p.line(Line::new(sv.to_string(), pts));
+                // The fewest replicas meeting the service's latency objective, if it has one.
+                let idx = v
+                    .months
+                    .first()
+                    .and_then(|m| m.sites.first())
+                    .and_then(|s| s.services.iter().position(|x| &*x.service == sv && x.latency.is_some()));
+                if let Some(i) = idx {
+                    let slo: PlotPoints = v
+                        .months
+                        .iter()
+                        .filter_map(|m| {
+                            let l = m.sites.first()?.services.get(i)?.latency.as_ref()?;
+                            Some([f64::from(m.index + 1), f64::from(l.min_replicas?)])
+                        })
+                        .collect();
+                    p.line(
+                        Line::new(format!("{sv} (fewest for its latency objective)"), slo)
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
             }
         });
+    latency_ui(ui, v, day_month);
     day_ui(ui, r, day_month, day, commands);
+}
+
+/// Each serving site's latency objectives in the chosen month.
+fn latency_ui(ui: &mut egui::Ui, v: &crate::report::VariantPlan, day_month: u32) {
+    let Some(m) = v.months.get(day_month.saturating_sub(1) as usize) else { return };
+    let checks: Vec<String> = m
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.services.iter().filter_map(move |x| {
+                let l = x.latency.as_ref()?;
+                Some(format!(
+                    "{} / {}: p{} ≤ {} ms at the {} peak — {} with the HPA's {} replicas ({}), fewest meeting it: {}",
+                    s.site,
+                    x.service,
+                    l.percentile * 100.0,
+                    l.slo_ms,
+                    m.month,
+                    l.at_replicas_ms.map_or("unstable".to_string(), |t| format!("{t:.0} ms")),
+                    x.replicas,
+                    if l.met { "met" } else { "MISSED" },
+                    l.min_replicas.map_or("none (CPU time too long)".to_string(), |r| r.to_string())
+                ))
+            })
+        })
+        .collect();
+    if checks.is_empty() {
+        return;
+    }
+    ui.heading("Latency objectives (M/M/c at the peak; headroom queue simulates it)");
+    for c in checks {
+        ui.label(c);
+    }
 }
 
 /// One month's simulated day: load, then replicas, nodes and pending pods, every HPA sync.
