@@ -100,6 +100,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
     },
+    /// Monte Carlo over the scenario's uncertain inputs (`uncertainty`): percentiles of users,
+    /// nodes and cost per variant, budget exceedance per fiscal year, and the month a capacity
+    /// limit is hit with the scenario's confidence. Static sizing on every path.
+    Simulate {
+        /// Scenario file (.ron).
+        file: PathBuf,
+        /// Paths (default: `uncertainty.paths`).
+        #[arg(long)]
+        paths: Option<u32>,
+        /// Seed (default: `simulation.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Percentiles to report, 0–100, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10,50,90")]
+        percentiles: Vec<f64>,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
     /// Kubernetes HorizontalPodAutoscaler tools.
     Hpa {
         #[command(subcommand)]
@@ -347,6 +365,51 @@ fn run(cli: Cli) -> Result<(), Fail> {
             match format {
                 CompareFormat::Table => out(&render::queue_table(&q)),
                 CompareFormat::Json => out(&(serde_json::to_string_pretty(&q)
+                    .map_err(|e| Fail { code: 1, message: e.to_string() })?
+                    + "\n")),
+            }
+        }
+        Some(Command::Simulate { file, paths, seed, percentiles, format }) => {
+            let s = load(&file)?;
+            if let Some(p) = paths
+                && !(1..=1_000_000).contains(&p)
+            {
+                return Err(bad(format!("--paths must be between 1 and 1000000, found {p}")));
+            }
+            if let Some(p) = percentiles.iter().find(|p| !(p.is_finite() && (0.0..=100.0).contains(*p))) {
+                return Err(bad(format!("--percentiles must be between 0 and 100, found {p}")));
+            }
+            let s = match seed {
+                Some(seed) => {
+                    let mut t = s.into_inner();
+                    t.simulation.seed = seed;
+                    headroom::validate(t, Catalog::builtin()).map_err(|p| bad(p[0].to_string()))?
+                }
+                None => s,
+            };
+            if s.uncertainty.inputs.is_empty() {
+                eprintln!("note: uncertainty.inputs is empty: every path is the same plan");
+            }
+            let n = paths.unwrap_or(s.uncertainty.paths);
+            let bar = indicatif::ProgressBar::new(u64::from(n));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {per_sec}, ETA {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let r = headroom::montecarlo::run(
+                &s,
+                Catalog::builtin(),
+                paths,
+                &percentiles,
+                &|done| bar.set_position(done as u64),
+                &cancel,
+            )
+            .ok_or_else(|| Fail { code: 1, message: "the simulation did not complete".into() })?;
+            bar.finish_and_clear();
+            match format {
+                CompareFormat::Table => out(&render::simulate_table(&r)),
+                CompareFormat::Json => out(&(serde_json::to_string_pretty(&r)
                     .map_err(|e| Fail { code: 1, message: e.to_string() })?
                     + "\n")),
             }

@@ -62,6 +62,34 @@ pub fn set_field(s: &Scenario, path: &str, text: &str) -> Result<Scenario, Strin
     serde_json::from_value(root).map_err(|e| format!("{path}: {e}"))
 }
 
+/// The field at `path` in a scenario already turned into a JSON value.
+pub fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, String> {
+    let mut cur = root;
+    for step in steps(path)? {
+        cur = match step {
+            Step::Key(k) => cur.get_mut(k).ok_or_else(|| format!("{path}: no such field"))?,
+            Step::Index(i) => cur.get_mut(i).ok_or_else(|| format!("{path}: no such element"))?,
+        };
+    }
+    Ok(cur)
+}
+
+/// A copy of the scenario `root` (as a JSON value) with numbers set at these paths, in one
+/// pass: the Monte Carlo paths use it.
+pub fn with_numbers(root: &Value, values: &[(&str, f64)]) -> Result<Scenario, String> {
+    let mut v = root.clone();
+    for (path, x) in values {
+        let f = field_mut(&mut v, path)?;
+        // Integer fields (counts) take the nearest whole number.
+        *f = if f.is_u64() || f.is_i64() {
+            Value::Number(serde_json::Number::from(x.round() as i64))
+        } else {
+            serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number)
+        };
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod hpa;
 pub mod io;
 pub mod k8s;
 pub mod model;
+pub mod montecarlo;
 pub mod plan;
 pub mod pricing;
 pub mod queueing;

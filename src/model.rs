@@ -103,6 +103,68 @@ pub struct Scenario {
     /// Random-number settings shared by every simulation. Default: seed 1.
     #[serde(default)]
     pub simulation: Simulation,
+    /// Uncertain inputs and budget lines for the Monte Carlo simulation. Default: none.
+    #[serde(default)]
+    pub uncertainty: Uncertainty,
+}
+
+/// What is uncertain, and what the Monte Carlo simulation (`headroom simulate`) reports on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Uncertainty {
+    /// Paths to run. Range 1..=1 000 000. Default 10 000.
+    pub paths: u32,
+    /// Numeric inputs drawn from a distribution on every path, by field path (any numeric
+    /// field: `demand.annual_growth`, `workload.services[1].cpu_ms_per_request`,
+    /// `finance.annual_escalation`…). Integer fields take the nearest whole number. Default none.
+    pub inputs: Vec<UncertainInput>,
+    /// Budget lines: the simulation reports the probability each fiscal year's cost exceeds it.
+    pub budgets: Vec<Budget>,
+    /// Confidence for "the month by which a capacity limit is hit". Range 0.5..<1. Default 0.9.
+    pub confidence: f64,
+}
+
+impl Default for Uncertainty {
+    fn default() -> Self {
+        Self { paths: 10_000, inputs: Vec::new(), budgets: Vec::new(), confidence: 0.9 }
+    }
+}
+
+/// One uncertain input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainInput {
+    /// Field path, as validation messages and the Assumptions tab show it.
+    pub path: String,
+    pub dist: Dist,
+}
+
+/// A distribution (statrs), with the parameters users think in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Dist {
+    /// sd > 0.
+    Normal { mean: f64, sd: f64 },
+    /// A positive quantity with this mean and standard deviation (mean > 0, sd > 0).
+    LogNormal { mean: f64, sd: f64 },
+    /// min < max, min ≤ mode ≤ max.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// Beta-PERT: mean (min + 4·mode + max) / 6; min < max, min ≤ mode ≤ max.
+    Pert { min: f64, mode: f64, max: f64 },
+    /// min < max.
+    Uniform { min: f64, max: f64 },
+}
+
+/// A budget line for one fiscal year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Fiscal year label as the plan shows it (`FY2028` or `2028`).
+    pub fiscal_year: String,
+    /// Amortised cost allowed, USD. Range >0.
+    pub usd: f64,
+    /// Only this variant. Default: every variant.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 /// Seeds for everything random: the same scenario and seed give byte-identical results.

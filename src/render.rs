@@ -738,6 +738,73 @@ pub fn queue_table(q: &crate::plan::QueueReport) -> String {
     out
 }
 
+/// The Monte Carlo result as text: per variant, fiscal years with budgets, the first and last
+/// month, and the capacity limit.
+pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} paths (seed {}), inputs: {}{}",
+        r.paths - r.rejected,
+        r.seed,
+        if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") },
+        if r.rejected > 0 {
+            format!(
+                "\n{} paths rejected (drawn values outside a field's range), first: {}",
+                r.rejected,
+                r.first_rejection.as_deref().unwrap_or("")
+            )
+        } else {
+            String::new()
+        }
+    );
+    let band = |b: &crate::montecarlo::Band, f: &dyn Fn(f64) -> String| {
+        b.percentiles.iter().map(|(p, v)| format!("P{p}: {}", f(*v))).collect::<Vec<_>>().join("  ")
+    };
+    let money = |x: f64| usd0(x);
+    let count = |x: f64| format!("{x:.1}");
+    if let (Some(first), Some(last)) = (r.users.first(), r.users.last()) {
+        let _ = writeln!(out, "users {}: {}", r.months[0], band(first, &|x| format!("{x:.0}")));
+        let _ = writeln!(out, "users {}: {}", r.months[r.months.len() - 1], band(last, &|x| format!("{x:.0}")));
+    }
+    for v in &r.variants {
+        let _ = writeln!(out, "\n== {} ==", v.name);
+        for fy in &v.fiscal_years {
+            let _ = writeln!(
+                out,
+                "  {:<8} {}{}",
+                fy.label,
+                band(&fy.cost, &money),
+                match (fy.budget_usd, fy.p_exceed) {
+                    (Some(b), Some(p)) => format!("  budget {}: exceeded on {:.1} % of paths", usd0(b), p * 100.0),
+                    _ => String::new(),
+                }
+            );
+        }
+        if let (Some(c), Some(n)) = (v.cost.last(), v.nodes.last()) {
+            let _ = writeln!(out, "  last month: cost {}; nodes {}", band(c, &money), band(n, &count));
+        }
+        let _ = writeln!(
+            out,
+            "  capacity limit (pool at maxNodes or no database class big enough): {}",
+            match v.capacity_limit_month {
+                Some(m) => format!(
+                    "by month {m} ({}) with {:.0} % confidence; hit on {:.1} % of paths",
+                    r.months[m as usize - 1],
+                    r.confidence * 100.0,
+                    v.p_capacity_limit * 100.0
+                ),
+                None => format!(
+                    "not within the horizon at {:.0} % confidence (hit on {:.1} % of paths)",
+                    r.confidence * 100.0,
+                    v.p_capacity_limit * 100.0
+                ),
+            }
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

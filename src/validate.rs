@@ -474,6 +474,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     }
 
     check_finance(c, s, cat, horizon_end);
+    check_uncertainty(c, s);
 
     // pricing
     for (k, o) in &s.pricing.overrides {
@@ -519,6 +520,41 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
 fn check_pool_ref(c: &mut Checker, path: &str, pool: &Option<String>, cl: &Cluster) {
     if let Some(name) = pool {
         c.known(path, "node pool", name, &mut cl.node_pools.iter().map(|p| p.name.as_str()));
+    }
+}
+
+fn check_uncertainty(c: &mut Checker, s: &Scenario) {
+    let u = &s.uncertainty;
+    c.urange("uncertainty.paths", u.paths, 1, 1_000_000);
+    if !(u.confidence.is_finite() && (0.5..1.0).contains(&u.confidence)) {
+        c.err("uncertainty.confidence", format!("must be at least 0.5 and below 1, found {}", num(u.confidence)));
+    }
+    let root = if u.inputs.is_empty() { None } else { serde_json::to_value(s).ok() };
+    for (i, input) in u.inputs.iter().enumerate() {
+        let p = format!("uncertainty.inputs[{i}]");
+        if let Some(mut root) = root.clone() {
+            match crate::edit::field_mut(&mut root, &input.path) {
+                Ok(v) if v.is_number() => {}
+                Ok(_) => c.err(format!("{p}.path"), format!("{} is not a number field", input.path)),
+                Err(e) => c.err(format!("{p}.path"), e),
+            }
+        }
+        if input.path.starts_with("uncertainty.") || input.path.starts_with("simulation.") {
+            c.err(format!("{p}.path"), "cannot draw the simulation's own settings");
+        }
+        if let Err(e) = crate::montecarlo::Sampler::new(&input.dist) {
+            c.err(format!("{p}.dist"), e);
+        }
+    }
+    for (i, b) in u.budgets.iter().enumerate() {
+        let p = format!("uncertainty.budgets[{i}]");
+        if b.fiscal_year.trim().is_empty() {
+            c.err(format!("{p}.fiscal_year"), "must name a fiscal year (e.g. \"FY2028\")");
+        }
+        c.positive(format!("{p}.usd"), b.usd, 1e15);
+        if let Some(v) = &b.variant {
+            c.known(format!("{p}.variant"), "variant", v, &mut s.variants.iter().map(|x| x.name.as_str()));
+        }
     }
 }
 

@@ -156,3 +156,26 @@ fn queue_simulates_a_peak_hour_beside_erlang_c() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("unknown service \"nope\"; the scenario has: web, api, django"));
 }
+
+#[test]
+fn simulate_reports_percentiles_and_budgets() {
+    let o = run(&["simulate", SEED, "--paths", "30", "--percentiles", "5,50,95", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["paths"].as_u64(), Some(30));
+    let users60: Vec<f64> =
+        j["users"][59]["percentiles"].as_array().unwrap().iter().map(|p| p[1].as_f64().unwrap()).collect();
+    assert!(users60[0] < users60[1] && users60[1] < users60[2], "{users60:?}");
+    let fy = &j["variants"][0]["fiscal_years"][0];
+    assert_eq!((fy["label"].as_str(), fy["budget_usd"].as_f64()), (Some("FY2027"), Some(70000.0)));
+    let p = fy["p_exceed"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    // The same seed gives the same bytes; another seed other figures.
+    let again = run(&["simulate", SEED, "--paths", "30", "--percentiles", "5,50,95", "--format", "json"]);
+    assert_eq!(o.stdout, again.stdout);
+    let other =
+        run(&["simulate", SEED, "--paths", "30", "--seed", "9", "--percentiles", "5,50,95", "--format", "json"]);
+    assert_ne!(o.stdout, other.stdout);
+    let o = run(&["simulate", SEED, "--paths", "0"]);
+    assert_eq!((o.status.code(), text(&o.stderr).trim()), (Some(2), "--paths must be between 1 and 1000000, found 0"));
+}

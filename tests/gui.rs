@@ -405,3 +405,29 @@ fn capacity_tab_shows_the_simulated_day_of_any_month() {
     h.run();
     h.get_by_label("variant \"hybrid-onprem-primary\" has no AWS site serving traffic: nothing is simulated");
 }
+
+#[test]
+fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
+    let mut h = harness();
+    h.get_by_label("Uncertainty").click();
+    h.run();
+    h.state_mut().apply(headroom::gui::Command::SetMonteCarloPaths(24));
+    h.get_by_label("Run Monte Carlo").click();
+    h.run();
+    assert!(h.state().mc.running.is_some(), "runs off the UI thread");
+    let t0 = std::time::Instant::now();
+    while h.state().mc.running.is_some() && t0.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    let r = h.state().mc.result.clone().expect("a result");
+    assert_eq!((r.paths, r.rejected), (24, 0));
+    // The seed's budget line for FY2031, with the share of paths above it, as computed.
+    let fy = r.variants[0].fiscal_years.iter().find(|f| f.label == "FY2031").unwrap();
+    h.get_by_label(&format!("{:.1} % of paths", fy.p_exceed.unwrap() * 100.0));
+    h.get_by_label(&usd0(fy.cost.at(50.0).unwrap()));
+    // An edit makes it stale.
+    h.state_mut().apply(headroom::gui::Command::SetGrowth(0.3));
+    h.run();
+    h.get_by_label("These results are for an earlier version of the scenario: run again to refresh them.");
+}

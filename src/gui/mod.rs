@@ -8,6 +8,7 @@ mod assumptions_panel;
 mod capacity_panel;
 mod compare_panel;
 mod cost_panel;
+mod uncertainty_panel;
 pub use cost_panel::bar_label as cost_bar_label;
 mod export_panel;
 mod growth_panel;
@@ -26,6 +27,26 @@ pub struct Start {
     pub text: String,
     /// The view to open on (default: the one used last).
     pub tab: Option<Tab>,
+}
+
+/// The Monte Carlo: settings, the running job, the last result.
+pub struct McState {
+    pub paths: u32,
+    pub running: Option<McRun>,
+    pub result: Option<crate::montecarlo::McReport>,
+    /// The scenario the result was computed from (to say when it is stale).
+    pub for_scenario: Option<Scenario>,
+    pub stale: bool,
+    pub error: Option<String>,
+}
+
+/// A Monte Carlo running on a background thread.
+pub struct McRun {
+    pub total: u32,
+    pub done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    scenario: Scenario,
+    rx: std::sync::mpsc::Receiver<Option<crate::montecarlo::McReport>>,
 }
 
 /// A simulated day for the Capacity tab, with what it was computed from.
@@ -68,6 +89,10 @@ pub enum Command {
     CancelPathPrompt,
     SelectTab(Tab),
     SelectVariant(usize),
+    /// Start the Monte Carlo on a background thread.
+    RunMonteCarlo,
+    CancelMonteCarlo,
+    SetMonteCarloPaths(u32),
     /// Show the simulated day of this month (1-based) on the Capacity tab.
     SetDayMonth(u32),
     /// Select cost line `line` of month index `month` of the selected variant.
@@ -94,6 +119,7 @@ pub enum Tab {
     Capacity,
     Cost,
     Compare,
+    Uncertainty,
     Assumptions,
 }
 
@@ -167,6 +193,7 @@ pub struct HeadroomApp {
     pub day_month: u32,
     /// That day, computed on demand for (variant, month, scenario).
     pub day: Option<DayView>,
+    pub mc: McState,
 }
 
 /// Marks commitments made by the coverage slider (so the slider replaces only its own); the
@@ -221,6 +248,7 @@ impl HeadroomApp {
         let report = plan(&s, Catalog::builtin());
         let scenario = s.into_inner();
         let day_month = scenario.meta.horizon_months;
+        let mc_paths = scenario.uncertainty.paths.min(2000);
         Ok(Self {
             path: start.path,
             saved: scenario.clone(),
@@ -250,7 +278,62 @@ impl HeadroomApp {
             worker: Worker::default(),
             day_month,
             day: None,
+            mc: McState { paths: mc_paths, running: None, result: None, for_scenario: None, stale: false, error: None },
         })
+    }
+
+    fn start_monte_carlo(&mut self) {
+        if self.mc.running.is_some() {
+            return;
+        }
+        let s = match crate::validate::validate(self.scenario.clone(), Catalog::builtin()) {
+            Ok(s) => s,
+            Err(p) => {
+                self.mc.error = Some(p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+                return;
+            }
+        };
+        self.mc.error = None;
+        let total = self.mc.paths;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (d, c) = (done.clone(), cancel.clone());
+        std::thread::spawn(move || {
+            let r = crate::montecarlo::run(
+                &s,
+                Catalog::builtin(),
+                Some(total),
+                &uncertainty_panel::PERCENTILES,
+                &|n| d.store(n, std::sync::atomic::Ordering::Relaxed),
+                &c,
+            );
+            let _ = tx.send(r);
+        });
+        self.mc.running = Some(McRun { total, done, cancel, scenario: self.scenario.clone(), rx });
+    }
+
+    /// Collect a finished Monte Carlo (a cancelled one leaves the previous result).
+    fn poll_monte_carlo(&mut self) {
+        self.mc.stale = self.mc.result.is_some() && self.mc.for_scenario.as_ref() != Some(&self.scenario);
+        let Some(run) = &self.mc.running else { return };
+        match run.rx.try_recv() {
+            Ok(r) => {
+                if let Some(r) = r {
+                    self.mc.result = Some(r);
+                    self.mc.for_scenario = Some(run.scenario.clone());
+                    self.mc.stale = false;
+                } else {
+                    self.status = Some("Monte Carlo cancelled".into());
+                }
+                self.mc.running = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.mc.error = Some("the Monte Carlo stopped unexpectedly".into());
+                self.mc.running = None;
+            }
+        }
     }
 
     /// Recompute the Capacity tab's simulated day if the variant, month or scenario changed
@@ -443,6 +526,13 @@ impl HeadroomApp {
     /// Apply one command.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
+            Command::SetMonteCarloPaths(n) => self.mc.paths = n.clamp(1, 1_000_000),
+            Command::RunMonteCarlo => self.start_monte_carlo(),
+            Command::CancelMonteCarlo => {
+                if let Some(run) = &self.mc.running {
+                    run.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Command::SetDayMonth(m) => self.day_month = m.clamp(1, self.scenario.meta.horizon_months),
             Command::SetGrowth(g) => self.edit(|s| s.demand.annual_growth = g),
             Command::SetUsers(u) => self.edit(|s| s.demand.concurrent_users = u),
@@ -712,6 +802,7 @@ impl HeadroomApp {
                 (Tab::Capacity, "Capacity"),
                 (Tab::Cost, "Cost"),
                 (Tab::Compare, "Compare"),
+                (Tab::Uncertainty, "Uncertainty"),
                 (Tab::Assumptions, "Assumptions"),
             ] {
                 if ui.selectable_label(self.tab == tab, label).clicked() {
@@ -747,6 +838,10 @@ impl HeadroomApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
         self.poll_worker();
+        self.poll_monte_carlo();
+        if self.mc.running.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+        }
         if self.worker.pending {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(15));
         }
@@ -837,6 +932,7 @@ impl HeadroomApp {
                 }
                 Tab::Cost => cost_panel::ui(ui, &self.report, self.variant, self.selected_line, &mut commands),
                 Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
+                Tab::Uncertainty => uncertainty_panel::ui(ui, &self.report, &self.mc, self.variant, &mut commands),
                 Tab::Assumptions => {
                     assumptions_panel::ui(ui, &self.report, &mut self.field_edits, &self.field_errors, &mut commands)
                 }

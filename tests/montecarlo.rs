@@ -1,0 +1,150 @@
+//! Monte Carlo (issue #7): distributions, percentiles, budget exceedance, determinism.
+
+use std::sync::atomic::AtomicBool;
+
+use headroom::model::{Budget, Dist, UncertainInput};
+use headroom::montecarlo::{self, Band, Sampler};
+use headroom::{Catalog, load_scenario};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn moments(d: Dist, n: usize) -> (f64, f64) {
+    let s = Sampler::new(&d).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let xs: Vec<f64> = (0..n).map(|_| s.sample(&mut rng)).collect();
+    let m = xs.iter().sum::<f64>() / n as f64;
+    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (m, v.sqrt())
+}
+
+#[test]
+fn distributions_have_the_textbook_moments() {
+    let n = 200_000;
+    // Triangular: mean (a + b + c)/3 = (0.1 + 0.2 + 0.35)/3 = 0.21667.
+    let (m, _) = moments(Dist::Triangular { min: 0.1, mode: 0.2, max: 0.35 }, n);
+    assert!((m - 0.216_667).abs() < 0.001, "{m}");
+    // PERT: mean (a + 4m + b)/6 = (0.1 + 0.6 + 0.25)/6 = 0.158333.
+    let (m, _) = moments(Dist::Pert { min: 0.1, mode: 0.15, max: 0.25 }, n);
+    assert!((m - 0.158_333).abs() < 0.0005, "{m}");
+    // LogNormal given as mean 16, sd 4.
+    let (m, sd) = moments(Dist::LogNormal { mean: 16.0, sd: 4.0 }, n);
+    assert!((m - 16.0).abs() < 0.05 && (sd - 4.0).abs() < 0.05, "{m} {sd}");
+    // Uniform(2, 4): mean 3, sd 2/√12 = 0.57735.
+    let (m, sd) = moments(Dist::Uniform { min: 2.0, max: 4.0 }, n);
+    assert!((m - 3.0).abs() < 0.01 && (sd - 0.577_35).abs() < 0.005, "{m} {sd}");
+    let (m, sd) = moments(Dist::Normal { mean: 0.2, sd: 0.05 }, n);
+    assert!((m - 0.2).abs() < 0.001 && (sd - 0.05).abs() < 0.001);
+    // Invalid parameters cannot be built.
+    assert!(Sampler::new(&Dist::Triangular { min: 0.3, mode: 0.2, max: 0.1 }).is_err());
+    assert!(Sampler::new(&Dist::Normal { mean: 1.0, sd: -1.0 }).is_err());
+    assert!(Sampler::new(&Dist::LogNormal { mean: -1.0, sd: 1.0 }).is_err());
+}
+
+#[test]
+fn percentiles_interpolate_between_order_statistics() {
+    // 1..=100, type 7: P10 at h = 99 × 0.1 = 9.9 → 10 + 0.9 × (11 − 10) = 10.9; P50 = 50.5.
+    let mut xs: Vec<f64> = (1..=100).rev().map(f64::from).collect();
+    let b = Band::of(&mut xs, &[10.0, 50.0, 100.0]);
+    assert_eq!(b.percentiles, vec![(10.0, 10.9), (50.0, 50.5), (100.0, 100.0)]);
+    assert_eq!(b.mean, 50.5);
+}
+
+fn scenario(inputs: Vec<UncertainInput>, budgets: Vec<Budget>) -> headroom::ValidScenario {
+    let cat = Catalog::builtin();
+    let mut s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap().into_inner();
+    s.variants.truncate(2);
+    s.reference_estimates.retain(|r| s.variants.iter().any(|v| v.name == r.variant));
+    s.uncertainty.inputs = inputs;
+    s.uncertainty.budgets = budgets;
+    headroom::validate(s, cat).unwrap()
+}
+
+fn growth_only() -> Vec<UncertainInput> {
+    vec![UncertainInput { path: "demand.annual_growth".into(), dist: Dist::Normal { mean: 0.2, sd: 0.05 } }]
+}
+
+#[test]
+fn growth_spread_and_budget_exceedance() {
+    let cat = Catalog::builtin();
+    // The deterministic plan (growth 0.2, static sizing): its last fiscal year's cost is the
+    // median path's, so a budget at exactly that is exceeded on about half the paths.
+    let base = scenario(vec![], vec![]);
+    let mut st = base.scenario().clone();
+    st.cluster.autoscaling.simulate = false;
+    let det = headroom::plan(&headroom::validate(st, cat).unwrap(), cat);
+    let fy = det.variants[0].fiscal_years.last().unwrap();
+    let s = scenario(
+        growth_only(),
+        vec![Budget {
+            fiscal_year: fy.label.clone(),
+            usd: fy.amortised_usd,
+            variant: Some(det.variants[0].name.clone()),
+        }],
+    );
+    let r = montecarlo::run(&s, cat, Some(400), &[10.0, 50.0, 90.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!((r.paths, r.rejected), (400, 0));
+    // Users in month 60: 1000 × (1 + g)^(59/12); the median path has the median growth, 0.2 ±
+    // sampling error (sd 0.05 × 1.25 / √400 = 0.003) → within 3 % of 1000 × 1.2^(59/12).
+    let p50 = r.users[59].at(50.0).unwrap();
+    let expect = 1000.0 * 1.2f64.powf(59.0 / 12.0);
+    assert!((p50 / expect - 1.0).abs() < 0.03, "{p50} vs {expect}");
+    assert!(r.users[59].at(10.0).unwrap() < p50 && p50 < r.users[59].at(90.0).unwrap());
+    assert_eq!(r.users[0].at(10.0), Some(1000.0), "month 1 is certain");
+    let b = r.variants[0].fiscal_years.last().unwrap();
+    let p = b.p_exceed.unwrap();
+    assert!((p - 0.5).abs() < 0.1, "{p}");
+    assert!(r.variants[1].fiscal_years.iter().all(|f| f.p_exceed.is_none()), "budget for one variant only");
+}
+
+#[test]
+fn same_seed_same_answer_on_any_thread_count() {
+    let cat = Catalog::builtin();
+    let s = scenario(growth_only(), vec![]);
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let r =
+            pool.install(|| montecarlo::run(&s, cat, Some(40), &[5.0, 50.0, 95.0], &|_| {}, &AtomicBool::new(false)));
+        serde_json::to_string(&r.unwrap()).unwrap()
+    };
+    assert_eq!(run(1), run(3));
+    // Cancelled: nothing.
+    assert!(montecarlo::run(&s, cat, Some(40), &[50.0], &|_| {}, &AtomicBool::new(true)).is_none());
+}
+
+#[test]
+fn draws_outside_a_fields_range_are_rejected_and_counted() {
+    let cat = Catalog::builtin();
+    // Users drawn around 0: about half negative, which validation refuses.
+    let s = scenario(
+        vec![UncertainInput { path: "demand.concurrent_users".into(), dist: Dist::Normal { mean: 2.0, sd: 10.0 } }],
+        vec![],
+    );
+    let r = montecarlo::run(&s, cat, Some(60), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(r.rejected > 10 && r.rejected < 50, "{}", r.rejected);
+    assert!(r.first_rejection.unwrap().starts_with("demand.concurrent_users: must be between 1 and 100000000"));
+}
+
+#[test]
+fn bad_uncertainty_is_refused_with_paths() {
+    let cat = Catalog::builtin();
+    let mut s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap().into_inner();
+    s.uncertainty.inputs = vec![
+        UncertainInput { path: "demand.nope".into(), dist: Dist::Uniform { min: 0.0, max: 1.0 } },
+        UncertainInput { path: "meta.name".into(), dist: Dist::Uniform { min: 0.0, max: 1.0 } },
+        UncertainInput {
+            path: "demand.annual_growth".into(),
+            dist: Dist::Triangular { min: 0.3, mode: 0.2, max: 0.1 },
+        },
+    ];
+    s.uncertainty.confidence = 1.0;
+    let p: Vec<String> = headroom::validate(s, cat).unwrap_err().iter().map(ToString::to_string).collect();
+    assert!(p.contains(&"uncertainty.confidence: must be at least 0.5 and below 1, found 1".to_string()), "{p:?}");
+    assert!(p.contains(&"uncertainty.inputs[0].path: demand.nope: no such field".to_string()), "{p:?}");
+    assert!(p.contains(&"uncertainty.inputs[1].path: meta.name is not a number field".to_string()), "{p:?}");
+    assert!(
+        p.contains(
+            &"uncertainty.inputs[2].dist: needs min < max and min ≤ mode ≤ max, found 0.3, 0.2, 0.1".to_string()
+        ),
+        "{p:?}"
+    );
+}
