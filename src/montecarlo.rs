@@ -4,8 +4,9 @@
 //! monthly and fiscal-year costs per variant. Paths run in parallel (rayon) and are collected in
 //! path order, so results do not depend on the thread count.
 //!
-//! Each path runs the full planner (static sizing, about 2 ms for the seed): 10 000 paths take
-//! seconds, not the 1 s goal, which needs a lean sizing-and-cost path.
+//! Each path runs the planner's sizing and costing (`plan::plan_costs`, static sizing, about
+//! 1.1 ms for the seed): 10 000 paths take seconds, not the 1 s goal, which needs a lean
+//! sizing-and-cost path without cost-line objects.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -188,6 +189,8 @@ pub fn run(
     // Static sizing: the Monte Carlo is about the spread of the inputs, not the daily cycle.
     let mut base: Scenario = s.scenario().clone();
     base.cluster.autoscaling.simulate = false;
+    // The paths themselves draw nothing (and validating the input paths again costs time).
+    base.uncertainty.inputs.clear();
     let root = serde_json::to_value(&base).ok()?;
     let seed = s.simulation.seed;
     let done = AtomicUsize::new(0);
@@ -293,7 +296,7 @@ fn one_path(root: &serde_json::Value, values: &[(&str, f64)], cat: &Catalog) -> 
         let drawn: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         format!("{} (drawn: {})", p[0], drawn.join(", "))
     })?;
-    let r = crate::plan::plan(&vs, cat);
+    let r = crate::plan::plan_costs(&vs, cat);
     Ok(PathOut {
         users: r.demand.iter().map(|d| d.users).collect(),
         cost: r.variants.iter().map(|v| v.months.iter().map(|m| m.total_usd).collect()).collect(),

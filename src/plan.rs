@@ -35,14 +35,48 @@ const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
 
 /// Plan every variant of a validated scenario against a catalog.
 pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
+    plan_with(s, cat, true)
+}
+
+/// The sizing and costs only: no latency checks, recommendations, reference checks,
+/// resilience, comparison or assumptions list (the Monte Carlo paths need none of them).
+pub fn plan_costs(s: &ValidScenario, cat: &Catalog) -> Report {
+    plan_with(s, cat, false)
+}
+
+fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
     let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
     let mut book = PriceBook::new(cat, &s.pricing.overrides);
     let mut ctx = Ctx::new(s, cat);
     ctx.sims = simulate_months(&ctx, &demand);
+    ctx.latency_checks = full;
     let mut warnings = Vec::new();
     let fc = crate::finance::Ctx { s, cat, commitments: resolve_commitments(s, &mut book) };
     let variants: Vec<VariantPlan> =
         s.variants.iter().map(|v| plan_variant(&ctx, &fc, v, &demand, &mut book, &mut warnings)).collect();
+    if !full {
+        return Report {
+            scenario: s.meta.name.clone(),
+            currency: s.meta.currency.clone(),
+            start: s.meta.start,
+            horizon_months: s.meta.horizon_months,
+            demand,
+            variants,
+            prices: book.used,
+            warnings,
+            reference_checks: Vec::new(),
+            reporting_currency: s.finance.reporting_currency.clone(),
+            recommendations: Vec::new(),
+            assumptions: Vec::new(),
+            resilience: Vec::new(),
+            comparison: crate::topology::Comparison {
+                baseline: String::new(),
+                targets: s.targets.clone(),
+                rows: Vec::new(),
+                cheapest_meeting_all: None,
+            },
+        };
+    }
     let recommendations = crate::finance::recommendations(s, cat, &variants);
     let reference_checks = reference_checks(s, &variants);
     let resilience: Vec<_> =
@@ -145,6 +179,8 @@ struct Ctx<'a> {
     /// Latency checks by (service, peak rate bits, replicas): variants with the same serving
     /// load share them.
     latency: std::sync::Mutex<HashMap<(usize, u64, u32), Option<LatencyCheck>>>,
+    /// Hold services against their latency objectives (not on Monte Carlo paths).
+    latency_checks: bool,
 }
 
 struct DbNames {
@@ -283,6 +319,7 @@ impl<'a> Ctx<'a> {
             sim_pools,
             sims: HashMap::default(),
             latency: Default::default(),
+            latency_checks: true,
             pools,
             service_pool,
             db_classes,
@@ -832,7 +869,7 @@ fn plan_variant(
                 Vec::new()
             };
             let mut services = services;
-            if serving {
+            if serving && ctx.latency_checks {
                 for (i, (sv, sz)) in s.workload.services.iter().zip(&mut services).enumerate() {
                     if sv.latency_slo.is_some() {
                         sz.latency = ctx
