@@ -107,9 +107,12 @@ fn band_plot(ui: &mut egui::Ui, id: &str, res: &McReport, bands: &[Band], unit: 
         .x_axis_formatter(super::month_axis(res.months[0]))
         .y_axis_label(unit)
         .show(ui, |p| {
-            let mut ring = hi.clone();
-            ring.extend(lo.iter().rev());
-            p.polygon(Polygon::new("P10–P90", PlotPoints::from(ring)));
+            // One convex quadrilateral per month step (a polygon fill must be convex).
+            let color = egui::Color32::from_rgba_unmultiplied(90, 140, 220, 60);
+            for i in 1..lo.len().min(hi.len()) {
+                let quad = vec![lo[i - 1], hi[i - 1], hi[i], lo[i]];
+                p.polygon(Polygon::new("P10–P90", PlotPoints::from(quad)).fill_color(color).stroke(egui::Stroke::NONE));
+            }
             p.line(Line::new("P50", PlotPoints::from(mid)));
         });
 }
