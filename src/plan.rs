@@ -54,35 +54,42 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
     let fc = crate::finance::Ctx { s, cat, commitments: resolve_commitments(s, &mut book) };
     let variants: Vec<VariantPlan> =
         s.variants.iter().map(|v| plan_variant(&ctx, &fc, v, &demand, &mut book, &mut warnings)).collect();
-    if !full {
-        return Report {
-            scenario: s.meta.name.clone(),
-            currency: s.meta.currency.clone(),
-            start: s.meta.start,
-            horizon_months: s.meta.horizon_months,
-            demand,
-            variants,
-            prices: book.used,
-            warnings,
-            reference_checks: Vec::new(),
-            reporting_currency: s.finance.reporting_currency.clone(),
-            recommendations: Vec::new(),
-            assumptions: Vec::new(),
-            resilience: Vec::new(),
-            comparison: crate::topology::Comparison {
-                baseline: String::new(),
-                targets: s.targets.clone(),
-                rows: Vec::new(),
-                cheapest_meeting_all: None,
-            },
-        };
+    let mut report = Report {
+        scenario: s.meta.name.clone(),
+        currency: s.meta.currency.clone(),
+        start: s.meta.start,
+        horizon_months: s.meta.horizon_months,
+        demand,
+        variants,
+        prices: book.used,
+        warnings,
+        reference_checks: Vec::new(),
+        reporting_currency: s.finance.reporting_currency.clone(),
+        recommendations: Vec::new(),
+        assumptions: Vec::new(),
+        resilience: Vec::new(),
+        comparison: crate::topology::Comparison {
+            baseline: String::new(),
+            targets: s.targets.clone(),
+            rows: Vec::new(),
+            cheapest_meeting_all: None,
+        },
+    };
+    if full {
+        summarise(s, cat, &mut report);
     }
-    let recommendations = crate::finance::recommendations(s, cat, &variants);
-    let reference_checks = reference_checks(s, &variants);
-    let resilience: Vec<_> =
-        s.variants.iter().zip(&variants).map(|(v, p)| crate::topology::resilience(s, v, p)).collect();
-    let comparison = crate::topology::compare(s, &variants, &resilience, None);
-    for (v, res) in variants.iter().zip(&resilience) {
+    report
+}
+
+/// What the full plan adds to the sizing and costs: recommendations, reference checks,
+/// resilience, the comparison, zone-loss warnings and the assumptions list.
+fn summarise(s: &ValidScenario, cat: &Catalog, r: &mut Report) {
+    let variants = &r.variants;
+    r.recommendations = crate::finance::recommendations(s, cat, variants);
+    r.reference_checks = reference_checks(s, variants);
+    r.resilience = s.variants.iter().zip(variants).map(|(v, p)| crate::topology::resilience(s, v, p)).collect();
+    r.comparison = crate::topology::compare(s, variants, &r.resilience, None);
+    for (v, res) in variants.iter().zip(&r.resilience) {
         if let Some(m) = res.zone_loss_first_failing_month
             && let Some(vm) = v.months.get(m as usize - 1)
         {
@@ -105,7 +112,7 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
                     format!("{}: {}", x.site, lost.join(", "))
                 })
                 .collect();
-            warnings.push(Warning {
+            r.warnings.push(Warning {
                 variant: v.name.clone(),
                 first_month: m,
                 month: vm.month,
@@ -114,22 +121,7 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
             });
         }
     }
-    Report {
-        scenario: s.meta.name.clone(),
-        currency: s.meta.currency.clone(),
-        start: s.meta.start,
-        horizon_months: s.meta.horizon_months,
-        demand,
-        variants,
-        prices: book.used,
-        warnings,
-        reference_checks,
-        reporting_currency: s.finance.reporting_currency.clone(),
-        recommendations,
-        assumptions: crate::assumptions::assumptions(s),
-        resilience,
-        comparison,
-    }
+    r.assumptions = crate::assumptions::assumptions(s);
 }
 
 /// Commitments with their rates: the user's, or the catalog's No Upfront reserved rate.
