@@ -1172,7 +1172,6 @@ impl<'a> Sim<'a> {
             .filter(|n| n.alive && n.ready_at > now)
             .map(|n| (n.pool as usize, n.zone, n.cpu, n.mem, n.pods))
             .collect();
-        let upcoming = bins.len();
         // Pending pods, largest first: (service, count).
         let size = |i: usize| {
             let sv = &self.svcs_spec[i];
@@ -1219,7 +1218,6 @@ impl<'a> Sim<'a> {
                 left.push((i, rest, zc));
             }
         }
-        let _ = upcoming;
         // One option per pool.
         let mut best: Option<(f64, usize, Vec<u32>)> = None;
         for (pi, ps) in self.pools_spec.iter().enumerate() {
