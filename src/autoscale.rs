@@ -176,6 +176,19 @@ impl LoadShaper {
         LoadShaper { base, variation, phi: (-1.0 / variation_minutes.max(1e-9)).exp(), seed }
     }
 
+    /// The shaper for a scenario: its daily profiles, `cluster.autoscaling.variation` and
+    /// `simulation.seed`.
+    pub fn of(s: &crate::model::Scenario) -> Self {
+        let a = &s.cluster.autoscaling;
+        Self::new(
+            &s.demand.diurnal,
+            s.demand.weekend_diurnal.as_deref(),
+            a.variation,
+            a.variation_minutes,
+            s.simulation.seed,
+        )
+    }
+
     /// Simulated days (1, or 7 with a weekend profile).
     pub fn days(&self) -> u32 {
         (self.base.len() / (DAY_S / LOAD_STEP_S) as usize) as u32

@@ -563,13 +563,7 @@ pub fn day_trace(
     let md = &demand[month_index as usize];
     let ctx = Ctx::new(s, cat);
     let a = &s.cluster.autoscaling;
-    let shaper = autoscale::LoadShaper::new(
-        &s.demand.diurnal,
-        s.demand.weekend_diurnal.as_deref(),
-        a.variation,
-        a.variation_minutes,
-        s.simulation.seed,
-    );
+    let shaper = autoscale::LoadShaper::of(s);
     let mut shape = Vec::new();
     shaper.month(u64::from(month_index), &mut shape);
     let peak = md.peak_users * s.workload.peak_requests_per_user_per_s * load_fraction(st.role);
@@ -732,13 +726,7 @@ fn simulate_months(ctx: &Ctx, demand: &[MonthDemand]) -> HashMap<(u32, u64), Arc
     }
     let a = &s.cluster.autoscaling;
     let params = autoscale::Params::from_model(a);
-    let shaper = autoscale::LoadShaper::new(
-        &s.demand.diurnal,
-        s.demand.weekend_diurnal.as_deref(),
-        a.variation,
-        a.variation_minutes,
-        s.simulation.seed,
-    );
+    let shaper = autoscale::LoadShaper::of(s);
     // Months in parallel: each is its own random stream and its own simulation, so the
     // results do not depend on the thread count (collected in month order).
     use rayon::prelude::*;
