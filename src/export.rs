@@ -469,6 +469,8 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
         "DB storage GB",
         "Cache nodes",
         "Objects GB",
+        "Node-hours billed",
+        "Node-hours at peak sizing",
     ];
     for (c, h) in ch.iter().enumerate() {
         cap.write_string_with_format(0, c as u16, *h, &bold)?;
@@ -490,6 +492,9 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
                 cap.write_number(row, 9, s.database.as_ref().map_or(0.0, |d| d.provisioned_gb))?;
                 cap.write_number(row, 10, s.cache.as_ref().map_or(0, |c| c.nodes))?;
                 cap.write_number(row, 11, s.object_storage_gb.round())?;
+                // Simulated (autoscaling) or static; the static figure beside it.
+                cap.write_number(row, 12, s.pools.iter().map(|p| p.node_hours).sum::<f64>().round())?;
+                cap.write_number(row, 13, s.pools.iter().map(|p| p.static_node_hours()).sum::<f64>().round())?;
                 row += 1;
             }
         }

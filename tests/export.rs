@@ -57,6 +57,20 @@ fn xlsx_reads_back_with_live_total_formulas() {
             "Assumptions"
         ]
     );
+    // Capacity: billed node-hours (simulated at the primary) beside the peak-sizing figure.
+    let cap = wb.worksheet_range("Capacity").unwrap();
+    assert_eq!(cap.get_value((0, 12)), Some(&Data::String("Node-hours billed".into())));
+    let m60 = r.variants[0].months[59].sites.iter().find(|x| &*x.site == "aws-primary").unwrap();
+    let row = (1..cap.height() as u32)
+        .find(|&i| {
+            cap.get_value((i, 0)) == Some(&Data::String("aws-warm-standby".into()))
+                && cap.get_value((i, 1)) == Some(&Data::String("2031-12".into()))
+                && cap.get_value((i, 2)) == Some(&Data::String("aws-primary".into()))
+        })
+        .unwrap();
+    assert_eq!(cap.get_value((row, 12)), Some(&Data::Float(m60.pools[0].node_hours.round())));
+    assert_eq!(cap.get_value((row, 13)), Some(&Data::Float(f64::from(m60.pools[0].nodes) * 730.0)));
+    assert!(m60.pools[0].node_hours < f64::from(m60.pools[0].nodes) * 730.0);
     let v = wb.worksheet_range("aws-warm-standby").unwrap();
     assert_eq!(v.get_value((0, 4)), Some(&Data::String("2027-01".into())));
     assert_eq!(v.get_value((1, 2)), Some(&Data::String("EKS control plane".into())));
