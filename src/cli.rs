@@ -293,10 +293,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .collect(),
             };
             if let Some(b) = &baseline {
-                if !report.variants.iter().any(|v| &v.name == b) {
-                    let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
-                    return Err(bad(format!("unknown variant {b:?}; the scenario has: {}", names.join(", "))));
-                }
+                headroom::plan::find_variant(&s, b).map_err(bad)?;
                 report.comparison = headroom::topology::compare(&s, &report.variants, &report.resilience, Some(b));
             }
             match format {

@@ -511,6 +511,14 @@ pub fn sim_specs(s: &ValidScenario, cat: &Catalog) -> (Vec<autoscale::SvcSpec>, 
     (ctx.sim_svcs, ctx.sim_pools)
 }
 
+/// The variant named `name` and its index, or an error listing the scenario's variants.
+pub fn find_variant<'a>(s: &'a Scenario, name: &str) -> Result<(usize, &'a Variant), String> {
+    s.variants.iter().enumerate().find(|(_, v)| v.name == name).ok_or_else(|| {
+        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+        format!("unknown variant {name:?}; the scenario has: {}", names.join(", "))
+    })
+}
+
 /// One site's simulated day (or week) for one month, with its trace.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DayTrace {
@@ -535,10 +543,7 @@ pub fn day_trace(
     site: Option<&str>,
     month_index: u32,
 ) -> Result<DayTrace, String> {
-    let v = s.variants.iter().find(|v| v.name == variant).ok_or_else(|| {
-        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
-        format!("unknown variant {variant:?}; the scenario has: {}", names.join(", "))
-    })?;
+    let (_, v) = find_variant(s, variant)?;
     if month_index >= s.meta.horizon_months {
         return Err(format!("month must be between 1 and {}, found {}", s.meta.horizon_months, month_index + 1));
     }
@@ -629,10 +634,7 @@ pub fn queue_report(
     seconds: f64,
 ) -> Result<QueueReport, String> {
     let report = plan(s, cat);
-    let vi = s.variants.iter().position(|v| v.name == variant).ok_or_else(|| {
-        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
-        format!("unknown variant {variant:?}; the scenario has: {}", names.join(", "))
-    })?;
+    let (vi, _) = find_variant(s, variant)?;
     let m = report.variants[vi]
         .months
         .get(month_index as usize)

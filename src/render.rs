@@ -552,52 +552,56 @@ fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &cra
     let days = if sim.days == 1 { "day".to_string() } else { format!("{} days", sim.days) };
     let _ = writeln!(out, "  simulated {days} (HPA and cluster autoscaler, cluster.autoscaling):");
     for (sv, d) in s.services.iter().zip(&sim.services) {
-        let _ = writeln!(
-            out,
-            "    {:<10} replicas {}–{}, {:.1} pod-h/day, CPU of request P50 {:.0} % P95 {:.0} % P99 {:.0} %, {} scale events{}{}{}",
-            sv.service,
-            d.min_replicas_seen,
-            d.peak_replicas,
-            d.pod_hours / f64::from(sim.days),
-            d.cpu_utilization_p50,
-            d.cpu_utilization_p95,
-            d.cpu_utilization_p99,
-            d.scale_events,
-            if d.minutes_at_max > 0.0 {
-                format!(", {:.0} min at maxReplicas", d.minutes_at_max)
-            } else {
-                String::new()
-            },
-            if d.saturated_minutes > 0.0 {
-                format!(", {:.0} min saturated", d.saturated_minutes)
-            } else {
-                String::new()
-            },
-            if d.pending_pod_minutes > 0.0 {
-                format!(", {:.0} pod-min pending", d.pending_pod_minutes)
-            } else {
-                String::new()
-            },
-        );
+        let _ = writeln!(out, "    {}", service_day_text(&sv.service, d, sim.days));
     }
     for (p, d) in s.pools.iter().zip(&sim.pools) {
         let change = (p.node_hours / p.static_node_hours().max(1e-9) - 1.0) * 100.0;
         let _ = writeln!(
             out,
-            "    pool {:<5} nodes {}–{}, {:.1} node-h/day, {} scale-ups (+{}), {} removed, {} pods evicted; billed {:.0} node-h/month vs {:.0} static ({:+.0} %)",
-            p.pool,
-            d.min_nodes_seen,
-            d.peak_nodes,
-            d.node_hours / f64::from(sim.days),
-            d.scale_ups,
-            d.nodes_added,
-            d.nodes_removed,
-            d.pods_evicted,
+            "    {}; billed {:.0} node-h/month vs {:.0} static ({change:+.0} %)",
+            pool_day_text(&p.pool, d, sim.days),
             p.node_hours,
             p.static_node_hours(),
-            change
         );
     }
+}
+
+/// One service's simulated day(s) in a phrase (per-day figures).
+fn service_day_text(name: &str, d: &crate::autoscale::SvcDay, days: u32) -> String {
+    let mut t = format!(
+        "{name:<10} replicas {}–{}, {:.1} pod-h/day, CPU of request P50 {:.0} % P95 {:.0} % P99 {:.0} %, {} scale events",
+        d.min_replicas_seen,
+        d.peak_replicas,
+        d.pod_hours / f64::from(days),
+        d.cpu_utilization_p50,
+        d.cpu_utilization_p95,
+        d.cpu_utilization_p99,
+        d.scale_events,
+    );
+    for (v, what) in [
+        (d.minutes_at_max, "min at maxReplicas"),
+        (d.saturated_minutes, "min saturated"),
+        (d.pending_pod_minutes, "pod-min pending"),
+    ] {
+        if v > 0.0 {
+            let _ = write!(t, ", {v:.0} {what}");
+        }
+    }
+    t
+}
+
+/// One pool's simulated day(s) in a phrase.
+fn pool_day_text(name: &str, d: &crate::autoscale::PoolDay, days: u32) -> String {
+    format!(
+        "pool {name:<5} nodes {}–{}, {:.1} node-h/day, {} scale-ups (+{}), {} removed, {} pods evicted",
+        d.min_nodes_seen,
+        d.peak_nodes,
+        d.node_hours / f64::from(days),
+        d.scale_ups,
+        d.nodes_added,
+        d.nodes_removed,
+        d.pods_evicted
+    )
 }
 
 /// A simulated day as text: the summary, then the state every 15 minutes.
@@ -615,34 +619,12 @@ pub fn day_table(d: &crate::plan::DayTrace) -> String {
         r.days
     );
     for (name, s) in d.services.iter().zip(&r.services) {
-        let _ = writeln!(
-            out,
-            "  {name:<10} replicas {}–{}  pod-h {:.1}  CPU P50/P95/P99 {:.0}/{:.0}/{:.0} %  events {}  at max {:.0} min  saturated {:.0} min  pending {:.0} pod-min",
-            s.min_replicas_seen,
-            s.peak_replicas,
-            s.pod_hours,
-            s.cpu_utilization_p50,
-            s.cpu_utilization_p95,
-            s.cpu_utilization_p99,
-            s.scale_events,
-            s.minutes_at_max,
-            s.saturated_minutes,
-            s.pending_pod_minutes
-        );
+        let _ = writeln!(out, "  {}", service_day_text(name, s, r.days));
     }
     for (name, p) in d.pools.iter().zip(&r.pools) {
-        let _ = writeln!(
-            out,
-            "  pool {name:<5} nodes {}–{}  node-h {:.1}  scale-ups {} (+{})  removed {}  evicted {}",
-            p.min_nodes_seen, p.peak_nodes, p.node_hours, p.scale_ups, p.nodes_added, p.nodes_removed, p.pods_evicted
-        );
+        let _ = writeln!(out, "  {}", pool_day_text(name, p, r.days));
     }
-    let _ = write!(
-        out,
-        "
-{:>8} {:>9}",
-        "time", "load rps"
-    );
+    let _ = write!(out, "\n{:>8} {:>9}", "time", "load rps");
     for n in &d.services {
         let _ = write!(out, " {:>14}", format!("{n} rep/rdy/%"));
     }
