@@ -62,6 +62,18 @@ pub fn set_field(s: &Scenario, path: &str, text: &str) -> Result<Scenario, Strin
     serde_json::from_value(root).map_err(|e| format!("{path}: {e}"))
 }
 
+/// The field at `path` in a scenario turned into a JSON value, read-only.
+pub fn field<'v>(root: &'v Value, path: &str) -> Result<&'v Value, String> {
+    let mut cur = root;
+    for step in steps(path)? {
+        cur = match step {
+            Step::Key(k) => cur.get(k).ok_or_else(|| format!("{path}: no such field"))?,
+            Step::Index(i) => cur.get(i).ok_or_else(|| format!("{path}: no such element"))?,
+        };
+    }
+    Ok(cur)
+}
+
 /// The field at `path` in a scenario already turned into a JSON value.
 pub fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, String> {
     let mut cur = root;

@@ -532,8 +532,8 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
     let root = if u.inputs.is_empty() { None } else { serde_json::to_value(s).ok() };
     for (i, input) in u.inputs.iter().enumerate() {
         let p = format!("uncertainty.inputs[{i}]");
-        if let Some(mut root) = root.clone() {
-            match crate::edit::field_mut(&mut root, &input.path) {
+        if let Some(root) = &root {
+            match crate::edit::field(root, &input.path) {
                 Ok(v) if v.is_number() => {}
                 Ok(_) => c.err(format!("{p}.path"), format!("{} is not a number field", input.path)),
                 Err(e) => c.err(format!("{p}.path"), e),
