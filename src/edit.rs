@@ -19,7 +19,8 @@ fn steps(path: &str) -> Result<Vec<Step<'_>>, String> {
             Some(i) => (&part[..i], &part[i..]),
             None => (part, ""),
         };
-        if key.is_empty() && out.is_empty() {
+        // A path may start with an index ("[1].x", inside a list); not with nothing.
+        if key.is_empty() && out.is_empty() && rest.is_empty() {
             return Err(format!("{path}: empty field name"));
         }
         if !key.is_empty() {
@@ -86,18 +87,152 @@ pub fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, S
     Ok(cur)
 }
 
+/// Sets numbers at field paths in a typed scenario, again and again (the Monte Carlo paths): only
+/// the top-level sections the paths fall in (`demand`, `workload`, …) go through JSON, each
+/// from a copy taken once, so a path costs a few small deserialisations, not the whole scenario.
+#[derive(Debug, Clone)]
+pub struct NumberSetter {
+    sections: Vec<Section>,
+}
+
+/// A section touched: its name, its JSON in the base scenario, and the paths inside it (index
+/// into the values, path relative to the section).
+type Section = (&'static str, Value, Vec<(usize, String)>);
+
+macro_rules! sections {
+    ($($f:ident),* $(,)?) => {
+        /// The scenario's top-level sections, by name. The pattern keeps the list complete: a
+        /// new field in `Scenario` does not compile until it is listed here.
+        fn section_names(s: &Scenario) -> &'static [&'static str] {
+            let Scenario { $($f: _),* } = s;
+            &[$(stringify!($f)),*]
+        }
+        fn section_value(s: &Scenario, name: &str) -> Result<Value, String> {
+            match name {
+                $(stringify!($f) => serde_json::to_value(&s.$f).map_err(|e| e.to_string()),)*
+                _ => Err(format!("{name}: no such field")),
+            }
+        }
+        fn set_section(s: &mut Scenario, name: &str, v: Value) -> Result<(), String> {
+            match name {
+                $(stringify!($f) => s.$f = serde_json::from_value(v).map_err(|e| e.to_string())?,)*
+                _ => return Err(format!("{name}: no such field")),
+            }
+            Ok(())
+        }
+    };
+}
+
+sections!(
+    meta,
+    demand,
+    workload,
+    data,
+    cluster,
+    platform,
+    variants,
+    pricing,
+    finance,
+    targets,
+    availability,
+    reference_estimates,
+    simulation,
+    uncertainty,
+);
+
+impl NumberSetter {
+    /// A setter for numbers at `paths` of scenarios shaped like `base`; an error names a path
+    /// that does not exist or is not a number.
+    pub fn new(base: &Scenario, paths: &[&str]) -> Result<NumberSetter, String> {
+        let mut sections: Vec<Section> = Vec::new();
+        for (i, path) in paths.iter().enumerate() {
+            let split = path.find(['.', '[']).unwrap_or(path.len());
+            let (head, rest) = path.split_at(split);
+            let name = section_names(base)
+                .iter()
+                .copied()
+                .find(|n| *n == head)
+                .ok_or_else(|| format!("{path}: no such field"))?;
+            let k = match sections.iter().position(|x| x.0 == name) {
+                Some(k) => k,
+                None => {
+                    sections.push((name, section_value(base, name)?, Vec::new()));
+                    sections.len() - 1
+                }
+            };
+            // The rest as a path inside the section: "[1].x" or ".x" → "[1].x" or "x"; a number
+            // at the top of a section ("[2]" of a list) keeps its brackets.
+            let rel = rest.strip_prefix('.').unwrap_or(rest).to_string();
+            let v = if rel.is_empty() {
+                &sections[k].1
+            } else {
+                field(&sections[k].1, &rel).map_err(|e| e.replacen(&rel, path, 1))?
+            };
+            if !v.is_number() {
+                return Err(format!("{path}: not a number"));
+            }
+            sections[k].2.push((i, rel));
+        }
+        Ok(NumberSetter { sections })
+    }
+
+    /// Set `values` (in the order of the paths) in `s`, integers rounded. On an error (a value
+    /// that does not fit its field) `s` has the base scenario's values at every path.
+    /// The error names the section and says why.
+    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> Result<(), (&'static str, String)> {
+        for (k, (name, base, paths)) in self.sections.iter().enumerate() {
+            let mut v = base.clone();
+            for (i, rel) in paths {
+                let f = if rel.is_empty() { Ok(&mut v) } else { field_mut(&mut v, rel) };
+                match (f, values.get(*i)) {
+                    (Ok(f), Some(x)) => set_number(f, *x),
+                    (Err(e), _) => {
+                        self.restore(s, k);
+                        return Err((name, e));
+                    }
+                    (_, None) => {
+                        self.restore(s, k);
+                        return Err((name, format!("no value for {rel}")));
+                    }
+                }
+            }
+            if let Err(e) = set_section(s, name, v) {
+                self.restore(s, k + 1);
+                return Err((name, e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Put the base scenario's sections back (the first `n` touched).
+    pub fn restore(&self, s: &mut Scenario, n: usize) {
+        for (name, base, _) in self.sections.iter().take(n) {
+            // The base values came out of a scenario of this shape, so they go back in.
+            let _ = set_section(s, name, base.clone());
+        }
+    }
+
+    /// Every section touched.
+    pub fn restore_all(&self, s: &mut Scenario) {
+        self.restore(s, self.sections.len());
+    }
+}
+
+fn set_number(f: &mut Value, x: f64) {
+    // Integer fields (counts) take the nearest whole number.
+    *f = if f.is_u64() || f.is_i64() {
+        Value::Number(serde_json::Number::from(x.round() as i64))
+    } else {
+        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+    };
+}
+
 /// A copy of the scenario `root` (as a JSON value) with numbers set at these paths, in one
-/// pass: the Monte Carlo paths use it.
+/// pass.
 pub fn with_numbers(root: &Value, values: &[(&str, f64)]) -> Result<Scenario, String> {
     let mut v = root.clone();
     for (path, x) in values {
-        let f = field_mut(&mut v, path)?;
-        // Integer fields (counts) take the nearest whole number.
-        *f = if f.is_u64() || f.is_i64() {
-            Value::Number(serde_json::Number::from(x.round() as i64))
-        } else {
-            serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number)
-        };
+        set_number(field_mut(&mut v, path)?, *x);
     }
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
@@ -143,5 +278,54 @@ mod tests {
         let t = set_field(&s, "demand.concurrent_users", "-5").unwrap();
         let p = crate::validate(t, crate::Catalog::builtin()).unwrap_err();
         assert_eq!(p[0].to_string(), "demand.concurrent_users: must be between 1 and 100000000, found -5");
+    }
+
+    #[test]
+    fn number_setter_equals_the_whole_scenario_round_trip() {
+        let s = seed();
+        let paths = [
+            "demand.annual_growth",
+            "workload.services[1].cpu_ms_per_request",
+            "cluster.node_pools[0].max_nodes",
+            "variants[0].sites[1].role.WarmStandby",
+            "demand.seasonality[11]",
+        ];
+        let values = [0.31, 22.5, 17.4, 0.35, 1.3];
+        let setter = NumberSetter::new(&s, &paths).unwrap();
+        let mut t = s.clone();
+        setter.apply(&mut t, &values).unwrap();
+        let root = serde_json::to_value(&s).unwrap();
+        let pairs: Vec<(&str, f64)> = paths.iter().copied().zip(values).collect();
+        assert_eq!(t, with_numbers(&root, &pairs).unwrap());
+        // By hand: the counts are rounded, the rest set as drawn.
+        assert_eq!(t.cluster.node_pools[0].max_nodes, 17);
+        assert_eq!(t.variants[0].sites[1].role, crate::model::Role::WarmStandby(0.35));
+        assert_eq!(t.demand.seasonality[11], 1.3);
+        // Setting again from another draw starts from the base, not from the last draw.
+        setter.apply(&mut t, &[0.2, 16.0, 30.0, 0.2, 1.0]).unwrap();
+        assert_eq!(t.workload.services[1].cpu_ms_per_request, 16.0);
+        assert_eq!(t.cluster.node_pools[0].max_nodes, 30);
+    }
+
+    #[test]
+    fn number_setter_names_bad_paths_and_restores_on_failure() {
+        let s = seed();
+        assert_eq!(NumberSetter::new(&s, &["demand.nope"]).unwrap_err(), "demand.nope: no such field");
+        assert_eq!(NumberSetter::new(&s, &["meta.name"]).unwrap_err(), "meta.name: not a number");
+        assert_eq!(NumberSetter::new(&s, &["nowhere.x"]).unwrap_err(), "nowhere.x: no such field");
+        let setter =
+            NumberSetter::new(&s, &["demand.annual_growth", "workload.services[0].cpu_ms_per_request"]).unwrap();
+        let cat = crate::Catalog::builtin();
+        let mut vs = crate::validate(s.clone(), cat).unwrap();
+        // NaN cannot be a number field; the section is put back.
+        let e = vs.set_numbers(&setter, &[0.3, f64::NAN], cat).unwrap_err();
+        assert_eq!(e[0].path, "workload");
+        assert_eq!(*vs, s);
+        // A value out of its range: validation's message, and the base scenario back.
+        let e = vs.set_numbers(&setter, &[-3.0, 2.0], cat).unwrap_err();
+        assert!(e[0].to_string().starts_with("demand.annual_growth: must be between"), "{}", e[0]);
+        assert_eq!(*vs, s);
+        vs.set_numbers(&setter, &[0.25, 2.0], cat).unwrap();
+        assert_eq!((vs.demand.annual_growth, vs.workload.services[0].cpu_ms_per_request), (0.25, 2.0));
     }
 }

@@ -564,13 +564,17 @@ pub fn apply(
     }
 }
 
+/// The fiscal year `m` falls in, named after the calendar year it ends in.
+pub fn fiscal_year(s: &Scenario, m: YearMonth) -> i32 {
+    let start = s.finance.fiscal_year_start_month.clamp(1, 12);
+    if start == 1 || m.month() < start { m.year() } else { m.year() + 1 }
+}
+
 /// Fiscal-year totals of a variant.
 pub fn fiscal_years(s: &Scenario, months: &[VariantMonth]) -> Vec<FiscalYear> {
-    let start = s.finance.fiscal_year_start_month.clamp(1, 12);
-    let fy_of = |m: YearMonth| if start == 1 || m.month() < start { m.year() } else { m.year() + 1 };
     let mut out: Vec<FiscalYear> = Vec::new();
     for m in months {
-        let label = format!("FY{}", fy_of(m.month));
+        let label = format!("FY{}", fiscal_year(s, m.month));
         if out.last().is_none_or(|f| f.label != label) {
             out.push(FiscalYear {
                 label,

@@ -81,14 +81,33 @@ pub struct Packing {
 /// has. `capacity` is what one node offers to these pods (allocatable minus DaemonSets).
 /// Deterministic: ties keep the input order.
 pub fn pack_ffd(groups: &[PodGroup], capacity: Allocatable) -> Packing {
-    let mut order: Vec<usize> = (0..groups.len()).collect();
+    let mut order = Vec::new();
+    ffd_order(groups, capacity, &mut order);
+    pack_in_order(groups, &order, capacity, &mut Vec::new())
+}
+
+/// The order [`pack_ffd`] places `groups` in: the largest share of a node first, ties in input
+/// order. It depends on the pods' sizes, not their counts, so callers that pack the same shapes
+/// again and again (the Monte Carlo paths) sort once.
+pub fn ffd_order(groups: &[PodGroup], capacity: Allocatable, order: &mut Vec<usize>) {
     let share = |g: &PodGroup| (g.cpu_m / capacity.cpu_m).max(g.memory_mib / capacity.memory_mib);
+    order.clear();
+    order.extend(0..groups.len());
     order.sort_by(|&a, &b| share(&groups[b]).total_cmp(&share(&groups[a])));
-    // Free (cpu, memory, pod slots) per open node.
-    let mut free: Vec<(f64, f64, u32)> = Vec::new();
+}
+
+/// First-fit decreasing in a given order (from [`ffd_order`]); `free` is scratch space for the
+/// open nodes' free (CPU, memory, pod slots).
+pub fn pack_in_order(
+    groups: &[PodGroup],
+    order: &[usize],
+    capacity: Allocatable,
+    free: &mut Vec<(f64, f64, u32)>,
+) -> Packing {
+    free.clear();
     let mut out = Packing::default();
     const EPS: f64 = 1e-9;
-    for &gi in &order {
+    for &gi in order {
         let g = &groups[gi];
         if g.cpu_m > capacity.cpu_m + EPS || g.memory_mib > capacity.memory_mib + EPS || capacity.pods == 0 {
             out.unplaceable += g.count;

@@ -15,6 +15,7 @@ pub mod finance;
 pub mod hpa;
 pub mod io;
 pub mod k8s;
+pub mod lean;
 pub mod model;
 pub mod montecarlo;
 pub mod plan;

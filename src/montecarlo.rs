@@ -16,9 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::lean::{Lean, PathTotals, Scratch};
 use crate::model::{Dist, Scenario};
 use crate::pricing::Catalog;
-use crate::report::WarningKind;
 use crate::validate::ValidScenario;
 
 /// A distribution ready to sample.
@@ -85,19 +85,6 @@ impl Sampler {
     }
 }
 
-/// What one path produced.
-#[derive(Debug, Clone, Default)]
-struct PathOut {
-    /// Users per month (peak hour, before seasonality).
-    users: Vec<f64>,
-    /// Per variant: cost per month (amortised), nodes per month, cost per fiscal year, first
-    /// month (1-based) a capacity limit is hit.
-    cost: Vec<Vec<f64>>,
-    nodes: Vec<Vec<f64>>,
-    fiscal: Vec<Vec<f64>>,
-    limit_month: Vec<Option<u32>>,
-}
-
 /// Percentiles of one figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Band {
@@ -109,7 +96,8 @@ pub struct Band {
 impl Band {
     /// Mean and percentiles (0–100) of these values, sorted in place.
     pub fn of(values: &mut [f64], percentiles: &[f64]) -> Band {
-        values.sort_by(f64::total_cmp);
+        // A total order: the unstable sort gives the one sorted sequence, faster.
+        values.sort_unstable_by(f64::total_cmp);
         let n = values.len();
         let mean = if n == 0 { f64::NAN } else { values.iter().sum::<f64>() / n as f64 };
         let at = |p: f64| {
@@ -166,9 +154,22 @@ pub struct McReport {
     pub first_rejection: Option<String>,
     pub confidence: f64,
     pub inputs: Vec<String>,
+    /// Which evaluator ran the paths (and why not the lean one, if not).
+    pub engine: String,
     pub months: Vec<crate::model::YearMonth>,
     pub users: Vec<Band>,
     pub variants: Vec<VariantBands>,
+}
+
+/// Which evaluator the paths use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The lean evaluator when it takes the scenario ([`Lean::unsupported`]), else the full
+    /// planner. Both give the same figures.
+    #[default]
+    Auto,
+    /// Always the full planner (`plan::plan_costs`).
+    Full,
 }
 
 /// Run `paths` paths (default: the scenario's) with percentiles `percentiles` (0–100).
@@ -182,6 +183,19 @@ pub fn run(
     progress: &(dyn Fn(usize) + Sync),
     cancel: &AtomicBool,
 ) -> Option<McReport> {
+    run_with(s, cat, paths, percentiles, progress, cancel, Engine::Auto)
+}
+
+/// [`run`] with a choice of evaluator.
+pub fn run_with(
+    s: &ValidScenario,
+    cat: &Catalog,
+    paths: Option<u32>,
+    percentiles: &[f64],
+    progress: &(dyn Fn(usize) + Sync),
+    cancel: &AtomicBool,
+    engine: Engine,
+) -> Option<McReport> {
     let u = &s.uncertainty;
     let paths = paths.unwrap_or(u.paths).max(1);
     let samplers: Vec<(String, Sampler)> =
@@ -191,30 +205,41 @@ pub fn run(
     base.cluster.autoscaling.simulate = false;
     // The paths themselves draw nothing (and validating the input paths again costs time).
     base.uncertainty.inputs.clear();
-    let root = serde_json::to_value(&base).ok()?;
+    let base = crate::validate::validate(base, cat).ok()?;
+    let input_paths: Vec<&str> = samplers.iter().map(|(p, _)| p.as_str()).collect();
+    // Validation has checked the paths against the scenario.
+    let setter = crate::edit::NumberSetter::new(&base, &input_paths).ok()?;
+    let (lean, engine_note) = match (engine, Lean::unsupported(&base, &input_paths)) {
+        (Engine::Auto, None) => (Some(Lean::new(&base, cat)), "lean evaluator".to_string()),
+        (Engine::Auto, Some(why)) => (None, format!("full planner ({why})")),
+        (Engine::Full, _) => (None, "full planner".to_string()),
+    };
     let seed = s.simulation.seed;
     let done = AtomicUsize::new(0);
-    let outs: Vec<Result<PathOut, String>> = (0..paths)
+    let outs: Vec<Result<PathTotals, String>> = (0..paths)
         .into_par_iter()
-        .map(|p| {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(String::new());
-            }
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(u64::from(p) + 1);
-            let values: Vec<(&str, f64)> =
-                samplers.iter().map(|(path, d)| (path.as_str(), d.sample(&mut rng))).collect();
-            let r = one_path(&root, &values, cat);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-            r
-        })
+        .map_init(
+            || (Scratch::default(), base.clone(), Vec::with_capacity(samplers.len())),
+            |(scratch, vs, values), p| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(String::new());
+                }
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(u64::from(p) + 1);
+                values.clear();
+                values.extend(samplers.iter().map(|(_, d)| d.sample(&mut rng)));
+                let r = one_path(vs, &setter, values, &input_paths, cat, lean.as_ref(), scratch);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                r
+            },
+        )
         .collect();
     if cancel.load(Ordering::Relaxed) {
         return None;
     }
     let mut rejected = 0;
     let mut first_rejection = None;
-    let ok: Vec<PathOut> = outs
+    let ok: Vec<PathTotals> = outs
         .into_iter()
         .filter_map(|r| match r {
             Ok(o) => Some(o),
@@ -225,24 +250,31 @@ pub fn run(
             }
         })
         .collect();
-    let det = crate::plan::plan(&crate::validate::validate(base, cat).ok()?, cat);
+    let det = crate::plan::plan_costs(&base, cat);
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
-    let column = |f: &dyn Fn(&PathOut) -> f64| -> Vec<f64> { ok.iter().map(f).collect() };
-    let users = (0..nm).map(|m| Band::of(&mut column(&|o| o.users[m]), percentiles)).collect();
+    let column = |f: &dyn Fn(&PathTotals) -> f64| -> Vec<f64> { ok.iter().map(f).collect() };
+    // Bands per month in parallel (each its own sort; collected in month order).
+    let bands = |f: &(dyn Fn(&PathTotals, usize) -> f64 + Sync)| -> Vec<Band> {
+        (0..nm)
+            .into_par_iter()
+            .map(|m| Band::of(&mut ok.iter().map(|o| f(o, m)).collect::<Vec<_>>(), percentiles))
+            .collect()
+    };
+    let users = bands(&|o, m| o.users[m]);
     let variants = det
         .variants
         .iter()
         .enumerate()
         .map(|(v, vp)| {
-            let cost = (0..nm).map(|m| Band::of(&mut column(&|o| o.cost[v][m]), percentiles)).collect();
-            let nodes = (0..nm).map(|m| Band::of(&mut column(&|o| o.nodes[v][m]), percentiles)).collect();
+            let cost = bands(&|o, m| o.cost[v][m]);
+            let nodes = bands(&|o, m| f64::from(o.nodes[v][m]));
             let fiscal_years = vp
                 .fiscal_years
                 .iter()
                 .enumerate()
                 .map(|(fi, fy)| {
-                    let mut xs = column(&|o| o.fiscal[v][fi]);
+                    let mut xs = column(&|o| o.fiscal[v].get(fi).map_or(f64::NAN, |x| x.1));
                     let budget = u
                         .budgets
                         .iter()
@@ -284,37 +316,29 @@ pub fn run(
         first_rejection,
         confidence: u.confidence,
         inputs: samplers.iter().map(|(p, _)| p.clone()).collect(),
+        engine: engine_note,
         months,
         users,
         variants,
     })
 }
 
-fn one_path(root: &serde_json::Value, values: &[(&str, f64)], cat: &Catalog) -> Result<PathOut, String> {
-    let sc = crate::edit::with_numbers(root, values)?;
-    let vs = crate::validate::validate(sc, cat).map_err(|p| {
-        let drawn: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+/// One path: set the drawn values in this thread's copy of the scenario and evaluate it.
+fn one_path(
+    vs: &mut ValidScenario,
+    setter: &crate::edit::NumberSetter,
+    values: &[f64],
+    paths: &[&str],
+    cat: &Catalog,
+    lean: Option<&Lean>,
+    scratch: &mut Scratch,
+) -> Result<PathTotals, String> {
+    vs.set_numbers(setter, values, cat).map_err(|p| {
+        let drawn: Vec<String> = paths.iter().zip(values).map(|(k, v)| format!("{k} = {v}")).collect();
         format!("{} (drawn: {})", p[0], drawn.join(", "))
     })?;
-    let r = crate::plan::plan_costs(&vs, cat);
-    Ok(PathOut {
-        users: r.demand.iter().map(|d| d.users).collect(),
-        cost: r.variants.iter().map(|v| v.months.iter().map(|m| m.total_usd).collect()).collect(),
-        nodes: r.variants.iter().map(|v| v.months.iter().map(|m| f64::from(m.nodes())).collect()).collect(),
-        fiscal: r.variants.iter().map(|v| v.fiscal_years.iter().map(|f| f.amortised_usd).collect()).collect(),
-        limit_month: r
-            .variants
-            .iter()
-            .map(|v| {
-                r.warnings
-                    .iter()
-                    .filter(|w| {
-                        w.variant == v.name
-                            && matches!(w.kind, WarningKind::PoolAtMaxNodes | WarningKind::DatabaseUndersized)
-                    })
-                    .map(|w| w.first_month)
-                    .min()
-            })
-            .collect(),
+    Ok(match lean {
+        Some(l) => l.eval(vs, cat, scratch),
+        None => crate::lean::plan_totals(vs, cat),
     })
 }

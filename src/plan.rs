@@ -23,15 +23,15 @@ use crate::report::*;
 use crate::validate::ValidScenario;
 
 /// Seconds in a billing month (730 h).
-const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;
+pub(crate) const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;
 /// KiB → GB (decimal, as AWS bills transfer and storage).
-const KIB_TO_GB: f64 = 1024.0 / 1e9;
+pub(crate) const KIB_TO_GB: f64 = 1024.0 / 1e9;
 /// RDS PostgreSQL default `max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000)`.
 const RDS_BYTES_PER_CONNECTION: f64 = 9_531_392.0;
 const RDS_MAX_CONNECTIONS: f64 = 5000.0;
 /// Smallest RDS gp3 volume, GB.
 const RDS_MIN_STORAGE_GB: f64 = 20.0;
-const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
+pub(crate) const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
 
 /// Plan every variant of a validated scenario against a catalog.
 pub fn plan(s: &ValidScenario, cat: &Catalog) -> Report {
@@ -202,18 +202,12 @@ impl<'a> Ctx<'a> {
         let pool_index = |name: &Option<String>| {
             name.as_ref().and_then(|n| s.cluster.node_pools.iter().position(|p| &p.name == n)).unwrap_or(0)
         };
-        let ds = s.cluster.daemonset_per_node;
         let mut pools: Vec<PoolCtx> = s
             .cluster
             .node_pools
             .iter()
             .map(|p| {
-                let alloc = k8s::eks_allocatable(&cat.ec2[&p.instance_type], p.max_pods);
-                let free = Allocatable {
-                    cpu_m: (alloc.cpu_m - ds.cpu_m).max(0.0),
-                    memory_mib: (alloc.memory_mib - ds.memory_mib).max(0.0),
-                    pods: alloc.pods,
-                };
+                let (alloc, free) = pool_allocatable(s, cat, p);
                 PoolCtx {
                     pool: p,
                     name: p.name.as_str().into(),
@@ -234,14 +228,7 @@ impl<'a> Ctx<'a> {
             });
         }
         let service_pool: Vec<usize> = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
-        let pg = &s.data.postgres;
-        let mut db_classes: Vec<(&str, u32, f64)> = cat
-            .rds
-            .iter()
-            .filter(|(k, _)| pg.allowed_classes.is_empty() || pg.allowed_classes.contains(k))
-            .map(|(k, c)| (k.as_str(), c.vcpu, c.memory_gib))
-            .collect();
-        db_classes.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)).then(a.0.cmp(b.0)));
+        let db_classes = allowed_db_classes(s, cat);
         let cache_mib = cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction;
         let db_names = db_classes
             .iter()
@@ -322,6 +309,45 @@ impl<'a> Ctx<'a> {
             cache_item,
             cache_key,
         }
+    }
+}
+
+/// The RDS classes the scenario allows, smallest first (vCPU, then memory, then name).
+pub(crate) fn allowed_db_classes<'a>(s: &Scenario, cat: &'a Catalog) -> Vec<(&'a str, u32, f64)> {
+    let pg = &s.data.postgres;
+    let mut db_classes: Vec<(&str, u32, f64)> = cat
+        .rds
+        .iter()
+        .filter(|(k, _)| pg.allowed_classes.is_empty() || pg.allowed_classes.contains(k))
+        .map(|(k, c)| (k.as_str(), c.vcpu, c.memory_gib))
+        .collect();
+    db_classes.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)).then(a.0.cmp(b.0)));
+    db_classes
+}
+
+/// A pool node's allocatable, and what is left of it for workload pods after DaemonSets.
+pub(crate) fn pool_allocatable(s: &Scenario, cat: &Catalog, p: &NodePool) -> (Allocatable, Allocatable) {
+    let ds = s.cluster.daemonset_per_node;
+    let alloc = k8s::eks_allocatable(&cat.ec2[&p.instance_type], p.max_pods);
+    let free = Allocatable {
+        cpu_m: (alloc.cpu_m - ds.cpu_m).max(0.0),
+        memory_mib: (alloc.memory_mib - ds.memory_mib).max(0.0),
+        pods: alloc.pods,
+    };
+    (alloc, free)
+}
+
+/// The price of `key` in `region` in USD as the plan uses it: the scenario's override, else the
+/// catalog's row; None when unknown. Shared with [`crate::lean`].
+pub(crate) fn resolved_usd(
+    cat: &Catalog,
+    overrides: &BTreeMap<String, PriceOverride>,
+    region: &str,
+    key: &str,
+) -> Option<f64> {
+    match overrides.get(&format!("{region}/{key}")) {
+        Some(o) => Some(o.usd),
+        None => cat.price(region, key).and_then(|r| r.usd),
     }
 }
 
@@ -753,7 +779,7 @@ fn simulate_months(ctx: &Ctx, demand: &[MonthDemand]) -> HashMap<(u32, u64), Arc
     out
 }
 
-fn load_fraction(role: Role) -> f64 {
+pub(crate) fn load_fraction(role: Role) -> f64 {
     match role {
         Role::Primary => 1.0,
         Role::ActiveActive(f) | Role::WarmStandby(f) => f,
@@ -1026,8 +1052,7 @@ fn plan_variant(
 
             // Cache.
             let cache = if runs_compute {
-                let need = (s.data.redis.base_memory_mib + md.peak_users * s.data.redis.memory_mib_per_user) * load;
-                let shards = ((need / ctx.cache_mib - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
+                let (need, shards) = cache_fit(&s.data.redis, ctx.cache_mib, md.peak_users, load);
                 let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
                 Some(CacheSizing {
                     node_type: ctx.cache_type,
@@ -1798,14 +1823,36 @@ pub fn latency_check(sv: &Service, sz: &ServiceSizing) -> Option<LatencyCheck> {
     })
 }
 
-fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nodes: u32, ds: &Resources) -> PoolSizing {
-    let packing = k8s::pack_ffd(groups, pc.free);
-    let p = pc.pool;
+/// Nodes a pool needs for `groups`: the packing, the nodes required (raised to `min_nodes` and
+/// for zone loss) and the nodes run (capped at maxNodes). Shared with [`crate::lean`].
+pub(crate) fn pool_fit(
+    free: Allocatable,
+    p: &NodePool,
+    groups: &[PodGroup],
+    survive_zone_loss: bool,
+    min_nodes: u32,
+) -> (k8s::Packing, u32, u32) {
+    pool_fit_packed(k8s::pack_ffd(groups, free), p, survive_zone_loss, min_nodes)
+}
+
+/// [`pool_fit`] from a packing already made.
+pub(crate) fn pool_fit_packed(
+    packing: k8s::Packing,
+    p: &NodePool,
+    survive_zone_loss: bool,
+    min_nodes: u32,
+) -> (k8s::Packing, u32, u32) {
     let mut required = packing.nodes.max(min_nodes);
     if survive_zone_loss {
         required = required.max(k8s::nodes_surviving_zone_loss(packing.nodes, p.zones));
     }
     let nodes = required.min(p.max_nodes);
+    (packing, required, nodes)
+}
+
+fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nodes: u32, ds: &Resources) -> PoolSizing {
+    let (packing, required, nodes) = pool_fit(pc.free, pc.pool, groups, survive_zone_loss, min_nodes);
+    let p = pc.pool;
     let n = f64::from(nodes.max(1));
     PoolSizing {
         pool: pc.name,
@@ -1827,23 +1874,72 @@ fn size_pool(pc: &PoolCtx, groups: &[PodGroup], survive_zone_loss: bool, min_nod
     }
 }
 
+/// Cache memory needed (MiB) and shards at a peak of `peak_users` and `load`. Shared with
+/// [`crate::lean`].
+pub(crate) fn cache_fit(r: &Redis, usable_mib_per_node: f64, peak_users: f64, load: f64) -> (f64, u32) {
+    let need = (r.base_memory_mib + peak_users * r.memory_mib_per_user) * load;
+    let shards = ((need / usable_mib_per_node - 1e-9).ceil().max(0.0) as u32).max(r.min_shards);
+    (need, shards)
+}
+
 /// RDS default max_connections for a class of `memory_gib` (nominal memory).
 pub fn rds_max_connections(memory_gib: f64) -> u32 {
     (memory_gib * 1024.0 * 1024.0 * 1024.0 / RDS_BYTES_PER_CONNECTION).min(RDS_MAX_CONNECTIONS).floor() as u32
 }
 
-fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_az: bool) -> DbSizing {
-    let pg = &ctx.s.data.postgres;
+/// The database a site needs: the smallest allowed class meeting peak CPU, memory and
+/// connections, and its storage. Shared with [`crate::lean`].
+pub(crate) struct DbFit {
+    /// Index into the allowed classes (the largest when none is large enough).
+    pub class: usize,
+    pub undersized: bool,
+    pub cpu_needed: f64,
+    pub mem_needed: f64,
+    pub conns_needed: u32,
+    pub data_gb: f64,
+    pub provisioned_gb: f64,
+    pub billable_backup_gb: f64,
+    pub change_gb: f64,
+}
+
+/// `classes` are the allowed RDS classes, smallest first (validation keeps at least one).
+pub(crate) fn db_fit(
+    pg: &Postgres,
+    classes: &[(&str, u32, f64)],
+    md: &MonthDemand,
+    qps: f64,
+    conns: u32,
+    load: f64,
+) -> DbFit {
     let cpu_needed = qps * pg.cpu_ms_per_query / 1000.0 / pg.target_cpu_utilization;
     let mem_needed =
         (pg.base_memory_gib + md.peak_users * load * pg.working_set_mib_per_user / 1024.0) / pg.usable_memory_fraction;
     let conns_needed = ceil_u32(f64::from(conns) / pg.usable_connection_fraction);
-    let fits = |&&(_, vcpu, mem): &&(&str, u32, f64)| {
+    let fits = |&(_, vcpu, mem): &(&str, u32, f64)| {
         f64::from(vcpu) >= cpu_needed && mem >= mem_needed && rds_max_connections(mem) >= conns_needed
     };
-    let chosen = ctx.db_classes.iter().find(fits);
-    let undersized = chosen.is_none();
-    let &(class, vcpu, mem) = chosen.or(ctx.db_classes.last()).expect("validation keeps at least one RDS class");
+    let chosen = classes.iter().position(fits);
+    let months = f64::from(md.index);
+    let data_gb = pg.storage_gb_base + md.users * pg.storage_gb_per_user + pg.storage_growth_gb_per_month * months;
+    let provisioned_gb = (data_gb * (1.0 + pg.free_space_fraction)).ceil().max(RDS_MIN_STORAGE_GB);
+    let change = md.users * pg.change_gb_per_user_per_month;
+    let backup_total = data_gb + f64::from(pg.backup_retention_days) * change / DAYS_PER_MONTH;
+    DbFit {
+        class: chosen.unwrap_or(classes.len().saturating_sub(1)),
+        undersized: chosen.is_none(),
+        cpu_needed,
+        mem_needed,
+        conns_needed,
+        data_gb,
+        provisioned_gb,
+        billable_backup_gb: (backup_total - provisioned_gb).max(0.0),
+        change_gb: change,
+    }
+}
+
+fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_az: bool) -> DbSizing {
+    let f = db_fit(&ctx.s.data.postgres, &ctx.db_classes, md, qps, conns, load);
+    let (class, vcpu, mem) = ctx.db_classes[f.class];
     // What made the smaller classes fail.
     let bound_by = ctx
         .db_classes
@@ -1851,36 +1947,31 @@ fn size_db(ctx: &Ctx, md: &MonthDemand, qps: f64, conns: u32, load: f64, multi_a
         .take_while(|c| c.0 != class)
         .last()
         .map(|&(_, v, m)| {
-            if f64::from(v) < cpu_needed {
+            if f64::from(v) < f.cpu_needed {
                 "cpu"
-            } else if m < mem_needed {
+            } else if m < f.mem_needed {
                 "memory"
             } else {
                 "connections"
             }
         })
         .unwrap_or("smallest");
-    let months = f64::from(md.index);
-    let data_gb = pg.storage_gb_base + md.users * pg.storage_gb_per_user + pg.storage_growth_gb_per_month * months;
-    let provisioned_gb = (data_gb * (1.0 + pg.free_space_fraction)).ceil().max(RDS_MIN_STORAGE_GB);
-    let change = md.users * pg.change_gb_per_user_per_month;
-    let backup_total = data_gb + f64::from(pg.backup_retention_days) * change / DAYS_PER_MONTH;
     DbSizing {
         class: ctx.db_names[class].class,
         multi_az,
         vcpu,
         memory_gib: mem,
         peak_qps: qps,
-        cpu_needed_vcpu: cpu_needed,
-        memory_needed_gib: mem_needed,
-        connections_needed: conns_needed,
+        cpu_needed_vcpu: f.cpu_needed,
+        memory_needed_gib: f.mem_needed,
+        connections_needed: f.conns_needed,
         max_connections: rds_max_connections(mem),
         bound_by,
-        undersized,
-        data_gb,
-        provisioned_gb,
-        billable_backup_gb: (backup_total - provisioned_gb).max(0.0),
-        change_gb_per_month: change,
+        undersized: f.undersized,
+        data_gb: f.data_gb,
+        provisioned_gb: f.provisioned_gb,
+        billable_backup_gb: f.billable_backup_gb,
+        change_gb_per_month: f.change_gb,
     }
 }
 

@@ -726,9 +726,10 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} paths (seed {}), inputs: {}{}",
+        "{} paths (seed {}, {}), inputs: {}{}",
         r.paths - r.rejected,
         r.seed,
+        r.engine,
         if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") },
         if r.rejected > 0 {
             format!(

@@ -35,6 +35,28 @@ impl ValidScenario {
     pub fn into_inner(self) -> Scenario {
         self.0
     }
+
+    /// Set numbers with `setter` (made for this scenario's shape) and validate again. On
+    /// failure — a value that does not fit its field, or breaks a range — the scenario is put
+    /// back to the setter's base values, so it stays valid, and the problems are returned.
+    pub fn set_numbers(
+        &mut self,
+        setter: &crate::edit::NumberSetter,
+        values: &[f64],
+        catalog: &Catalog,
+    ) -> Result<(), Vec<Problem>> {
+        if let Err((section, message)) = setter.apply(&mut self.0, values) {
+            return Err(vec![Problem { path: section.to_string(), message }]);
+        }
+        let mut c = Checker { problems: Vec::new() };
+        check(&mut c, &self.0, catalog);
+        if c.problems.is_empty() {
+            Ok(())
+        } else {
+            setter.restore_all(&mut self.0);
+            Err(c.problems)
+        }
+    }
 }
 
 impl std::ops::Deref for ValidScenario {

@@ -112,6 +112,44 @@ fn same_seed_same_answer_on_any_thread_count() {
 }
 
 #[test]
+fn the_lean_evaluator_and_the_full_planner_give_the_same_report() {
+    // The seed's own three inputs, plus a rejected share (users around 0), through both.
+    let cat = Catalog::builtin();
+    let mut s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap().into_inner();
+    s.uncertainty
+        .inputs
+        .push(UncertainInput { path: "demand.concurrent_users".into(), dist: Dist::Normal { mean: 900.0, sd: 600.0 } });
+    let s = headroom::validate(s, cat).unwrap();
+    let go = |engine| {
+        montecarlo::run_with(&s, cat, Some(60), &[10.0, 50.0, 90.0], &|_| {}, &AtomicBool::new(false), engine).unwrap()
+    };
+    let (lean, full) = (go(montecarlo::Engine::Auto), go(montecarlo::Engine::Full));
+    assert_eq!(lean.engine, "lean evaluator");
+    assert_eq!(full.engine, "full planner");
+    assert!(lean.rejected > 0 && lean.rejected < 20, "{}", lean.rejected);
+    assert_eq!(
+        montecarlo::McReport { engine: String::new(), ..lean },
+        montecarlo::McReport { engine: String::new(), ..full }
+    );
+    // Inputs the lean path does not take send the paths through the planner, and it says so.
+    let mut t = s.scenario().clone();
+    t.pricing.extra_items.push(headroom::model::ExtraItem {
+        name: "Support".into(),
+        category: headroom::model::Category::Other,
+        monthly_usd: 1500.0,
+        source: "test".into(),
+        variants: vec![],
+    });
+    t.uncertainty.inputs = vec![UncertainInput {
+        path: "pricing.extra_items[0].monthly_usd".into(),
+        dist: Dist::Uniform { min: 1000.0, max: 2000.0 },
+    }];
+    let t = headroom::validate(t, cat).unwrap();
+    let r = montecarlo::run(&t, cat, Some(20), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(r.engine, "full planner (uncertain prices (inputs under pricing.))");
+}
+
+#[test]
 fn draws_outside_a_fields_range_are_rejected_and_counted() {
     let cat = Catalog::builtin();
     // Users drawn around 0: about half negative, which validation refuses.

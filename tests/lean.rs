@@ -1,0 +1,128 @@
+//! The lean evaluator (Monte Carlo paths) against the full planner: every month of every variant
+//! must come out bit-identical — totals, nodes, fiscal years, first month a limit is hit — over
+//! random draws of the seed's uncertain inputs and of other numbers, under each setting the lean
+//! path takes (finance discount, escalation, contingency, spot; extra items; no Shield; Single-AZ;
+//! capacity limits hit).
+
+use headroom::lean::{self, Lean, Scratch};
+use headroom::model::{Dist, Scenario};
+use headroom::montecarlo::Sampler;
+use headroom::{Catalog, edit, validate};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn seed() -> Scenario {
+    let mut s = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    s.cluster.autoscaling.simulate = false;
+    s
+}
+
+/// Inputs drawn on top of the scenario's own: (path, distribution).
+fn draws() -> Vec<(&'static str, Dist)> {
+    vec![
+        ("demand.annual_growth", Dist::Triangular { min: -0.1, mode: 0.2, max: 0.6 }),
+        ("demand.concurrent_users", Dist::LogNormal { mean: 1000.0, sd: 400.0 }),
+        ("workload.peak_requests_per_user_per_s", Dist::Pert { min: 0.05, mode: 0.15, max: 0.6 }),
+        ("workload.services[1].cpu_ms_per_request", Dist::LogNormal { mean: 16.0, sd: 6.0 }),
+        ("workload.services[0].cpu_ms_per_request", Dist::Uniform { min: 0.5, max: 5.0 }),
+        ("data.postgres.working_set_mib_per_user", Dist::Uniform { min: 0.5, max: 8.0 }),
+        ("data.object_storage.gb_per_user_per_month", Dist::Uniform { min: 0.0, max: 0.5 }),
+        ("data.redis.memory_mib_per_user", Dist::Uniform { min: 0.1, max: 4.0 }),
+        ("cluster.node_pools[0].max_nodes", Dist::Uniform { min: 6.0, max: 40.0 }),
+    ]
+}
+
+/// Plan `s` with `n` random draws both ways; returns how many paths were compared and in how
+/// many a capacity limit was hit.
+fn check(s: Scenario, n: usize, label: &str) -> (usize, usize) {
+    let cat = Catalog::builtin();
+    let base = validate(s.clone(), cat).unwrap_or_else(|p| panic!("{label}: {p:?}"));
+    let lean = Lean::new(&base, cat);
+    let root = serde_json::to_value(&s).unwrap();
+    let samplers: Vec<(&str, Sampler)> = draws().into_iter().map(|(p, d)| (p, Sampler::new(&d).unwrap())).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut scratch = Scratch::default();
+    let (mut compared, mut limited) = (0, 0);
+    for i in 0..n {
+        let values: Vec<(&str, f64)> = samplers.iter().map(|(p, d)| (*p, d.sample(&mut rng))).collect();
+        let vs = match validate(edit::with_numbers(&root, &values).unwrap(), cat) {
+            Ok(v) => v,
+            Err(p) => {
+                eprintln!("{label}: rejected {}", p[0]);
+                continue;
+            }
+        };
+        let full = lean::plan_totals(&vs, cat);
+        let fast = lean.eval(&vs, cat, &mut scratch);
+        assert_eq!(fast, full, "{label}, draw {i}: {values:?}");
+        compared += 1;
+        limited += usize::from(full.limit_month.iter().any(Option::is_some));
+    }
+    (compared, limited)
+}
+
+#[test]
+fn the_seed_as_shipped() {
+    let cat = Catalog::builtin();
+    let s = validate(seed(), cat).unwrap();
+    let full = lean::plan_totals(&s, cat);
+    let fast = Lean::new(&s, cat).eval(&s, cat, &mut Scratch::default());
+    assert_eq!(fast, full);
+    // Not a vacuous comparison: six variants, 60 months, real money and nodes.
+    assert_eq!(fast.cost.len(), 6);
+    assert!(fast.cost.iter().all(|c| c.len() == 60 && c.iter().all(|&x| x > 100.0)));
+    assert!(fast.nodes[0][0] >= 3);
+}
+
+#[test]
+fn random_draws_of_the_seed() {
+    assert!(check(seed(), 40, "seed").0 >= 30);
+}
+
+#[test]
+fn random_draws_under_finance_settings() {
+    let mut s = seed();
+    s.finance.aws_discount = 0.07;
+    s.finance.annual_escalation = 0.03;
+    s.finance.contingency = 0.1;
+    s.finance.fiscal_year_start_month = 7;
+    s.finance.spot.push(headroom::model::SpotShare {
+        pool: "general".into(),
+        share: 0.4,
+        discount: 0.6,
+        source: "test".into(),
+    });
+    s.pricing.extra_items.push(headroom::model::ExtraItem {
+        name: "Support (reserved hours)".into(),
+        category: headroom::model::Category::Other,
+        monthly_usd: 1234.5,
+        source: "test".into(),
+        variants: vec!["aws-warm-standby".into(), "aws-active-active".into()],
+    });
+    assert!(check(s, 25, "finance").0 >= 18);
+}
+
+#[test]
+fn random_draws_without_shield_single_az_and_small_limits() {
+    let mut s = seed();
+    s.platform.shield_advanced = false;
+    s.platform.cloudtrail_data_events_per_month = 2e6;
+    s.data.postgres.multi_az = false;
+    s.data.postgres.allowed_classes = vec!["db.r5.large".into(), "db.r5.xlarge".into()];
+    s.variants[0].connectivity.direct_connect_ports = 2;
+    s.variants[0].connectivity.dx_gb_per_user_per_month = 0.3;
+    let (n, limited) = check(s, 25, "no shield");
+    assert!(n >= 18);
+    // Limits (an undersized database, a pool at maxNodes) are hit in some draws and not in
+    // others: their first months are compared too.
+    assert!(limited > 0 && limited < n, "{limited} of {n}");
+}
+
+#[test]
+fn unsupported_settings_are_named() {
+    let mut s = seed();
+    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
+    assert!(Lean::unsupported(&s, &["pricing.overrides"]).unwrap().contains("pricing"));
+    s.cluster.autoscaling.simulate = true;
+    assert!(Lean::unsupported(&s, &[]).unwrap().contains("simulate"));
+}
