@@ -77,7 +77,16 @@ fn num(v: f64) -> String {
         if v > 0.0 { "inf".into() } else { "-inf".into() }
     } else {
         let s = format!("{v}");
-        if s.len() > 14 { format!("{v:e}") } else { s }
+        if s.len() <= 14 {
+            s
+        } else if (1e-4..1e15).contains(&v.abs()) {
+            // Six significant digits, without trailing zeros: 10.34218843370015 → "10.3422".
+            let digits = (5 - v.abs().log10().floor() as i32).max(0) as usize;
+            let t = format!("{v:.digits$}");
+            if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+        } else {
+            format!("{v:e}")
+        }
     }
 }
 
@@ -551,15 +560,11 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
     if !(u.confidence.is_finite() && (0.5..1.0).contains(&u.confidence)) {
         c.err("uncertainty.confidence", format!("must be at least 0.5 and below 1, found {}", num(u.confidence)));
     }
-    let root = if u.inputs.is_empty() { None } else { serde_json::to_value(s).ok() };
     for (i, input) in u.inputs.iter().enumerate() {
         let p = format!("uncertainty.inputs[{i}]");
-        if let Some(root) = &root {
-            match crate::edit::field(root, &input.path) {
-                Ok(v) if v.is_number() => {}
-                Ok(_) => c.err(format!("{p}.path"), format!("{} is not a number field", input.path)),
-                Err(e) => c.err(format!("{p}.path"), e),
-            }
+        // Only the section the path falls in is turned into JSON to look.
+        if let Err(e) = crate::edit::NumberSetter::new(s, &[input.path.as_str()]) {
+            c.err(format!("{p}.path"), e);
         }
         if input.path.starts_with("uncertainty.") || input.path.starts_with("simulation.") {
             c.err(format!("{p}.path"), "cannot draw the simulation's own settings");

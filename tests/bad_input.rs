@@ -171,3 +171,13 @@ fn an_on_prem_site_needs_its_component_availabilities() {
     let ps = problems(seed_with("db_replication: LogShipping(5)),", "db_replication: LogShipping(0)),"));
     assert_eq!(ps, vec!["variants[1].sites[2].db_replication.LogShipping: must be > 0, found 0"]);
 }
+
+#[test]
+fn ranges_derived_from_other_fields_print_readable_numbers() {
+    // The web service's response time (5 ms) must be at least its CPU time per request; a CPU
+    // time drawn as 10.34218843370015 prints with six significant digits, not as 1.0342…e1.
+    let mut s = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    s.workload.services[0].cpu_ms_per_request = 10.342_188_433_700_15;
+    let p = headroom::validate(s, Catalog::builtin()).unwrap_err();
+    assert_eq!(p[0].to_string(), "workload.services[0].response_time_ms: must be between 10.3422 and 600000, found 5");
+}

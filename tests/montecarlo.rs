@@ -178,7 +178,7 @@ fn bad_uncertainty_is_refused_with_paths() {
     let p: Vec<String> = headroom::validate(s, cat).unwrap_err().iter().map(ToString::to_string).collect();
     assert!(p.contains(&"uncertainty.confidence: must be at least 0.5 and below 1, found 1".to_string()), "{p:?}");
     assert!(p.contains(&"uncertainty.inputs[0].path: demand.nope: no such field".to_string()), "{p:?}");
-    assert!(p.contains(&"uncertainty.inputs[1].path: meta.name is not a number field".to_string()), "{p:?}");
+    assert!(p.contains(&"uncertainty.inputs[1].path: meta.name: not a number".to_string()), "{p:?}");
     assert!(
         p.contains(
             &"uncertainty.inputs[2].dist: needs min < max and min ≤ mode ≤ max, found 0.3, 0.2, 0.1".to_string()

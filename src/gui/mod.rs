@@ -248,7 +248,7 @@ impl HeadroomApp {
         let report = plan(&s, Catalog::builtin());
         let scenario = s.into_inner();
         let day_month = scenario.meta.horizon_months;
-        let mc_paths = scenario.uncertainty.paths.min(2000);
+        let mc_paths = scenario.uncertainty.paths;
         Ok(Self {
             path: start.path,
             saved: scenario.clone(),

@@ -51,9 +51,10 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
         ui.weak("These results are for an earlier version of the scenario: run again to refresh them.");
     }
     ui.label(format!(
-        "{} paths (seed {}), inputs: {}{}",
+        "{} paths (seed {}, {}), inputs: {}{}",
         res.paths - res.rejected,
         res.seed,
+        res.engine,
         if res.inputs.is_empty() { "none".to_string() } else { res.inputs.join(", ") },
         if res.rejected > 0 {
             format!("; {} rejected (drawn values outside a field's range)", res.rejected)
