@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use headroom::export::{ExportFormat, export};
+use headroom::export::{ExportFormat, export_with};
 use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan, render};
 
 #[derive(Parser, Debug)]
@@ -133,6 +133,10 @@ enum Command {
         /// Output file.
         #[arg(short, long)]
         output: PathBuf,
+        /// Monte Carlo paths for the budget review's Uncertainty section (HTML, XLSX) when the
+        /// scenario has uncertainty.inputs. Default: uncertainty.paths; 0 leaves it out.
+        #[arg(long)]
+        paths: Option<u32>,
     },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
@@ -422,10 +426,27 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     + "\n")),
             }
         }
-        Some(Command::Export { file, format, output }) => {
+        Some(Command::Export { file, format, output, paths }) => {
             let s = load(&file)?;
             let report = plan(&s, Catalog::builtin());
-            let bytes = export(&report, format.into()).map_err(|e| Fail { code: 1, message: e.to_string() })?;
+            let format: ExportFormat = format.into();
+            let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
+                && !s.uncertainty.inputs.is_empty()
+                && paths != Some(0)
+            {
+                headroom::montecarlo::run(
+                    &s,
+                    Catalog::builtin(),
+                    paths,
+                    &[10.0, 50.0, 90.0],
+                    &|_| {},
+                    &std::sync::atomic::AtomicBool::new(false),
+                )
+            } else {
+                None
+            };
+            let bytes =
+                export_with(&report, mc.as_ref(), format).map_err(|e| Fail { code: 1, message: e.to_string() })?;
             headroom::write_atomic(&output, &bytes)
                 .map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
             eprintln!("{}: {} bytes", output.display(), bytes.len());

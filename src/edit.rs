@@ -176,6 +176,22 @@ impl NumberSetter {
         Ok(NumberSetter { sections })
     }
 
+    /// The base scenario's values at the paths, in their order.
+    pub fn values(&self) -> Vec<f64> {
+        let mut out = vec![f64::NAN; self.sections.iter().map(|x| x.2.len()).sum()];
+        for (_, base, paths) in &self.sections {
+            for (i, rel) in paths {
+                let v = if rel.is_empty() { Some(base) } else { field(base, rel).ok() };
+                if let Some(x) = v.and_then(Value::as_f64)
+                    && let Some(o) = out.get_mut(*i)
+                {
+                    *o = x;
+                }
+            }
+        }
+        out
+    }
+
     /// Set `values` (in the order of the paths) in `s`, integers rounded. On an error (a value
     /// that does not fit its field) `s` has the base scenario's values at every path.
     /// The error names the section and says why.

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::
 
 use crate::assumptions::Assumption;
 use crate::model::Category;
+use crate::montecarlo::McReport;
 use crate::render::{usd, usd0};
 use crate::report::{CostLine, Name, Report, VariantPlan, View};
 
@@ -52,11 +53,17 @@ pub enum ExportError {
 
 /// Render `report` in `format`.
 pub fn export(report: &Report, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
+    export_with(report, None, format)
+}
+
+/// Render `report` in `format`, with a Monte Carlo result for the budget review's Uncertainty
+/// section (HTML) and sheet (XLSX); the CSV cost sheets leave it out.
+pub fn export_with(report: &Report, mc: Option<&McReport>, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
     match format {
         ExportFormat::Csv => csv_wide(report).map(String::into_bytes),
         ExportFormat::CsvLong => csv_long(report).map(String::into_bytes),
-        ExportFormat::Xlsx => xlsx(report),
-        ExportFormat::Html => Ok(html(report).into_bytes()),
+        ExportFormat::Xlsx => xlsx(report, mc),
+        ExportFormat::Html => Ok(html_with(report, mc).into_bytes()),
     }
 }
 
@@ -225,12 +232,13 @@ fn quote_sheet(name: &str) -> String {
     format!("'{}'", name.replace('\'', "''"))
 }
 
-fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
+fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("$#,##0.00");
     let money_bold = Format::new().set_num_format("$#,##0.00").set_bold();
-    let mut taken = vec!["Summary".to_string(), "Capacity".to_string(), "Assumptions".to_string()];
+    let mut taken =
+        vec!["Summary".to_string(), "Capacity".to_string(), "Uncertainty".to_string(), "Assumptions".to_string()];
     let months = r.demand.len() as u16;
     let first_month_col: u16 = 4;
     let total_col = first_month_col + months;
@@ -547,12 +555,177 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, ExportError> {
         wb.push_worksheet(ws);
     }
     wb.push_worksheet(cap);
+    if let Some(mc) = mc {
+        wb.push_worksheet(uncertainty_sheet(mc, &bold, &money)?);
+    }
     wb.push_worksheet(asm);
     Ok(wb.save_to_buffer()?)
 }
 
+/// The Monte Carlo as a sheet: per variant and fiscal year the percentiles, the budget and the
+/// share of paths above it; then what moves each variant's cost over the horizon.
+fn uncertainty_sheet(mc: &McReport, bold: &Format, money: &Format) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Uncertainty")?;
+    let pct = Format::new().set_num_format("0.0%");
+    ws.write_string_with_format(0, 0, "Monte Carlo", bold)?;
+    ws.write_string(
+        0,
+        1,
+        format!(
+            "{} paths (seed {}, {}; static sizing), {} rejected; inputs: {}",
+            mc.paths - mc.rejected,
+            mc.seed,
+            mc.engine,
+            mc.rejected,
+            neutralise(&mc.inputs.join(", "))
+        ),
+    )?;
+    let ps: Vec<f64> = mc
+        .variants
+        .first()
+        .and_then(|v| v.fiscal_years.first())
+        .map_or_else(Vec::new, |f| f.cost.percentiles.iter().map(|x| x.0).collect());
+    let mut head: Vec<String> = vec!["Variant".into(), "Fiscal year".into()];
+    head.extend(ps.iter().map(|p| format!("P{p}")));
+    head.extend(["Budget".into(), "Paths above the budget".into()]);
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, h, bold)?;
+    }
+    let mut row = 3u32;
+    for v in &mc.variants {
+        for fy in &v.fiscal_years {
+            ws.write_string(row, 0, neutralise(&v.name))?;
+            ws.write_string(row, 1, &fy.label)?;
+            for (i, (_, x)) in fy.cost.percentiles.iter().enumerate() {
+                ws.write_number_with_format(row, 2 + i as u16, *x, money)?;
+            }
+            let c = 2 + ps.len() as u16;
+            if let (Some(b), Some(p)) = (fy.budget_usd, fy.p_exceed) {
+                ws.write_number_with_format(row, c, b, money)?;
+                ws.write_number_with_format(row, c + 1, p, &pct)?;
+            }
+            row += 1;
+        }
+    }
+    row += 1;
+    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    let head = [
+        "Variant".to_string(),
+        "Input".into(),
+        format!("Input at P{lo}"),
+        format!("Input at P{hi}"),
+        format!("Horizon cost, input at P{lo}"),
+        format!("Horizon cost, input at P{hi}"),
+        "Horizon cost as written".into(),
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, h, bold)?;
+    }
+    row += 1;
+    for v in &mc.variants {
+        for w in &v.swings {
+            ws.write_string(row, 0, neutralise(&v.name))?;
+            ws.write_string(row, 1, neutralise(&w.input))?;
+            ws.write_number(row, 2, w.low_value)?;
+            ws.write_number(row, 3, w.high_value)?;
+            for (c, x) in [(4, w.low_usd), (5, w.high_usd)] {
+                match x {
+                    Some(x) => ws.write_number_with_format(row, c, x, money)?,
+                    None => ws.write_string(row, c, "out of range")?,
+                };
+            }
+            ws.write_number_with_format(row, 6, v.horizon_usd, money)?;
+            row += 1;
+        }
+    }
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 40)?;
+    Ok(ws)
+}
+
 /// Escape text for HTML element content and attribute values. (Five replacements: no crate
 /// needed for this.)
+/// How likely each budget line is exceeded, when a capacity limit comes, what moves the cost.
+fn uncertainty_html(h: &mut String, mc: &McReport) {
+    let e = escape;
+    let _ = write!(
+        h,
+        "<h2>Uncertainty: how likely is the budget exceeded?</h2><p class=\"muted\">Monte Carlo: {} paths (seed {}, {}; static sizing){}; inputs drawn: {}.</p>",
+        mc.paths - mc.rejected,
+        mc.seed,
+        e(&mc.engine),
+        if mc.rejected > 0 {
+            format!(", {} rejected (drawn values outside a field's range)", mc.rejected)
+        } else {
+            String::new()
+        },
+        e(&mc.inputs.join(", "))
+    );
+    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    for v in &mc.variants {
+        let _ = write!(h, "<h3>{}</h3><table><thead><tr><th>Fiscal year</th>", e(&v.name));
+        let ps: Vec<f64> =
+            v.fiscal_years.first().map_or_else(Vec::new, |f| f.cost.percentiles.iter().map(|x| x.0).collect());
+        for p in &ps {
+            let _ = write!(h, "<th class=\"n\">P{p}</th>");
+        }
+        h.push_str("<th class=\"n\">Budget</th><th class=\"n\">Paths above it</th></tr></thead><tbody>");
+        for fy in &v.fiscal_years {
+            let _ = write!(h, "<tr><td>{}</td>", e(&fy.label));
+            for (_, x) in &fy.cost.percentiles {
+                let _ = write!(h, "<td class=\"n\">{}</td>", usd0(*x));
+            }
+            match (fy.budget_usd, fy.p_exceed) {
+                (Some(b), Some(p)) => {
+                    let cls = if p > 1.0 - mc.confidence { "bad" } else { "ok" };
+                    let _ = write!(h, "<td class=\"n\">{}</td><td class=\"n {cls}\">{:.1} %</td>", usd0(b), p * 100.0);
+                }
+                _ => h.push_str("<td class=\"n\">—</td><td class=\"n\">—</td>"),
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</tbody></table>");
+        let _ = write!(
+            h,
+            "<p>Capacity limit (a pool at maxNodes, or no allowed database class big enough): {}.</p>",
+            match v.capacity_limit_month {
+                Some(m) => format!(
+                    "by month {m} ({}) with {:.0} % confidence",
+                    mc.months.get(m as usize - 1).map_or_else(String::new, ToString::to_string),
+                    mc.confidence * 100.0
+                ),
+                None => format!(
+                    "not within the horizon at {:.0} % confidence ({:.1} % of paths hit one)",
+                    mc.confidence * 100.0,
+                    v.p_capacity_limit * 100.0
+                ),
+            }
+        );
+        if !v.swings.is_empty() {
+            let _ = write!(
+                h,
+                "<table><thead><tr><th>What moves the {}-month cost of {}</th><th class=\"n\">Input at P{lo}</th><th class=\"n\">Input at P{hi}</th><th class=\"n\">Cost at P{lo}</th><th class=\"n\">Cost at P{hi}</th></tr></thead><tbody>",
+                mc.months.len(),
+                usd0(v.horizon_usd)
+            );
+            for w in &v.swings {
+                let cost = |x: Option<f64>| x.map_or("out of range".to_string(), usd0);
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                    e(&w.input),
+                    crate::render::sig(w.low_value),
+                    crate::render::sig(w.high_value),
+                    cost(w.low_usd),
+                    cost(w.high_usd)
+                );
+            }
+            h.push_str("</tbody></table>");
+        }
+    }
+}
+
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -725,6 +898,11 @@ svg{width:100%;height:auto;margin:.5rem 0}
 
 /// The budget review: one self-contained HTML file (no external resources), print-friendly.
 pub fn html(r: &Report) -> String {
+    html_with(r, None)
+}
+
+/// The budget review, with the Monte Carlo's Uncertainty section when there is one.
+pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     let mut h = String::new();
     let e = escape;
     let _ = write!(
@@ -895,6 +1073,10 @@ pub fn html(r: &Report) -> String {
             );
         }
         h.push_str("</tbody></table>");
+    }
+
+    if let Some(mc) = mc {
+        uncertainty_html(&mut h, mc);
     }
 
     // Risks.

@@ -75,6 +75,18 @@ impl Sampler {
         }
     }
 
+    /// The value a share `p` (0–1) of draws fall below (the inverse CDF).
+    pub fn quantile(&self, p: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        match self {
+            Sampler::Normal(d) => d.inverse_cdf(p),
+            Sampler::LogNormal(d) => d.inverse_cdf(p),
+            Sampler::Triangular(d) => d.inverse_cdf(p),
+            Sampler::Pert(d, min, max) => min + (max - min) * d.inverse_cdf(p),
+            Sampler::Uniform(d) => d.inverse_cdf(p),
+        }
+    }
+
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
             Sampler::Normal(d) => d.sample(rng),
@@ -143,7 +155,38 @@ pub struct VariantBands {
     pub capacity_limit_month: Option<u32>,
     /// Share of paths hitting a capacity limit within the horizon.
     pub p_capacity_limit: f64,
+    /// The amortised cost over the whole horizon as the scenario is written.
+    pub horizon_usd: f64,
+    /// What moves that cost: each input alone at its P10 and P90, the others as written;
+    /// largest swing first.
+    pub swings: Vec<Swing>,
 }
+
+/// One input's effect on a variant's cost over the horizon (a bar of a tornado chart).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Swing {
+    pub input: String,
+    /// The input at its P10 and at its P90.
+    pub low_value: f64,
+    pub high_value: f64,
+    /// The cost over the horizon with the input there; None when that value is outside the
+    /// field's range (the plan is then not made).
+    pub low_usd: Option<f64>,
+    pub high_usd: Option<f64>,
+}
+
+impl Swing {
+    /// How far apart the two costs are (0 when one is missing).
+    pub fn width(&self) -> f64 {
+        match (self.low_usd, self.high_usd) {
+            (Some(a), Some(b)) => (b - a).abs(),
+            _ => 0.0,
+        }
+    }
+}
+
+/// The percentiles the swings put each input at.
+pub const SWING_PERCENTILES: (f64, f64) = (10.0, 90.0);
 
 /// The simulation's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -252,6 +295,7 @@ pub fn run_with(
         })
         .collect();
     let det = crate::plan::plan_costs(&base, cat);
+    let swings = swings(&base, cat, &setter, &samplers, lean.as_ref());
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
     let column = |f: &dyn Fn(&PathTotals) -> f64| -> Vec<f64> { ok.iter().map(f).collect() };
@@ -300,6 +344,17 @@ pub fn run_with(
             // The earliest month by which at least `confidence` of the paths have hit a limit.
             let k = ((u.confidence * firsts.len() as f64).ceil() as usize).clamp(1, firsts.len().max(1));
             let capacity_limit_month = firsts.get(k - 1).copied().filter(|&m| m != u32::MAX);
+            let mut sw: Vec<Swing> = swings
+                .iter()
+                .map(|p| Swing {
+                    input: p.input.clone(),
+                    low_value: p.low,
+                    high_value: p.high,
+                    low_usd: p.at_low.as_ref().map(|t| t.cost[v].iter().sum()),
+                    high_usd: p.at_high.as_ref().map(|t| t.cost[v].iter().sum()),
+                })
+                .collect();
+            sw.sort_by(|a, b| b.width().total_cmp(&a.width()));
             VariantBands {
                 name: vp.name.clone(),
                 cost,
@@ -307,6 +362,8 @@ pub fn run_with(
                 fiscal_years,
                 capacity_limit_month,
                 p_capacity_limit: hit as f64 / firsts.len().max(1) as f64,
+                horizon_usd: vp.total_usd,
+                swings: sw,
             }
         })
         .collect();
@@ -322,6 +379,45 @@ pub fn run_with(
         users,
         variants,
     })
+}
+
+/// One input at its P10 and P90, the others as written: the plans (None when the value breaks
+/// a range).
+struct Probe {
+    input: String,
+    low: f64,
+    high: f64,
+    at_low: Option<PathTotals>,
+    at_high: Option<PathTotals>,
+}
+
+fn swings(
+    base: &ValidScenario,
+    cat: &Catalog,
+    setter: &crate::edit::NumberSetter,
+    samplers: &[(String, Sampler)],
+    lean: Option<&Lean>,
+) -> Vec<Probe> {
+    let written = setter.values();
+    let (p_lo, p_hi) = SWING_PERCENTILES;
+    samplers
+        .par_iter()
+        .enumerate()
+        .map(|(i, (path, d))| {
+            let at = |x: f64| {
+                let mut vs = base.clone();
+                let mut values = written.clone();
+                values[i] = x;
+                vs.set_numbers(setter, &values, cat).ok()?;
+                Some(match lean {
+                    Some(l) => l.eval(&vs, cat, &mut Scratch::default()),
+                    None => crate::lean::plan_totals(&vs, cat),
+                })
+            };
+            let (lo, hi) = (d.quantile(p_lo / 100.0), d.quantile(p_hi / 100.0));
+            Probe { input: path.clone(), low: lo, high: hi, at_low: at(lo), at_high: at(hi) }
+        })
+        .collect()
 }
 
 /// One path: set the drawn values in this thread's copy of the scenario and evaluate it.

@@ -784,8 +784,48 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
                 ),
             }
         );
+        if !v.swings.is_empty() {
+            let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+            let _ = writeln!(
+                out,
+                "  what moves the {}-month cost of {} (static sizing; each input alone at its P{lo} / P{hi}):",
+                r.months.len(),
+                usd0(v.horizon_usd)
+            );
+            for w in &v.swings {
+                let _ = writeln!(out, "    {}", swing_text(w, v.horizon_usd));
+            }
+        }
     }
     out
+}
+
+/// One bar of the tornado: "demand.annual_growth 0.126 … 0.31: −$41,000 … +$52,000".
+pub fn swing_text(w: &crate::montecarlo::Swing, base_usd: f64) -> String {
+    let delta = |x: Option<f64>| {
+        x.map_or("out of range".to_string(), |x| {
+            let d = x - base_usd;
+            if d < 0.0 { format!("−{}", usd0(-d)) } else { format!("+{}", usd0(d)) }
+        })
+    };
+    format!(
+        "{:<42} {} … {}: {} … {}",
+        w.input,
+        sig(w.low_value),
+        sig(w.high_value),
+        delta(w.low_usd),
+        delta(w.high_usd)
+    )
+}
+
+/// A value with three significant digits (0.1263 → "0.126", 15.97 → "16", 2571.4 → "2571").
+pub fn sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    let t = format!("{x:.digits$}");
+    if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 mod common;
 use common::seed_report;
-use headroom::export::{ExportFormat, export};
+use headroom::export::{ExportFormat, export, export_with};
 use headroom::{Catalog, load_scenario, plan};
 use std::io::Cursor;
 
@@ -160,8 +160,11 @@ fn cli_export_writes_atomically() {
     let out = dir.path().join("plan.xlsx");
     let bin = env!("CARGO_BIN_EXE_headroom");
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
-    let ok =
-        std::process::Command::new(bin).args(["export", seed, "--format", "xlsx", "-o"]).arg(&out).output().unwrap();
+    let ok = std::process::Command::new(bin)
+        .args(["export", seed, "--format", "xlsx", "--paths", "0", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     let good = std::fs::read(&out).unwrap();
     assert!(good.starts_with(b"PK"));
@@ -181,4 +184,63 @@ fn cli_export_writes_atomically() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, vec![std::ffi::OsString::from("plan.xlsx")]);
+}
+
+#[test]
+fn the_budget_review_carries_the_monte_carlo() {
+    let cat = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let r = plan(&s, cat);
+    let mc = headroom::montecarlo::run(&s, cat, Some(200), &[10.0, 50.0, 90.0], &|_| {}, &Default::default()).unwrap();
+    let fy = mc.variants[0].fiscal_years.iter().find(|f| f.label == "FY2031").unwrap();
+
+    // XLSX: an Uncertainty sheet before the assumptions, its figures those of the run.
+    let bytes = export_with(&r, Some(&mc), ExportFormat::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(&names[names.len() - 3..], ["Capacity", "Uncertainty", "Assumptions"]);
+    let u = wb.worksheet_range("Uncertainty").unwrap();
+    assert_eq!(u.get_value((2, 3)), Some(&Data::String("P50".into())));
+    let row = (3..u.height() as u32)
+        .find(|&i| {
+            u.get_value((i, 0)) == Some(&Data::String("aws-warm-standby".into()))
+                && u.get_value((i, 1)) == Some(&Data::String("FY2031".into()))
+        })
+        .unwrap();
+    assert_eq!(u.get_value((row, 3)), Some(&Data::Float(fy.cost.at(50.0).unwrap())));
+    assert_eq!(u.get_value((row, 5)), Some(&Data::Float(90_000.0)));
+    assert_eq!(u.get_value((row, 6)), Some(&Data::Float(fy.p_exceed.unwrap())));
+    let swing = &mc.variants[0].swings[0];
+    let srow =
+        (row..u.height() as u32).find(|&i| u.get_value((i, 1)) == Some(&Data::String(swing.input.clone()))).unwrap();
+    assert_eq!(u.get_value((srow, 5)), Some(&Data::Float(swing.high_usd.unwrap())));
+
+    // HTML: the section, with the share of paths above the FY2031 budget.
+    let html = String::from_utf8(export_with(&r, Some(&mc), ExportFormat::Html).unwrap()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let h2 = scraper::Selector::parse("h2").unwrap();
+    assert!(doc.select(&h2).any(|x| x.text().collect::<String>() == "Uncertainty: how likely is the budget exceeded?"));
+    assert!(html.contains(&format!("{:.1} %</td>", fy.p_exceed.unwrap() * 100.0)));
+    assert!(html.contains("200 paths (seed 20270101, lean evaluator; static sizing)"));
+    // Without a run, no section.
+    assert!(!String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap().contains("Uncertainty:"));
+}
+
+#[test]
+fn cli_export_runs_the_monte_carlo_for_the_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    let run = |paths: &str| {
+        let out = dir.path().join(format!("review-{paths}.html"));
+        let o = std::process::Command::new(bin)
+            .args(["export", seed, "--format", "html", "--paths", paths, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out).unwrap()
+    };
+    assert!(run("50").contains("Monte Carlo: 50 paths (seed 20270101"));
+    assert!(!run("0").contains("Monte Carlo:"));
 }

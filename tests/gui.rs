@@ -426,8 +426,24 @@ fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
     let fy = r.variants[0].fiscal_years.iter().find(|f| f.label == "FY2031").unwrap();
     h.get_by_label(&format!("{:.1} % of paths", fy.p_exceed.unwrap() * 100.0));
     h.get_by_label(&usd0(fy.cost.at(50.0).unwrap()));
-    // An edit makes it stale.
+    // What moves the cost: the seed's three inputs, each with its cost at P10 and P90, as the
+    // report has them.
+    h.get_by_label("What moves the 60-month cost");
+    assert_eq!(r.variants[0].swings.len(), 3);
+    for w in &r.variants[0].swings {
+        h.get_by_label(&w.input);
+        h.get_by_label(&usd0(w.high_usd.unwrap()));
+    }
+    // The budget review exported now carries this run.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("review.html");
+    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::export::ExportFormat::Html, out.clone()));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Monte Carlo: 24 paths (seed 20270101, lean evaluator; static sizing)"));
+    // An edit makes it stale, and an export leaves it out.
     h.state_mut().apply(headroom::gui::Command::SetGrowth(0.3));
+    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::export::ExportFormat::Html, out.clone()));
+    assert!(!std::fs::read_to_string(&out).unwrap().contains("Monte Carlo:"));
     h.run();
     h.get_by_label("These results are for an earlier version of the scenario: run again to refresh them.");
 }

@@ -29,6 +29,7 @@ fn draws() -> Vec<(&'static str, Dist)> {
         ("data.object_storage.gb_per_user_per_month", Dist::Uniform { min: 0.0, max: 0.5 }),
         ("data.redis.memory_mib_per_user", Dist::Uniform { min: 0.1, max: 4.0 }),
         ("cluster.node_pools[0].max_nodes", Dist::Uniform { min: 6.0, max: 40.0 }),
+        ("finance.annual_escalation", Dist::Uniform { min: -0.02, max: 0.08 }),
     ]
 }
 

@@ -186,3 +186,50 @@ fn bad_uncertainty_is_refused_with_paths() {
         "{p:?}"
     );
 }
+
+#[test]
+fn swings_put_each_input_alone_at_its_p10_and_p90() {
+    let cat = Catalog::builtin();
+    // Growth Uniform(0.10, 0.30): P10 = 0.12 and P90 = 0.28 by hand (0.10 + 0.20 p). Users
+    // Uniform(-1000, 3000): P10 = -600 is not a valid user count, so that end has no plan.
+    let s = scenario(
+        vec![
+            UncertainInput { path: "demand.annual_growth".into(), dist: Dist::Uniform { min: 0.1, max: 0.3 } },
+            UncertainInput {
+                path: "demand.concurrent_users".into(),
+                dist: Dist::Uniform { min: -1000.0, max: 3000.0 },
+            },
+        ],
+        vec![],
+    );
+    let r = montecarlo::run(&s, cat, Some(10), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    // The same figures from the full planner, field set by hand, static sizing.
+    let plan_at = |path: &str, value: &str| {
+        let mut t = headroom::edit::set_field(s.scenario(), path, value).unwrap();
+        t.cluster.autoscaling.simulate = false;
+        headroom::plan::plan_costs(&headroom::validate(t, cat).unwrap(), cat)
+    };
+    let written = plan_at("demand.annual_growth", "0.2");
+    let low = plan_at("demand.annual_growth", "0.12");
+    let high = plan_at("demand.annual_growth", "0.28");
+    let users_high = plan_at("demand.concurrent_users", "2600");
+    for (v, vb) in r.variants.iter().enumerate() {
+        assert_eq!(vb.horizon_usd, written.variants[v].total_usd);
+        let g = vb.swings.iter().find(|w| w.input == "demand.annual_growth").unwrap();
+        assert!((g.low_value - 0.12).abs() < 1e-12 && (g.high_value - 0.28).abs() < 1e-12, "{g:?}");
+        let (lo, hi) = (g.low_usd.unwrap(), g.high_usd.unwrap());
+        assert!((lo - low.variants[v].total_usd).abs() < 1e-6 * lo, "{lo}");
+        assert!((hi - high.variants[v].total_usd).abs() < 1e-6 * hi, "{hi}");
+        assert!(lo < vb.horizon_usd && vb.horizon_usd < hi);
+        let u = vb.swings.iter().find(|w| w.input == "demand.concurrent_users").unwrap();
+        assert_eq!((u.low_value.round(), u.high_value.round()), (-600.0, 2600.0));
+        assert_eq!(u.low_usd, None);
+        assert!((u.high_usd.unwrap() - users_high.variants[v].total_usd).abs() < 1e-6 * vb.horizon_usd);
+        // Largest swing first; one end missing counts as no swing.
+        assert_eq!(vb.swings[0].input, "demand.annual_growth");
+        assert_eq!(u.width(), 0.0);
+    }
+    let text = headroom::render::simulate_table(&r);
+    assert!(text.contains("demand.concurrent_users"), "{text}");
+    assert!(text.contains("-600 … 2600: out of range … +$"), "{text}");
+}

@@ -621,7 +621,9 @@ impl HeadroomApp {
                 }
             }
             Command::ExportTo(format, path) => {
-                self.status = Some(match crate::export::export(&self.report, format) {
+                // The budget review carries the Monte Carlo when it is for this scenario.
+                let mc = self.mc.result.as_ref().filter(|_| self.mc.for_scenario.as_ref() == Some(&self.scenario));
+                self.status = Some(match crate::export::export_with(&self.report, mc, format) {
                     Ok(bytes) => match crate::write_atomic(&path, &bytes) {
                         Ok(()) => {
                             self.pending_export = None;

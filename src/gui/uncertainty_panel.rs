@@ -2,10 +2,10 @@
 //! bands — monthly cost and users, P10–P90 around the median — with budget exceedance per fiscal
 //! year and the month a capacity limit is hit.
 
-use egui_plot::{Legend, Line, Plot, PlotPoints, Polygon};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Polygon};
 
 use super::{Command, McState};
-use crate::montecarlo::{Band, McReport};
+use crate::montecarlo::{Band, McReport, VariantBands};
 use crate::render::usd0;
 use crate::report::Report;
 
@@ -92,6 +92,9 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
     });
     ui.heading("Monthly cost (amortised)");
     band_plot(ui, "mc_cost", res, &v.cost, "USD");
+    if !v.swings.is_empty() {
+        swings(ui, res, v);
+    }
     ui.heading("Users");
     band_plot(ui, "mc_users", res, &res.users, "users");
 }
@@ -116,4 +119,82 @@ fn band_plot(ui: &mut egui::Ui, id: &str, res: &McReport, bands: &[Band], unit: 
             }
             p.line(Line::new("P50", PlotPoints::from(mid)));
         });
+}
+
+/// What moves the cost over the horizon: a tornado (each input alone at its P10 and P90, bars
+/// from the cost as written) and the same figures as a table.
+fn swings(ui: &mut egui::Ui, res: &McReport, v: &VariantBands) {
+    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    ui.heading(format!("What moves the {}-month cost", res.months.len()));
+    ui.weak(format!(
+        "Each input alone at its P{lo} and P{hi}, every other input as written; the bars start from the cost as written ({}, static sizing).",
+        usd0(v.horizon_usd)
+    ));
+    let n = v.swings.len();
+    // The largest swing on top.
+    let y = |i: usize| (n - i) as f64;
+    let bars = |high: bool| -> Vec<Bar> {
+        v.swings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let usd = if high { w.high_usd } else { w.low_usd }?;
+                let at = if high { w.high_value } else { w.low_value };
+                Some(
+                    Bar::new(y(i), usd - v.horizon_usd)
+                        .base_offset(v.horizon_usd)
+                        .name(format!("{} = {}", w.input, crate::render::sig(at)))
+                        .width(0.6),
+                )
+            })
+            .collect()
+    };
+    let names: Vec<String> = v.swings.iter().map(|w| w.input.clone()).collect();
+    Plot::new("mc_swings")
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .x_axis_formatter(|m, _| usd0(m.value))
+        .height(40.0 + 36.0 * n as f32)
+        .x_axis_label("USD over the horizon")
+        .y_axis_formatter(move |m, _| {
+            let i = n as f64 - m.value;
+            if (i - i.round()).abs() < 1e-9 && i >= 0.0 {
+                names.get(i.round() as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_min_width(180.0)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            p.bar_chart(
+                BarChart::new(format!("input at P{lo}"), bars(false))
+                    .horizontal()
+                    .color(egui::Color32::from_rgb(90, 140, 220)),
+            );
+            p.bar_chart(
+                BarChart::new(format!("input at P{hi}"), bars(true))
+                    .horizontal()
+                    .color(egui::Color32::from_rgb(230, 140, 60)),
+            );
+        });
+    egui::Grid::new("mc_swings_table").striped(true).show(ui, |ui| {
+        for h in [
+            "input".to_string(),
+            format!("P{lo}"),
+            format!("P{hi}"),
+            format!("cost at P{lo}"),
+            format!("cost at P{hi}"),
+        ] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for w in &v.swings {
+            ui.label(&w.input);
+            ui.label(crate::render::sig(w.low_value));
+            ui.label(crate::render::sig(w.high_value));
+            ui.label(w.low_usd.map_or("out of range".to_string(), usd0));
+            ui.label(w.high_usd.map_or("out of range".to_string(), usd0));
+            ui.end_row();
+        }
+    });
 }
