@@ -327,28 +327,19 @@ impl Lean {
     pub fn eval(&self, s: &ValidScenario, cat: &Catalog, scratch: &mut Scratch) -> PathTotals {
         let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
         let classes = allowed_db_classes(s, cat);
-        let pool_index = |name: &Option<String>| {
-            name.as_ref().and_then(|n| s.cluster.node_pools.iter().position(|p| &p.name == n)).unwrap_or(0)
-        };
+        let (system, service_pool) = plan::pool_layout(s);
         let mut pools: Vec<PoolPlan> = s
             .cluster
             .node_pools
             .iter()
-            .map(|p| PoolPlan {
+            .zip(system)
+            .map(|(p, groups)| PoolPlan {
                 free: pool_allocatable(s, cat, p).1,
-                groups: Vec::new(),
+                groups,
                 services: Vec::new(),
                 order: Vec::new(),
             })
             .collect();
-        for sp in &s.cluster.system_pods {
-            pools[pool_index(&sp.pool)].groups.push(PodGroup {
-                cpu_m: sp.requests.cpu_m,
-                memory_mib: sp.requests.memory_mib,
-                count: sp.replicas,
-            });
-        }
-        let service_pool: Vec<usize> = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
         for (i, sv) in s.workload.services.iter().enumerate() {
             let pp = &mut pools[service_pool[i]];
             pp.services.push((i, pp.groups.len()));
@@ -358,7 +349,7 @@ impl Lean {
         for pp in &mut pools {
             crate::k8s::ffd_order(&pp.groups, pp.free, &mut pp.order);
         }
-        let cache_mib = cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction;
+        let cache_mib = plan::cache_usable_mib(s, cat);
         // The distinct roles of all variants' sites.
         scratch.kinds.clear();
         for x in s.variants.iter().flat_map(|v| v.sites.iter()) {

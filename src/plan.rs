@@ -199,14 +199,13 @@ struct PoolCtx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(s: &'a Scenario, cat: &'a Catalog) -> Self {
-        let pool_index = |name: &Option<String>| {
-            name.as_ref().and_then(|n| s.cluster.node_pools.iter().position(|p| &p.name == n)).unwrap_or(0)
-        };
-        let mut pools: Vec<PoolCtx> = s
+        let (mut system, service_pool) = pool_layout(s);
+        let pools: Vec<PoolCtx> = s
             .cluster
             .node_pools
             .iter()
-            .map(|p| {
+            .zip(&mut system)
+            .map(|(p, system)| {
                 let (alloc, free) = pool_allocatable(s, cat, p);
                 PoolCtx {
                     pool: p,
@@ -216,20 +215,12 @@ impl<'a> Ctx<'a> {
                     alloc,
                     free,
                     ec2_key: format!("ec2.{}", p.instance_type),
-                    system: Vec::new(),
+                    system: std::mem::take(system),
                 }
             })
             .collect();
-        for sp in &s.cluster.system_pods {
-            pools[pool_index(&sp.pool)].system.push(PodGroup {
-                cpu_m: sp.requests.cpu_m,
-                memory_mib: sp.requests.memory_mib,
-                count: sp.replicas,
-            });
-        }
-        let service_pool: Vec<usize> = s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect();
         let db_classes = allowed_db_classes(s, cat);
-        let cache_mib = cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction;
+        let cache_mib = cache_usable_mib(s, cat);
         let db_names = db_classes
             .iter()
             .map(|&(c, _, _)| {
@@ -310,6 +301,25 @@ impl<'a> Ctx<'a> {
             cache_key,
         }
     }
+}
+
+/// Per node pool its system pods, and the pool of each service (named, else the first).
+pub(crate) fn pool_layout(s: &Scenario) -> (Vec<Vec<PodGroup>>, Vec<usize>) {
+    let pool_index = |name: &Option<String>| {
+        name.as_ref().and_then(|n| s.cluster.node_pools.iter().position(|p| &p.name == n)).unwrap_or(0)
+    };
+    let mut system = vec![Vec::new(); s.cluster.node_pools.len()];
+    for sp in &s.cluster.system_pods {
+        if let Some(g) = system.get_mut(pool_index(&sp.pool)) {
+            g.push(PodGroup { cpu_m: sp.requests.cpu_m, memory_mib: sp.requests.memory_mib, count: sp.replicas });
+        }
+    }
+    (system, s.workload.services.iter().map(|sv| pool_index(&sv.pool)).collect())
+}
+
+/// Usable memory of one cache node, MiB.
+pub(crate) fn cache_usable_mib(s: &Scenario, cat: &Catalog) -> f64 {
+    cat.cache[&s.data.redis.node_type].memory_gib * 1024.0 * s.data.redis.usable_memory_fraction
 }
 
 /// The RDS classes the scenario allows, smallest first (vCPU, then memory, then name).
