@@ -91,19 +91,22 @@ fn num(v: f64) -> String {
 }
 
 impl Checker {
-    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), message: message.into() });
+    /// Paths are anything printable (`format_args!` at the call sites): they become strings
+    /// only for a problem, so a valid scenario is checked without building them (the Monte
+    /// Carlo validates every path).
+    fn err(&mut self, path: impl fmt::Display, message: impl Into<String>) {
+        self.problems.push(Problem { path: path.to_string(), message: message.into() });
     }
 
     /// `lo <= v <= hi`, finite.
-    fn range(&mut self, path: impl Into<String>, v: f64, lo: f64, hi: f64) {
+    fn range(&mut self, path: impl fmt::Display, v: f64, lo: f64, hi: f64) {
         if !v.is_finite() || v < lo || v > hi {
             self.err(path, format!("must be between {} and {}, found {}", num(lo), num(hi), num(v)));
         }
     }
 
     /// `0 < v <= hi`, finite.
-    fn positive(&mut self, path: impl Into<String>, v: f64, hi: f64) {
+    fn positive(&mut self, path: impl fmt::Display, v: f64, hi: f64) {
         if !v.is_finite() || v <= 0.0 {
             self.err(path, format!("must be > 0, found {}", num(v)));
         } else if v > hi {
@@ -111,13 +114,13 @@ impl Checker {
         }
     }
 
-    fn urange(&mut self, path: impl Into<String>, v: u32, lo: u32, hi: u32) {
+    fn urange(&mut self, path: impl fmt::Display, v: u32, lo: u32, hi: u32) {
         if v < lo || v > hi {
             self.err(path, format!("must be between {lo} and {hi}, found {v}"));
         }
     }
 
-    fn name(&mut self, path: impl Into<String>, v: &str) {
+    fn name(&mut self, path: impl fmt::Display, v: &str) {
         if v.trim().is_empty() {
             self.err(path, "must not be empty");
         }
@@ -132,7 +135,7 @@ impl Checker {
         }
     }
 
-    fn known(&mut self, path: impl Into<String>, what: &str, name: &str, known: &mut dyn Iterator<Item = &str>) {
+    fn known(&mut self, path: impl fmt::Display, what: &str, name: &str, known: &mut dyn Iterator<Item = &str>) {
         let known: Vec<&str> = known.collect();
         if !known.contains(&name) {
             let near = closest(name, known.iter().copied());
@@ -173,21 +176,21 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             );
         }
         match e.change {
-            Change::Add(n) => c.range(format!("{p}.change.Add"), n, -1e8, 1e8),
-            Change::Multiply(f) => c.range(format!("{p}.change.Multiply"), f, 0.0, 100.0),
+            Change::Add(n) => c.range(format_args!("{p}.change.Add"), n, -1e8, 1e8),
+            Change::Multiply(f) => c.range(format_args!("{p}.change.Multiply"), f, 0.0, 100.0),
         }
     }
     if d.seasonality.len() != 12 {
         c.err("demand.seasonality", format!("must have 12 values (January..December), found {}", d.seasonality.len()));
     }
     for (i, v) in d.seasonality.iter().enumerate() {
-        c.range(format!("demand.seasonality[{i}]"), *v, 0.0, 10.0);
+        c.range(format_args!("demand.seasonality[{i}]"), *v, 0.0, 10.0);
     }
     if d.diurnal.len() != 24 {
         c.err("demand.diurnal", format!("must have 24 values (00:00..23:00), found {}", d.diurnal.len()));
     }
     for (i, v) in d.diurnal.iter().enumerate() {
-        c.range(format!("demand.diurnal[{i}]"), *v, 0.0, 1.0);
+        c.range(format_args!("demand.diurnal[{i}]"), *v, 0.0, 1.0);
     }
     let peak = d.diurnal.iter().copied().fold(f64::NAN, f64::max);
     if d.diurnal.iter().all(|v| v.is_finite()) && !d.diurnal.is_empty() && (peak - 1.0).abs() > 1e-9 {
@@ -202,7 +205,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             c.err("demand.weekend_diurnal", format!("must have 24 values (00:00..23:00), found {}", w.len()));
         }
         for (i, v) in w.iter().enumerate() {
-            c.range(format!("demand.weekend_diurnal[{i}]"), *v, 0.0, 1.0);
+            c.range(format_args!("demand.weekend_diurnal[{i}]"), *v, 0.0, 1.0);
         }
     }
 
@@ -214,7 +217,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.range("cluster.autoscaling.pod_startup_s", a.pod_startup_s, 0.0, 3600.0);
     c.range("cluster.autoscaling.node_provisioning_s", a.node_provisioning_s, 0.0, 3600.0);
     for (path, v) in [("hpa_sync_period_s", a.hpa_sync_period_s), ("scan_interval_s", a.scan_interval_s)] {
-        c.urange(format!("cluster.autoscaling.{path}"), v, 5, 600);
+        c.urange(format_args!("cluster.autoscaling.{path}"), v, 5, 600);
         if v % 5 != 0 {
             c.err(
                 format!("cluster.autoscaling.{path}"),
@@ -240,20 +243,20 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     }
     for (i, p) in cl.node_pools.iter().enumerate() {
         let path = format!("cluster.node_pools[{i}]");
-        c.name(format!("{path}.name"), &p.name);
+        c.name(format_args!("{path}.name"), &p.name);
         c.known(
             format!("{path}.instance_type"),
             "instance type",
             &p.instance_type,
             &mut cat.ec2.keys().map(String::as_str),
         );
-        c.urange(format!("{path}.zones"), p.zones, 1, 6);
-        c.urange(format!("{path}.max_nodes"), p.max_nodes, 1, 5000);
-        c.urange(format!("{path}.min_nodes"), p.min_nodes, 0, p.max_nodes.max(1));
+        c.urange(format_args!("{path}.zones"), p.zones, 1, 6);
+        c.urange(format_args!("{path}.max_nodes"), p.max_nodes, 1, 5000);
+        c.urange(format_args!("{path}.min_nodes"), p.min_nodes, 0, p.max_nodes.max(1));
         if let Some(m) = p.max_pods {
-            c.urange(format!("{path}.max_pods"), m, 1, 737);
+            c.urange(format_args!("{path}.max_pods"), m, 1, 737);
         }
-        c.range(format!("{path}.root_volume_gb"), p.root_volume_gb, 1.0, 16384.0);
+        c.range(format_args!("{path}.root_volume_gb"), p.root_volume_gb, 1.0, 16384.0);
         if cl.survive_zone_loss && p.zones < 2 {
             c.err(format!("{path}.zones"), "must be at least 2 when cluster.survive_zone_loss is true, found 1");
         }
@@ -262,10 +265,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.range("cluster.daemonset_per_node.memory_mib", cl.daemonset_per_node.memory_mib, 0.0, 1048576.0);
     for (i, sp) in cl.system_pods.iter().enumerate() {
         let path = format!("cluster.system_pods[{i}]");
-        c.name(format!("{path}.name"), &sp.name);
-        c.urange(format!("{path}.replicas"), sp.replicas, 1, 100);
-        c.range(format!("{path}.requests.cpu_m"), sp.requests.cpu_m, 0.0, 64000.0);
-        c.range(format!("{path}.requests.memory_mib"), sp.requests.memory_mib, 0.0, 1048576.0);
+        c.name(format_args!("{path}.name"), &sp.name);
+        c.urange(format_args!("{path}.replicas"), sp.replicas, 1, 100);
+        c.range(format_args!("{path}.requests.cpu_m"), sp.requests.cpu_m, 0.0, 64000.0);
+        c.range(format_args!("{path}.requests.memory_mib"), sp.requests.memory_mib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{path}.pool"), &sp.pool, cl);
     }
 
@@ -278,20 +281,20 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.unique("workload.services", w.services.iter().map(|x| x.name.as_str()));
     for (i, sv) in w.services.iter().enumerate() {
         let p = format!("workload.services[{i}]");
-        c.name(format!("{p}.name"), &sv.name);
-        c.range(format!("{p}.request_share"), sv.request_share, 0.0, 100.0);
-        c.positive(format!("{p}.cpu_ms_per_request"), sv.cpu_ms_per_request, 600_000.0);
+        c.name(format_args!("{p}.name"), &sv.name);
+        c.range(format_args!("{p}.request_share"), sv.request_share, 0.0, 100.0);
+        c.positive(format_args!("{p}.cpu_ms_per_request"), sv.cpu_ms_per_request, 600_000.0);
         if let Some(rt) = sv.response_time_ms {
-            c.range(format!("{p}.response_time_ms"), rt, sv.cpu_ms_per_request.max(0.0), 600_000.0);
+            c.range(format_args!("{p}.response_time_ms"), rt, sv.cpu_ms_per_request.max(0.0), 600_000.0);
         }
-        c.range(format!("{p}.memory_mib_per_request"), sv.memory_mib_per_request, 0.0, 65536.0);
-        c.positive(format!("{p}.pod.cpu_request_m"), sv.pod.cpu_request_m, 64000.0);
-        c.positive(format!("{p}.pod.memory_request_mib"), sv.pod.memory_request_mib, 1048576.0);
+        c.range(format_args!("{p}.memory_mib_per_request"), sv.memory_mib_per_request, 0.0, 65536.0);
+        c.positive(format_args!("{p}.pod.cpu_request_m"), sv.pod.cpu_request_m, 64000.0);
+        c.positive(format_args!("{p}.pod.memory_request_mib"), sv.pod.memory_request_mib, 1048576.0);
         if let Some(l) = sv.pod.cpu_limit_m {
-            c.range(format!("{p}.pod.cpu_limit_m"), l, sv.pod.cpu_request_m.max(0.0), 64000.0);
+            c.range(format_args!("{p}.pod.cpu_limit_m"), l, sv.pod.cpu_request_m.max(0.0), 64000.0);
         }
         if let Some(l) = sv.pod.memory_limit_mib {
-            c.range(format!("{p}.pod.memory_limit_mib"), l, sv.pod.memory_request_mib.max(0.0), 1048576.0);
+            c.range(format_args!("{p}.pod.memory_limit_mib"), l, sv.pod.memory_request_mib.max(0.0), 1048576.0);
         }
         if !sv.baseline_memory_mib.is_finite()
             || sv.baseline_memory_mib < 0.0
@@ -306,20 +309,20 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
                 ),
             );
         }
-        c.urange(format!("{p}.max_replicas"), sv.max_replicas, 1, 10000);
-        c.urange(format!("{p}.min_replicas"), sv.min_replicas, 1, sv.max_replicas.max(1));
-        c.positive(format!("{p}.target_cpu_utilization"), sv.target_cpu_utilization, 1.0);
-        c.range(format!("{p}.db_queries_per_request"), sv.db_queries_per_request, 0.0, 1000.0);
-        c.urange(format!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
-        c.range(format!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
+        c.urange(format_args!("{p}.max_replicas"), sv.max_replicas, 1, 10000);
+        c.urange(format_args!("{p}.min_replicas"), sv.min_replicas, 1, sv.max_replicas.max(1));
+        c.positive(format_args!("{p}.target_cpu_utilization"), sv.target_cpu_utilization, 1.0);
+        c.range(format_args!("{p}.db_queries_per_request"), sv.db_queries_per_request, 0.0, 1000.0);
+        c.urange(format_args!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
+        c.range(format_args!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{p}.pool"), &sv.pool, cl);
-        c.urange(format!("{p}.concurrency_per_pod"), sv.concurrency_per_pod, 1, 10_000);
+        c.urange(format_args!("{p}.concurrency_per_pod"), sv.concurrency_per_pod, 1, 10_000);
         if let Some(slo) = &sv.latency_slo {
-            c.range(format!("{p}.latency_slo.percentile"), slo.percentile, 0.5, 0.9999);
-            c.positive(format!("{p}.latency_slo.ms"), slo.ms, 600_000.0);
+            c.range(format_args!("{p}.latency_slo.percentile"), slo.percentile, 0.5, 0.9999);
+            c.positive(format_args!("{p}.latency_slo.ms"), slo.ms, 600_000.0);
         }
         if let crate::queueing::ServiceTime::LogNormal(cv) = sv.service_time {
-            c.positive(format!("{p}.service_time.LogNormal"), cv, 10.0);
+            c.positive(format_args!("{p}.service_time.LogNormal"), cv, 10.0);
         }
         if let Some(b) = &sv.arrival_bursts {
             let bp = format!("{p}.arrival_bursts");
@@ -337,7 +340,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
                     ),
                 );
             }
-            c.positive(format!("{bp}.mean_seconds"), b.mean_seconds, 3600.0);
+            c.positive(format_args!("{bp}.mean_seconds"), b.mean_seconds, 3600.0);
         }
         for (j, name) in sv.also_pools.iter().enumerate() {
             check_pool_ref(c, &format!("{p}.also_pools[{j}]"), &Some(name.clone()), cl);
@@ -409,7 +412,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.unique("variants", s.variants.iter().map(|v| v.name.as_str()));
     for (i, v) in s.variants.iter().enumerate() {
         let p = format!("variants[{i}]");
-        c.name(format!("{p}.name"), &v.name);
+        c.name(format_args!("{p}.name"), &v.name);
         if v.sites.is_empty() {
             c.err(format!("{p}.sites"), "must have at least one site");
         }
@@ -429,37 +432,37 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         }
         for (j, site) in v.sites.iter().enumerate() {
             let sp = format!("{p}.sites[{j}]");
-            c.name(format!("{sp}.name"), &site.name);
+            c.name(format_args!("{sp}.name"), &site.name);
             if let Location::Aws(region) = &site.location {
-                c.known(format!("{sp}.location"), "AWS region", region, &mut cat.regions());
+                c.known(format_args!("{sp}.location"), "AWS region", region, &mut cat.regions());
             }
             match site.role {
-                Role::ActiveActive(f) => c.positive(format!("{sp}.role.ActiveActive"), f, 1.0),
-                Role::WarmStandby(f) => c.positive(format!("{sp}.role.WarmStandby"), f, 1.0),
+                Role::ActiveActive(f) => c.positive(format_args!("{sp}.role.ActiveActive"), f, 1.0),
+                Role::WarmStandby(f) => c.positive(format_args!("{sp}.role.WarmStandby"), f, 1.0),
                 _ => {}
             }
         }
         let f = &v.failover;
         let fp = format!("{p}.failover");
-        c.range(format!("{fp}.health_check_interval_s"), f.health_check_interval_s, 1.0, 3600.0);
-        c.urange(format!("{fp}.failure_threshold"), f.failure_threshold, 1, 10);
-        c.range(format!("{fp}.dns_ttl_s"), f.dns_ttl_s, 0.0, 86400.0);
+        c.range(format_args!("{fp}.health_check_interval_s"), f.health_check_interval_s, 1.0, 3600.0);
+        c.urange(format_args!("{fp}.failure_threshold"), f.failure_threshold, 1, 10);
+        c.range(format_args!("{fp}.dns_ttl_s"), f.dns_ttl_s, 0.0, 86400.0);
         if let Cutover::Manual(m) = f.cutover {
-            c.range(format!("{fp}.cutover.Manual"), m, 0.0, 1440.0);
+            c.range(format_args!("{fp}.cutover.Manual"), m, 0.0, 1440.0);
         }
-        c.range(format!("{fp}.db_promotion_minutes"), f.db_promotion_minutes, 0.0, 1440.0);
-        c.positive(format!("{fp}.restore_gb_per_hour"), f.restore_gb_per_hour, 100_000.0);
-        c.range(format!("{fp}.infrastructure_build_minutes"), f.infrastructure_build_minutes, 0.0, 10080.0);
-        c.range(format!("{fp}.node_provisioning_minutes"), f.node_provisioning_minutes, 0.0, 60.0);
-        c.range(format!("{fp}.warmup_minutes"), f.warmup_minutes, 0.0, 1440.0);
+        c.range(format_args!("{fp}.db_promotion_minutes"), f.db_promotion_minutes, 0.0, 1440.0);
+        c.positive(format_args!("{fp}.restore_gb_per_hour"), f.restore_gb_per_hour, 100_000.0);
+        c.range(format_args!("{fp}.infrastructure_build_minutes"), f.infrastructure_build_minutes, 0.0, 10080.0);
+        c.range(format_args!("{fp}.node_provisioning_minutes"), f.node_provisioning_minutes, 0.0, 60.0);
+        c.range(format_args!("{fp}.warmup_minutes"), f.warmup_minutes, 0.0, 1440.0);
         for (j, site) in v.sites.iter().enumerate() {
             let rp = format!("{p}.sites[{j}].db_replication");
             match site.db_replication {
                 Some(DbReplication::Streaming { lag_seconds, .. }) => {
-                    c.range(format!("{rp}.lag_seconds"), lag_seconds, 0.0, 86400.0)
+                    c.range(format_args!("{rp}.lag_seconds"), lag_seconds, 0.0, 86400.0)
                 }
-                Some(DbReplication::LogShipping(m)) => c.positive(format!("{rp}.LogShipping"), m, 1440.0),
-                Some(DbReplication::Snapshots(h)) => c.positive(format!("{rp}.Snapshots"), h, 720.0),
+                Some(DbReplication::LogShipping(m)) => c.positive(format_args!("{rp}.LogShipping"), m, 1440.0),
+                Some(DbReplication::Snapshots(h)) => c.positive(format_args!("{rp}.Snapshots"), h, 720.0),
                 None => {}
             }
             if site.role == Role::Primary && site.db_replication.is_some() {
@@ -473,9 +476,9 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             );
         }
         let cn = &v.connectivity;
-        c.urange(format!("{p}.connectivity.direct_connect_ports"), cn.direct_connect_ports, 0, 16);
-        c.urange(format!("{p}.connectivity.vpn_connections"), cn.vpn_connections, 0, 100);
-        c.range(format!("{p}.connectivity.dx_gb_per_user_per_month"), cn.dx_gb_per_user_per_month, 0.0, 1e4);
+        c.urange(format_args!("{p}.connectivity.direct_connect_ports"), cn.direct_connect_ports, 0, 16);
+        c.urange(format_args!("{p}.connectivity.vpn_connections"), cn.vpn_connections, 0, 100);
+        c.range(format_args!("{p}.connectivity.dx_gb_per_user_per_month"), cn.dx_gb_per_user_per_month, 0.0, 1e4);
     }
 
     // targets and availability
@@ -496,9 +499,9 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.range(p, *v, 0.9, 1.0);
     }
     for (i, comp) in a.onprem.iter().enumerate() {
-        c.name(format!("availability.onprem[{i}].name"), &comp.name);
-        c.range(format!("availability.onprem[{i}].availability"), comp.availability, 0.9, 1.0);
-        c.name(format!("availability.onprem[{i}].source"), &comp.source);
+        c.name(format_args!("availability.onprem[{i}].name"), &comp.name);
+        c.range(format_args!("availability.onprem[{i}].availability"), comp.availability, 0.9, 1.0);
+        c.name(format_args!("availability.onprem[{i}].source"), &comp.source);
     }
     if let Some(m) = a.mttr_hours {
         c.positive("availability.mttr_hours", m, 720.0);
@@ -522,26 +525,26 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
                 c.err(&p, format!("key must be \"REGION/ROW\" with REGION one of {}", regions.join(", ")));
             }
         }
-        c.range(format!("{p}.usd"), o.usd, 0.0, 1e6);
-        c.name(format!("{p}.source"), &o.source);
+        c.range(format_args!("{p}.usd"), o.usd, 0.0, 1e6);
+        c.name(format_args!("{p}.source"), &o.source);
         if chrono::NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").is_err() {
             c.err(format!("{p}.as_of"), format!("must be a date \"YYYY-MM-DD\", found {:?}", o.as_of));
         }
     }
     for (i, e) in s.pricing.extra_items.iter().enumerate() {
         let p = format!("pricing.extra_items[{i}]");
-        c.name(format!("{p}.name"), &e.name);
-        c.range(format!("{p}.monthly_usd"), e.monthly_usd, 0.0, 1e8);
-        c.name(format!("{p}.source"), &e.source);
+        c.name(format_args!("{p}.name"), &e.name);
+        c.range(format_args!("{p}.monthly_usd"), e.monthly_usd, 0.0, 1e8);
+        c.name(format_args!("{p}.source"), &e.source);
         for (j, v) in e.variants.iter().enumerate() {
-            c.known(format!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
+            c.known(format_args!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
         }
     }
     for (i, r) in s.reference_estimates.iter().enumerate() {
         let p = format!("reference_estimates[{i}]");
-        c.known(format!("{p}.variant"), "variant", &r.variant, &mut s.variants.iter().map(|v| v.name.as_str()));
-        c.range(format!("{p}.low_usd"), r.low_usd, 0.0, 1e8);
-        c.range(format!("{p}.high_usd"), r.high_usd, r.low_usd.max(0.0), 1e8);
+        c.known(format_args!("{p}.variant"), "variant", &r.variant, &mut s.variants.iter().map(|v| v.name.as_str()));
+        c.range(format_args!("{p}.low_usd"), r.low_usd, 0.0, 1e8);
+        c.range(format_args!("{p}.high_usd"), r.high_usd, r.low_usd.max(0.0), 1e8);
         if r.categories.is_empty() {
             c.err(format!("{p}.categories"), "must name at least one category");
         }
@@ -578,9 +581,9 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
         if b.fiscal_year.trim().is_empty() {
             c.err(format!("{p}.fiscal_year"), "must name a fiscal year (e.g. \"FY2028\")");
         }
-        c.positive(format!("{p}.usd"), b.usd, 1e15);
+        c.positive(format_args!("{p}.usd"), b.usd, 1e15);
         if let Some(v) = &b.variant {
-            c.known(format!("{p}.variant"), "variant", v, &mut s.variants.iter().map(|x| x.name.as_str()));
+            c.known(format_args!("{p}.variant"), "variant", v, &mut s.variants.iter().map(|x| x.name.as_str()));
         }
     }
 }
@@ -608,7 +611,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
     }
     for (i, k) in f.commitments.iter().enumerate() {
         let p = format!("finance.commitments[{i}]");
-        c.known(format!("{p}.region"), "AWS region", &k.region, &mut cat.regions());
+        c.known(format_args!("{p}.region"), "AWS region", &k.region, &mut cat.regions());
         if k.term_years != 1 && k.term_years != 3 {
             c.err(format!("{p}.term_years"), format!("must be 1 or 3, found {}", k.term_years));
         }
@@ -626,7 +629,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
                     instance_type,
                     &mut cat.ec2.keys().map(String::as_str),
                 );
-                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
             }
             CommitmentKind::RdsReserved { class, count } => {
                 c.known(
@@ -635,7 +638,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
                     class,
                     &mut cat.rds.keys().map(String::as_str),
                 );
-                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
             }
             CommitmentKind::CacheReserved { node_type, count } => {
                 c.known(
@@ -644,7 +647,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
                     node_type,
                     &mut cat.cache.keys().map(String::as_str),
                 );
-                c.urange(format!("{p}.kind.count"), *count, 1, 10_000);
+                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
             }
             CommitmentKind::SavingsPlan { usd_per_hour, discount, family } => {
                 if let Some(fam) = family
@@ -660,17 +663,17 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
                         ),
                     );
                 }
-                c.positive(format!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
+                c.positive(format_args!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
                 if !discount.is_finite() || *discount <= 0.0 || *discount >= 1.0 {
                     c.err(format!("{p}.kind.discount"), format!("must be above 0 and below 1 (savings-plan rates are not in the catalog: supply yours), found {}", num(*discount)));
                 }
             }
         }
         if let Some(h) = k.hourly_usd {
-            c.range(format!("{p}.hourly_usd"), h, 0.0, 1_000.0);
+            c.range(format_args!("{p}.hourly_usd"), h, 0.0, 1_000.0);
         }
         if let Some(u) = k.upfront_usd {
-            c.range(format!("{p}.upfront_usd"), u, 0.0, 100_000_000.0);
+            c.range(format_args!("{p}.upfront_usd"), u, 0.0, 100_000_000.0);
         }
         let reservation = !matches!(k.kind, CommitmentKind::SavingsPlan { .. });
         if reservation && k.hourly_usd.is_none() {
@@ -696,17 +699,17 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
             c.err(format!("{p}.source"), "must say where the supplied rate comes from");
         }
         for (j, v) in k.variants.iter().enumerate() {
-            c.known(format!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
+            c.known(format_args!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
         }
     }
     for (i, sp) in f.spot.iter().enumerate() {
         let p = format!("finance.spot[{i}]");
-        c.known(format!("{p}.pool"), "node pool", &sp.pool, &mut s.cluster.node_pools.iter().map(|p| p.name.as_str()));
-        c.range(format!("{p}.share"), sp.share, 0.0, 1.0);
+        c.known(format_args!("{p}.pool"), "node pool", &sp.pool, &mut s.cluster.node_pools.iter().map(|p| p.name.as_str()));
+        c.range(format_args!("{p}.share"), sp.share, 0.0, 1.0);
         if !sp.discount.is_finite() || sp.discount < 0.0 || sp.discount >= 1.0 {
             c.err(format!("{p}.discount"), format!("must be at least 0 and below 1, found {}", num(sp.discount)));
         }
-        c.name(format!("{p}.source"), &sp.source);
+        c.name(format_args!("{p}.source"), &sp.source);
     }
     if let Some(d) = f.savings_plan_discount
         && (!d.is_finite() || d <= 0.0 || d >= 1.0)
@@ -715,28 +718,28 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
     }
     if let Some(t) = &f.onprem {
         let p = "finance.onprem";
-        c.urange(format!("{p}.server.cores"), t.server.cores, 1, 1024);
-        c.range(format!("{p}.server.memory_gib"), t.server.memory_gib, 1.0, 65536.0);
-        c.range(format!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
-        c.range(format!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
-        c.urange(format!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
-        c.urange(format!("{p}.database_servers"), t.database_servers, 0, 100);
-        c.range(format!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
-        c.range(format!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
-        c.range(format!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
+        c.urange(format_args!("{p}.server.cores"), t.server.cores, 1, 1024);
+        c.range(format_args!("{p}.server.memory_gib"), t.server.memory_gib, 1.0, 65536.0);
+        c.range(format_args!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
+        c.range(format_args!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
+        c.urange(format_args!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
+        c.urange(format_args!("{p}.database_servers"), t.database_servers, 0, 100);
+        c.range(format_args!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
+        c.range(format_args!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
+        c.range(format_args!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
         for (i, h) in t.fixed_hardware.iter().enumerate() {
-            c.name(format!("{p}.fixed_hardware[{i}].name"), &h.name);
-            c.range(format!("{p}.fixed_hardware[{i}].usd"), h.usd, 0.0, 1e7);
-            c.range(format!("{p}.fixed_hardware[{i}].power_kw"), h.power_kw, 0.0, 20.0);
-            c.urange(format!("{p}.fixed_hardware[{i}].rack_units"), h.rack_units, 0, 42);
+            c.name(format_args!("{p}.fixed_hardware[{i}].name"), &h.name);
+            c.range(format_args!("{p}.fixed_hardware[{i}].usd"), h.usd, 0.0, 1e7);
+            c.range(format_args!("{p}.fixed_hardware[{i}].power_kw"), h.power_kw, 0.0, 20.0);
+            c.urange(format_args!("{p}.fixed_hardware[{i}].rack_units"), h.rack_units, 0, 42);
         }
-        c.urange(format!("{p}.depreciation_years"), t.depreciation_years, 1, 10);
-        c.range(format!("{p}.pue"), t.pue, 1.0, 3.0);
-        c.range(format!("{p}.usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
-        c.range(format!("{p}.usd_per_rack_unit_month"), t.usd_per_rack_unit_month, 0.0, 10_000.0);
-        c.range(format!("{p}.support_usd_per_core_year"), t.support_usd_per_core_year, 0.0, 100_000.0);
-        c.range(format!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
-        c.range(format!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
-        c.name(format!("{p}.source"), &t.source);
+        c.urange(format_args!("{p}.depreciation_years"), t.depreciation_years, 1, 10);
+        c.range(format_args!("{p}.pue"), t.pue, 1.0, 3.0);
+        c.range(format_args!("{p}.usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
+        c.range(format_args!("{p}.usd_per_rack_unit_month"), t.usd_per_rack_unit_month, 0.0, 10_000.0);
+        c.range(format_args!("{p}.support_usd_per_core_year"), t.support_usd_per_core_year, 0.0, 100_000.0);
+        c.range(format_args!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
+        c.range(format_args!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
+        c.name(format_args!("{p}.source"), &t.source);
     }
 }
