@@ -107,21 +107,23 @@ pub struct Band {
 }
 
 impl Band {
-    /// Mean and percentiles (0–100) of these values, sorted in place.
+    /// Mean and percentiles (0–100) of these values, which are reordered in place.
     pub fn of(values: &mut [f64], percentiles: &[f64]) -> Band {
-        // A total order: the unstable sort gives the one sorted sequence, faster.
-        values.sort_unstable_by(f64::total_cmp);
         let n = values.len();
         let mean = if n == 0 { f64::NAN } else { values.iter().sum::<f64>() / n as f64 };
-        let at = |p: f64| {
-            if n == 0 {
+        let mut at = |p: f64| {
+            if n == 0 || !(0.0..=100.0).contains(&p) {
                 return f64::NAN;
             }
-            // Linear interpolation between order statistics (numpy's default, "type 7").
+            // Linear interpolation between order statistics (numpy's default, "type 7"). Each
+            // order statistic by selection, not a full sort: O(n) per percentile. A total order,
+            // so the values are those of the sorted sequence.
             let h = (n - 1) as f64 * p / 100.0;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            values[lo] + (h - lo as f64) * (values[hi] - values[lo])
+            let lo = (h.floor() as usize).min(n - 1);
+            let (_, x_lo, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
+            let x_lo = *x_lo;
+            let x_hi = right.iter().copied().min_by(f64::total_cmp).unwrap_or(x_lo);
+            x_lo + (h - lo as f64) * (x_hi - x_lo)
         };
         Band { mean, percentiles: percentiles.iter().map(|&p| (p, at(p))).collect() }
     }

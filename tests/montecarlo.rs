@@ -47,6 +47,23 @@ fn percentiles_interpolate_between_order_statistics() {
     let b = Band::of(&mut xs, &[10.0, 50.0, 100.0]);
     assert_eq!(b.percentiles, vec![(10.0, 10.9), (50.0, 50.5), (100.0, 100.0)]);
     assert_eq!(b.mean, 50.5);
+    // Selection gives the order statistics of the sorted sequence, ties and repeats included:
+    // against a full sort, on random lists.
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let u = Sampler::new(&Dist::Uniform { min: 0.0, max: 10.0 }).unwrap();
+    for n in [1usize, 2, 3, 10, 101, 1000] {
+        let xs: Vec<f64> = (0..n).map(|_| u.sample(&mut rng).round()).collect();
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ps = [0.0, 5.0, 10.0, 33.3, 50.0, 90.0, 99.0, 100.0];
+        let b = Band::of(&mut xs.clone(), &ps);
+        for (p, v) in b.percentiles {
+            let h = (n - 1) as f64 * p / 100.0;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            assert_eq!(v, sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]), "n {n} p {p}");
+        }
+    }
 }
 
 fn scenario(inputs: Vec<UncertainInput>, budgets: Vec<Budget>) -> headroom::ValidScenario {
