@@ -7,7 +7,7 @@
 //! `finance::apply`, adding each line's dollars straight into the same per-category sums. So
 //! its totals are bit-identical to [`plan::plan_costs`] (tests/lean.rs checks every month of
 //! every variant over random draws and each finance setting it takes), while one path of the
-//! seed costs about a fifth of what the full plan does:
+//! seed costs about a twentieth of what the full plan does (53 µs against 1.1 ms):
 //!
 //! - prices are resolved once per run, per region, into plain `Option<f64>` slots;
 //! - a site's sizing depends only on its role (and load), so each month sizes each distinct
