@@ -572,6 +572,10 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
         if input.path.starts_with("uncertainty.") || input.path.starts_with("simulation.") {
             c.err(format!("{p}.path"), "cannot draw the simulation's own settings");
         }
+        // Every path must have the same months and fiscal years to be compared.
+        if input.path.starts_with("meta.") || input.path == "finance.fiscal_year_start_month" {
+            c.err(format!("{p}.path"), "cannot draw the plan's calendar (horizon, fiscal year start)");
+        }
         if let Err(e) = crate::montecarlo::Sampler::new(&input.dist) {
             c.err(format!("{p}.dist"), e);
         }

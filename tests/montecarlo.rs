@@ -190,12 +190,20 @@ fn bad_uncertainty_is_refused_with_paths() {
             path: "demand.annual_growth".into(),
             dist: Dist::Triangular { min: 0.3, mode: 0.2, max: 0.1 },
         },
+        UncertainInput { path: "meta.horizon_months".into(), dist: Dist::Uniform { min: 24.0, max: 60.0 } },
     ];
     s.uncertainty.confidence = 1.0;
     let p: Vec<String> = headroom::validate(s, cat).unwrap_err().iter().map(ToString::to_string).collect();
     assert!(p.contains(&"uncertainty.confidence: must be at least 0.5 and below 1, found 1".to_string()), "{p:?}");
     assert!(p.contains(&"uncertainty.inputs[0].path: demand.nope: no such field".to_string()), "{p:?}");
     assert!(p.contains(&"uncertainty.inputs[1].path: meta.name: not a number".to_string()), "{p:?}");
+    // Paths with fewer months could not be compared month by month.
+    assert!(
+        p.contains(
+            &"uncertainty.inputs[3].path: cannot draw the plan's calendar (horizon, fiscal year start)".to_string()
+        ),
+        "{p:?}"
+    );
     assert!(
         p.contains(
             &"uncertainty.inputs[2].dist: needs min < max and min ≤ mode ≤ max, found 0.3, 0.2, 0.1".to_string()
