@@ -708,7 +708,12 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
     }
     for (i, sp) in f.spot.iter().enumerate() {
         let p = format!("finance.spot[{i}]");
-        c.known(format_args!("{p}.pool"), "node pool", &sp.pool, &mut s.cluster.node_pools.iter().map(|p| p.name.as_str()));
+        c.known(
+            format_args!("{p}.pool"),
+            "node pool",
+            &sp.pool,
+            &mut s.cluster.node_pools.iter().map(|p| p.name.as_str()),
+        );
         c.range(format_args!("{p}.share"), sp.share, 0.0, 1.0);
         if !sp.discount.is_finite() || sp.discount < 0.0 || sp.discount >= 1.0 {
             c.err(format!("{p}.discount"), format!("must be at least 0 and below 1, found {}", num(sp.discount)));
