@@ -441,9 +441,49 @@ fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("Monte Carlo: 24 paths (seed 20270101, lean evaluator; static sizing)"));
     // An edit makes it stale, and an export leaves it out.
+    h.run(); // the status line appears and moves the panel down
+    h.get_by_label("Keep up to date").click();
+    h.run();
+    assert!(!h.state().mc.follow);
     h.state_mut().apply(headroom::gui::Command::SetGrowth(0.3));
+    h.run();
+    assert!(h.state().mc.running.is_none(), "not following: no new run");
     h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::export::ExportFormat::Html, out.clone()));
     assert!(!std::fs::read_to_string(&out).unwrap().contains("Monte Carlo:"));
     h.run();
     h.get_by_label("These results are for an earlier version of the scenario: run again to refresh them.");
+}
+
+#[test]
+fn monte_carlo_keeps_up_with_edits() {
+    let mut h = harness();
+    h.get_by_label("Uncertainty").click();
+    h.run();
+    h.state_mut().apply(headroom::gui::Command::SetMonteCarloPaths(30));
+    h.get_by_label("Run Monte Carlo").click();
+    let wait = |h: &mut Harness<'static, HeadroomApp>| {
+        let t0 = std::time::Instant::now();
+        while h.state().mc.running.is_some() && t0.elapsed().as_secs() < 120 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            h.run();
+        }
+    };
+    h.run();
+    wait(&mut h);
+    let before = h.state().mc.result.clone().unwrap();
+    // Growth 20 % → 35 %: a new run starts by itself and the bands follow.
+    h.state_mut().apply(headroom::gui::Command::SetGrowth(0.35));
+    h.run();
+    assert!(h.state().mc.running.is_some(), "a new run follows the edit");
+    wait(&mut h);
+    let after = h.state().mc.result.clone().unwrap();
+    assert!(!h.state().mc.stale);
+    assert_eq!(h.state().mc.for_scenario.as_ref(), Some(&h.state().scenario));
+    assert_eq!(h.state().scenario.demand.annual_growth, 0.35);
+    // The seed draws growth itself (triangular 10–20–35 %), so the users' spread does not
+    // move, but the cost's does: the written growth is the tornado's base.
+    let h0 = before.variants[0].horizon_usd;
+    let h1 = after.variants[0].horizon_usd;
+    assert!(h1 > h0, "{h0} → {h1}");
+    assert!(h.state().status.as_deref() != Some("Monte Carlo cancelled"));
 }

@@ -38,6 +38,10 @@ pub struct McState {
     pub for_scenario: Option<Scenario>,
     pub stale: bool,
     pub error: Option<String>,
+    /// Run again after every change once a result exists (a run takes well under a second).
+    pub follow: bool,
+    /// The scenario the last automatic run was started for (an invalid edit is tried once).
+    tried: Option<Scenario>,
 }
 
 /// A Monte Carlo running on a background thread.
@@ -47,6 +51,8 @@ pub struct McRun {
     pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     scenario: Scenario,
     rx: std::sync::mpsc::Receiver<Option<crate::montecarlo::McReport>>,
+    /// Cancelled because the scenario changed (a new run follows; no "cancelled" message).
+    superseded: bool,
 }
 
 /// A simulated day for the Capacity tab, with what it was computed from.
@@ -93,6 +99,8 @@ pub enum Command {
     RunMonteCarlo,
     CancelMonteCarlo,
     SetMonteCarloPaths(u32),
+    /// Run the Monte Carlo again after every change (once it has run).
+    FollowMonteCarlo(bool),
     /// Show the simulated day of this month (1-based) on the Capacity tab.
     SetDayMonth(u32),
     /// Select cost line `line` of month index `month` of the selected variant.
@@ -278,7 +286,16 @@ impl HeadroomApp {
             worker: Worker::default(),
             day_month,
             day: None,
-            mc: McState { paths: mc_paths, running: None, result: None, for_scenario: None, stale: false, error: None },
+            mc: McState {
+                paths: mc_paths,
+                running: None,
+                result: None,
+                for_scenario: None,
+                stale: false,
+                error: None,
+                follow: true,
+                tried: None,
+            },
         })
     }
 
@@ -294,6 +311,7 @@ impl HeadroomApp {
             }
         };
         self.mc.error = None;
+        self.mc.tried = Some(self.scenario.clone());
         let total = self.mc.paths;
         let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -310,20 +328,31 @@ impl HeadroomApp {
             );
             let _ = tx.send(r);
         });
-        self.mc.running = Some(McRun { total, done, cancel, scenario: self.scenario.clone(), rx });
+        self.mc.running = Some(McRun { total, done, cancel, scenario: self.scenario.clone(), rx, superseded: false });
     }
 
     /// Collect a finished Monte Carlo (a cancelled one leaves the previous result).
+    /// With `follow` on, a run for an earlier scenario is cancelled and a new one started.
     fn poll_monte_carlo(&mut self) {
         self.mc.stale = self.mc.result.is_some() && self.mc.for_scenario.as_ref() != Some(&self.scenario);
+        if self.mc.follow {
+            match &mut self.mc.running {
+                Some(run) if run.scenario != self.scenario && !run.superseded => {
+                    run.superseded = true;
+                    run.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                None if self.mc.stale && self.mc.tried.as_ref() != Some(&self.scenario) => self.start_monte_carlo(),
+                _ => {}
+            }
+        }
         let Some(run) = &self.mc.running else { return };
         match run.rx.try_recv() {
             Ok(r) => {
                 if let Some(r) = r {
                     self.mc.result = Some(r);
                     self.mc.for_scenario = Some(run.scenario.clone());
-                    self.mc.stale = false;
-                } else {
+                    self.mc.stale = self.mc.for_scenario.as_ref() != Some(&self.scenario);
+                } else if !run.superseded {
                     self.status = Some("Monte Carlo cancelled".into());
                 }
                 self.mc.running = None;
@@ -528,6 +557,7 @@ impl HeadroomApp {
         match cmd {
             Command::SetMonteCarloPaths(n) => self.mc.paths = n.clamp(1, 1_000_000),
             Command::RunMonteCarlo => self.start_monte_carlo(),
+            Command::FollowMonteCarlo(on) => self.mc.follow = on,
             Command::CancelMonteCarlo => {
                 if let Some(run) = &self.mc.running {
                     run.cancel.store(true, std::sync::atomic::Ordering::Relaxed);

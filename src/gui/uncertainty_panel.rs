@@ -37,6 +37,14 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
                 }
             }
         }
+        let mut follow = mc.follow;
+        if ui
+            .checkbox(&mut follow, "Keep up to date")
+            .on_hover_text("After the first run, run again whenever the scenario changes")
+            .changed()
+        {
+            commands.push(Command::FollowMonteCarlo(follow));
+        }
     });
     if let Some(e) = &mc.error {
         ui.colored_label(ui.visuals().error_fg_color, e);
@@ -48,7 +56,11 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
         return;
     };
     if mc.stale {
-        ui.weak("These results are for an earlier version of the scenario: run again to refresh them.");
+        if mc.follow && mc.running.is_some() {
+            ui.weak("Updating for the changed scenario…");
+        } else {
+            ui.weak("These results are for an earlier version of the scenario: run again to refresh them.");
+        }
     }
     ui.label(format!(
         "{} paths (seed {}, {}), inputs: {}{}",
