@@ -688,7 +688,7 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
         h.push_str("</tbody></table>");
         let _ = write!(
             h,
-            "<p>Capacity limit (a pool at maxNodes, or no allowed database class big enough): {}.</p>",
+            "<p>Capacity limit (a pool at maxNodes, or no allowed database class big enough): {}. {}.</p>",
             match v.capacity_limit_month {
                 Some(m) => format!(
                     "by month {m} ({}) with {:.0} % confidence",
@@ -700,7 +700,8 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
                     mc.confidence * 100.0,
                     v.p_capacity_limit * 100.0
                 ),
-            }
+            },
+            e(&capitalise(&crate::render::cheapest_text(v, mc.months.len())))
         );
         if !v.swings.is_empty() {
             let _ = write!(
@@ -724,6 +725,11 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
             h.push_str("</tbody></table>");
         }
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 pub fn escape(s: &str) -> String {

@@ -157,6 +157,11 @@ pub struct VariantBands {
     pub capacity_limit_month: Option<u32>,
     /// Share of paths hitting a capacity limit within the horizon.
     pub p_capacity_limit: f64,
+    /// Share of paths on which this variant's known prices add up to the least over the horizon
+    /// (amortised), of all variants.
+    pub p_cheapest: f64,
+    /// Line items whose price is unknown (left out of every total: compare with care).
+    pub unknown_items: usize,
     /// The amortised cost over the whole horizon as the scenario is written.
     pub horizon_usd: f64,
     /// What moves that cost: each input alone at its P10 and P90, the others as written;
@@ -298,6 +303,15 @@ pub fn run_with(
         .collect();
     let det = crate::plan::plan_costs(&base, cat);
     let swings = swings(&base, cat, &setter, &samplers, lean.as_ref());
+    // Which variant is cheapest over the horizon, path by path (the variants of a path share
+    // its draws, so this compares like with like; known prices, as every total).
+    let mut cheapest = vec![0usize; det.variants.len()];
+    for o in &ok {
+        let total = |v: usize| o.cost[v].iter().sum::<f64>();
+        if let Some(v) = (0..o.cost.len()).min_by(|&a, &b| total(a).total_cmp(&total(b))) {
+            cheapest[v] += 1;
+        }
+    }
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
     let column = |f: &dyn Fn(&PathTotals) -> f64| -> Vec<f64> { ok.iter().map(f).collect() };
@@ -364,6 +378,8 @@ pub fn run_with(
                 fiscal_years,
                 capacity_limit_month,
                 p_capacity_limit: hit as f64 / firsts.len().max(1) as f64,
+                p_cheapest: cheapest[v] as f64 / ok.len().max(1) as f64,
+                unknown_items: vp.unknown_items.len(),
                 horizon_usd: vp.total_usd,
                 swings: sw,
             }

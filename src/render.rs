@@ -784,6 +784,7 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
                 ),
             }
         );
+        let _ = writeln!(out, "  {}", cheapest_text(v, r.months.len()));
         if !v.swings.is_empty() {
             let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
             let _ = writeln!(
@@ -798,6 +799,18 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
         }
     }
     out
+}
+
+/// How often a variant is the cheapest over the horizon.
+pub fn cheapest_text(v: &crate::montecarlo::VariantBands, months: usize) -> String {
+    format!(
+        "cheapest variant over the {months} months on {:.1} % of paths{}",
+        v.p_cheapest * 100.0,
+        match v.unknown_items {
+            0 => String::new(),
+            n => format!(" (known prices; {n} line items unknown: compare with care)"),
+        }
+    )
 }
 
 /// One bar of the tornado: "demand.annual_growth 0.126 … 0.31: −$41,000 … +$52,000".

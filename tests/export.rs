@@ -222,6 +222,10 @@ fn the_budget_review_carries_the_monte_carlo() {
     assert!(doc.select(&h2).any(|x| x.text().collect::<String>() == "Uncertainty: how likely is the budget exceeded?"));
     assert!(html.contains(&format!("{:.1} %</td>", fy.p_exceed.unwrap() * 100.0)));
     assert!(html.contains("200 paths (seed 20270101, lean evaluator; static sizing)"));
+    assert!(html.contains(&format!(
+        "Cheapest variant over the 60 months on {:.1} % of paths",
+        mc.variants[0].p_cheapest * 100.0
+    )));
     // Without a run, no section.
     assert!(!String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap().contains("Uncertainty:"));
 }

@@ -258,3 +258,30 @@ fn swings_put_each_input_alone_at_its_p10_and_p90() {
     assert!(text.contains("demand.concurrent_users"), "{text}");
     assert!(text.contains("-600 … 2600: out of range … +$"), "{text}");
 }
+
+#[test]
+fn how_often_each_variant_is_cheapest() {
+    let cat = Catalog::builtin();
+    let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let r = montecarlo::run(&s, cat, Some(60), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    let v = |name: &str| r.variants.iter().find(|v| v.name == name).unwrap();
+    // On known prices the on-prem backup design (on-prem costs unknown without a TCO, S3 backups
+    // known) is cheapest on every path, whatever growth, requests and CPU are drawn; the AWS
+    // active-active design never is. The shares add up to one.
+    assert_eq!(v("onprem-backup-s3").p_cheapest, 1.0);
+    assert_eq!(v("aws-active-active").p_cheapest, 0.0);
+    let sum: f64 = r.variants.iter().map(|v| v.p_cheapest).sum();
+    assert!((sum - 1.0).abs() < 1e-12);
+    // With unknown prices in it, the text says to compare with care.
+    let det = headroom::plan(&s, cat);
+    assert_eq!(v("onprem-backup-s3").unknown_items, det.variants[5].unknown_items.len());
+    assert!(v("onprem-backup-s3").unknown_items > 0);
+    let text = headroom::render::simulate_table(&r);
+    assert!(
+        text.contains(&format!(
+            "cheapest variant over the 60 months on 100.0 % of paths (known prices; {} line items unknown: compare with care)",
+            det.variants[5].unknown_items.len()
+        )),
+        "{text}"
+    );
+}
