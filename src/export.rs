@@ -701,7 +701,7 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
                     v.p_capacity_limit * 100.0
                 ),
             },
-            e(&capitalise(&crate::render::cheapest_text(v, mc.months.len())))
+            e(&crate::render::capitalise(&crate::render::cheapest_text(v, mc.months.len())))
         );
         if !v.swings.is_empty() {
             let _ = write!(
@@ -725,11 +725,6 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
             h.push_str("</tbody></table>");
         }
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 pub fn escape(s: &str) -> String {

@@ -801,6 +801,12 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
     out
 }
 
+/// The text with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
 /// How often a variant is the cheapest over the horizon.
 pub fn cheapest_text(v: &crate::montecarlo::VariantBands, months: usize) -> String {
     format!(

@@ -102,7 +102,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
             v.p_capacity_limit * 100.0
         ),
     });
-    ui.label(crate::render::cheapest_text(v, res.months.len()));
+    ui.label(crate::render::capitalise(&crate::render::cheapest_text(v, res.months.len())));
     ui.heading("Monthly cost (amortised)");
     band_plot(ui, "mc_cost", res, &v.cost, "USD");
     if !v.swings.is_empty() {
