@@ -65,6 +65,89 @@ pub struct SvcSpec {
     /// HPA `averageUtilization`, whole percent.
     pub target_pct: i64,
     pub zone_spread: bool,
+    /// `spec.behavior`, defaults filled in; None: the legacy rules.
+    pub behavior: Option<Behavior>,
+}
+
+/// An HPA's behavior with the upstream defaults filled in (hpa-and-cluster-autoscaler.md §1.8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behavior {
+    pub up: Rules,
+    pub down: Rules,
+}
+
+/// One direction: stabilisation window (seconds), policy selection, policies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    pub window_s: u32,
+    pub select: crate::hpa::SelectPolicy,
+    pub policies: Vec<crate::model::ScalingPolicy>,
+}
+
+impl Behavior {
+    /// The scenario's behavior with the defaults of each direction left out (`downscale_s`:
+    /// the controller's downscale stabilisation, the scale-down window's default).
+    pub fn from_model(b: &crate::model::HpaBehavior, downscale_s: u32) -> Behavior {
+        use crate::hpa::{PolicyType, SelectPolicy};
+        use crate::model::ScalingPolicy;
+        let rules = |r: Option<&crate::model::ScalingRules>, up: bool| Rules {
+            window_s: r.and_then(|r| r.stabilization_window_s).unwrap_or(if up { 0 } else { downscale_s }),
+            select: r.and_then(|r| r.select_policy).unwrap_or(SelectPolicy::Max),
+            policies: r.and_then(|r| r.policies.clone()).unwrap_or_else(|| {
+                if up {
+                    vec![
+                        ScalingPolicy { kind: PolicyType::Pods, value: 4, period_s: 15 },
+                        ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 },
+                    ]
+                } else {
+                    vec![ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 }]
+                }
+            }),
+        };
+        Behavior { up: rules(b.scale_up.as_ref(), true), down: rules(b.scale_down.as_ref(), false) }
+    }
+
+    /// Seconds of history any rule looks at: recommendations and scale events older than
+    /// this are never read again.
+    fn horizon_s(&self) -> u32 {
+        let periods = self.up.policies.iter().chain(&self.down.policies).map(|p| p.period_s);
+        periods.chain([self.up.window_s, self.down.window_s]).max().unwrap_or(0)
+    }
+}
+
+/// The replicas a direction's policies allow from `current` (hpa.rs `policy_limit`, on the
+/// simulator's event log: (tick, replicas changed)).
+fn policy_limit(
+    r: &Rules,
+    current: u32,
+    now: u32,
+    ups: &VecDeque<(u32, u32)>,
+    downs: &VecDeque<(u32, u32)>,
+    up: bool,
+) -> u32 {
+    use crate::hpa::{PolicyType, SelectPolicy};
+    let within = |events: &VecDeque<(u32, u32)>, period_s: u32| -> i64 {
+        events.iter().filter(|&&(t, _)| (now - t) * TICK_S < period_s).map(|&(_, c)| i64::from(c)).sum()
+    };
+    let proposals = r.policies.iter().map(|p| {
+        let start = i64::from(current) - within(ups, p.period_s) + within(downs, p.period_s);
+        let v = i64::from(p.value);
+        match (p.kind, up) {
+            (PolicyType::Pods, true) => start + v,
+            (PolicyType::Pods, false) => start - v,
+            // Percent rounds up when scaling up and truncates when scaling down, in floating
+            // point as upstream does (10 replicas + 10 % is ⌈11.000000000000002⌉ = 12).
+            (PolicyType::Percent, true) => (start as f64 * (1.0 + v as f64 / 100.0)).ceil() as i64,
+            (PolicyType::Percent, false) => (start as f64 * (1.0 - v as f64 / 100.0)) as i64,
+        }
+    });
+    let limit = match (r.select, up) {
+        (SelectPolicy::Disabled, _) => i64::from(current),
+        (SelectPolicy::Max, true) | (SelectPolicy::Min, false) => proposals.max().unwrap_or(i64::from(current)),
+        (SelectPolicy::Min, true) | (SelectPolicy::Max, false) => proposals.min().unwrap_or(i64::from(current)),
+    };
+    let limit = if up { limit.max(i64::from(current)) } else { limit.min(i64::from(current)) };
+    limit.clamp(0, i64::from(u32::MAX)) as u32
 }
 
 /// One node pool.
@@ -306,6 +389,9 @@ pub struct HpaStep {
     /// The recommendation log the controller held: (seconds ago, replicas). Entries that can
     /// no longer be the window's maximum are not kept.
     pub recommendations: Vec<(u32, u32)>,
+    /// With a behavior: the scale events it held, (seconds ago, replicas changed).
+    pub scale_up_events: Vec<(u32, u32)>,
+    pub scale_down_events: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -342,8 +428,12 @@ struct Svc {
     cohorts: VecDeque<Cohort>,
     /// Scheduled pods per zone (zone `z` is the same availability zone in every pool).
     zone_counts: Vec<u32>,
-    /// Recommendation log (tick, replicas), oldest first.
+    /// Recommendation log (tick, replicas), oldest first. Legacy rules: only the entries that
+    /// can still be the window's maximum; with a behavior: every one still in a window.
     recs: VecDeque<(u32, u32)>,
+    /// With a behavior: scale-up and scale-down events (tick, replicas changed), oldest first.
+    ups: VecDeque<(u32, u32)>,
+    downs: VecDeque<(u32, u32)>,
     util_hist: Vec<u32>,
     last_util: i64,
     /// Whole-percent utilisations the tolerance accepts: `[lo, hi]` (§1.2, inclusive).
@@ -460,6 +550,8 @@ impl<'a> Sim<'a> {
                     cohorts: VecDeque::new(),
                     zone_counts: vec![0; zones],
                     recs: VecDeque::new(),
+                    ups: VecDeque::new(),
+                    downs: VecDeque::new(),
                     util_hist: vec![0; 1001],
                     last_util: 0,
                     band: tolerance_band(sv.target_pct, p.tolerance),
@@ -814,7 +906,8 @@ impl<'a> Sim<'a> {
                 let until = next.min(t + window);
                 for (i, ne) in next_eval.iter_mut().enumerate() {
                     let s = &self.svcs[i];
-                    if s.cohorts.is_empty() && s.pending == 0 && *ne < until {
+                    // (The fast path is the legacy rules' arithmetic: a behavior runs every sync.)
+                    if s.cohorts.is_empty() && s.pending == 0 && *ne < until && self.svcs_spec[i].behavior.is_none() {
                         *ne = self.fast_forward(i, *ne, until, load);
                     }
                 }
@@ -898,11 +991,10 @@ impl<'a> Sim<'a> {
         let sv = &self.svcs_spec[i];
         let s = &mut self.svcs[i];
         let current = s.replicas;
-        let recommendations = if self.hpa_log.is_some() {
-            s.recs.iter().map(|&(t, r)| ((now - t) * TICK_S, r)).collect()
-        } else {
-            Vec::new()
+        let ago = |q: &VecDeque<(u32, u32)>| -> Vec<(u32, u32)> {
+            if self.hpa_log.is_some() { q.iter().map(|&(t, r)| ((now - t) * TICK_S, r)).collect() } else { Vec::new() }
         };
+        let (recommendations, scale_up_events, scale_down_events) = (ago(&s.recs), ago(&s.ups), ago(&s.downs));
         let m = measure(sv, load_rps, serving);
         let d = decide(s, sv, &self.p, now, m, ready, unready);
         commit(s, sv, &self.p, now, &d);
@@ -916,11 +1008,26 @@ impl<'a> Sim<'a> {
                 proposal: d.proposal,
                 desired: d.desired,
                 recommendations,
+                scale_up_events,
+                scale_down_events,
             });
         }
         let desired = d.desired;
         if desired != current {
             let s = &mut self.svcs[i];
+            if let Some(b) = &sv.behavior {
+                let keep = b.horizon_s();
+                for q in [&mut s.ups, &mut s.downs] {
+                    while q.front().is_some_and(|&(t, _)| (now - t) * TICK_S >= keep) {
+                        q.pop_front();
+                    }
+                }
+                if desired > current {
+                    s.ups.push_back((now, desired - current));
+                } else {
+                    s.downs.push_back((now, current - desired));
+                }
+            }
             s.out.scale_events += 1;
             s.replicas = desired;
             self.floor_dirty = true;
@@ -1483,9 +1590,34 @@ fn decide(
         };
         (Some(util), Some(prop))
     };
-    let desired = match proposal {
-        None => current,
-        Some(prop) => {
+    let desired = match (proposal, &sv.behavior) {
+        (None, _) => current,
+        (Some(prop), Some(b)) => {
+            // §1.8 with spec.behavior: the lowest recommendation of the scale-up window and the
+            // highest of the scale-down window bound the current replicas; then each
+            // direction's policies limit the step, and min/max apply.
+            let age = |t: u32| (now - t) * TICK_S;
+            let (mut up_rec, mut down_rec) = (prop, prop);
+            for &(t, r) in &s.recs {
+                if age(t) < b.up.window_s {
+                    up_rec = up_rec.min(r);
+                }
+                if age(t) < b.down.window_s {
+                    down_rec = down_rec.max(r);
+                }
+            }
+            let rec = current.max(up_rec).min(down_rec);
+            if rec > current {
+                let max_allowed = sv.max_replicas.min(policy_limit(&b.up, current, now, &s.ups, &s.downs, true));
+                rec.min(max_allowed)
+            } else if rec < current {
+                let min_allowed = sv.min_replicas.max(policy_limit(&b.down, current, now, &s.ups, &s.downs, false));
+                rec.max(min_allowed)
+            } else {
+                rec
+            }
+        }
+        (Some(prop), None) => {
             // §1.8: the legacy path. Max over the recommendations of the last window (kept as a
             // sliding-window maximum: an entry dominated by a newer, larger one can never be the
             // maximum again), then the scale-up cap and min/max.
@@ -1512,9 +1644,19 @@ fn decide(
 /// maxReplicas.
 #[inline]
 fn commit(s: &mut Svc, sv: &SvcSpec, p: &Params, now: u32, d: &Decision) {
-    // A recommendation at or below minReplicas can never raise a later result above the
-    // minReplicas clamp, so it need not be kept; an equal newer one replaces the last entry.
+    if let (Some(prop), Some(b)) = (d.proposal, &sv.behavior) {
+        // Every recommendation, until it is older than both windows.
+        let keep = b.up.window_s.max(b.down.window_s);
+        while s.recs.front().is_some_and(|&(t, _)| (now - t) * TICK_S >= keep) {
+            s.recs.pop_front();
+        }
+        s.recs.push_back((now, prop));
+    }
+    // Legacy rules: a recommendation at or below minReplicas can never raise a later result
+    // above the minReplicas clamp, so it need not be kept; an equal newer one replaces the last
+    // entry.
     if let Some(prop) = d.proposal
+        && sv.behavior.is_none()
         && prop > sv.min_replicas
     {
         match s.recs.back_mut() {

@@ -335,6 +335,49 @@ pub struct Service {
     /// Default true.
     #[serde(default = "d_true")]
     pub zone_spread: bool,
+    /// The HPA's `spec.behavior` (autoscaling/v2): scale-up and scale-down stabilisation windows
+    /// and rate policies, as the simulated day applies them. Default none: the legacy rules
+    /// (scale-up at most max(2 × current, 4) per sync, downscale stabilisation from
+    /// `cluster.autoscaling.downscale_stabilization_s`).
+    #[serde(default)]
+    pub hpa_behavior: Option<HpaBehavior>,
+}
+
+/// An HPA's `spec.behavior`. A direction left out takes the upstream defaults: scale-up no
+/// window, the larger of 4 pods or 100 % per 15 s; scale-down the downscale stabilisation
+/// window, 100 % per 15 s.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HpaBehavior {
+    pub scale_up: Option<ScalingRules>,
+    pub scale_down: Option<ScalingRules>,
+}
+
+/// One direction of an HPA's behavior.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScalingRules {
+    /// Seconds of recommendations to stabilise over (scale-up: the lowest; scale-down: the
+    /// highest). Range 0..=3600. Default: scale-up 0, scale-down the cluster's downscale
+    /// stabilisation.
+    pub stabilization_window_s: Option<u32>,
+    /// Which policy's limit applies: `Max` (the largest change), `Min`, or `Disabled` (no
+    /// scaling in this direction). Default `Max`.
+    pub select_policy: Option<crate::hpa::SelectPolicy>,
+    /// Rate limits. Non-empty when given. Default: the upstream policies above.
+    pub policies: Option<Vec<ScalingPolicy>>,
+}
+
+/// At most `value` pods (or percent of the replicas at the start of the period) per
+/// `period_s` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalingPolicy {
+    pub kind: crate::hpa::PolicyType,
+    /// Range 1..=10 000.
+    pub value: u32,
+    /// Range 1..=1800 (the Kubernetes limit).
+    pub period_s: u32,
 }
 
 /// A response-time objective.

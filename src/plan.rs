@@ -239,34 +239,37 @@ impl<'a> Ctx<'a> {
         let cache_type: Name = s.data.redis.node_type.as_str().into();
         let cache_item = format!("ElastiCache {} nodes", s.data.redis.node_type).into();
         let cache_key = format!("elasticache.{}", s.data.redis.node_type);
-        let sim_svcs = s
-            .workload
-            .services
-            .iter()
-            .enumerate()
-            .map(|(i, sv)| {
-                let zones = pools[service_pool[i]].pool.zones;
-                autoscale::SvcSpec {
-                    pools: std::iter::once(service_pool[i])
-                        .chain(
-                            sv.also_pools
-                                .iter()
-                                .filter_map(|n| s.cluster.node_pools.iter().position(|p| &p.name == n))
-                                .filter(|&q| q != service_pool[i]),
-                        )
-                        .collect(),
-                    cpu_request_m: sv.pod.cpu_request_m.round() as i64,
-                    memory_request_mib: sv.pod.memory_request_mib,
-                    cpu_limit_m: sv.pod.cpu_limit_m,
-                    cpu_m_per_rps: sv.request_share * sv.cpu_ms_per_request,
-                    // As static sizing: one replica per zone at least when spread.
-                    min_replicas: if sv.zone_spread { sv.min_replicas.max(zones) } else { sv.min_replicas },
-                    max_replicas: sv.max_replicas,
-                    target_pct: (sv.target_cpu_utilization * 100.0).round() as i64,
-                    zone_spread: sv.zone_spread,
-                }
-            })
-            .collect();
+        let sim_svcs =
+            s.workload
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, sv)| {
+                    let zones = pools[service_pool[i]].pool.zones;
+                    autoscale::SvcSpec {
+                        pools: std::iter::once(service_pool[i])
+                            .chain(
+                                sv.also_pools
+                                    .iter()
+                                    .filter_map(|n| s.cluster.node_pools.iter().position(|p| &p.name == n))
+                                    .filter(|&q| q != service_pool[i]),
+                            )
+                            .collect(),
+                        cpu_request_m: sv.pod.cpu_request_m.round() as i64,
+                        memory_request_mib: sv.pod.memory_request_mib,
+                        cpu_limit_m: sv.pod.cpu_limit_m,
+                        cpu_m_per_rps: sv.request_share * sv.cpu_ms_per_request,
+                        // As static sizing: one replica per zone at least when spread.
+                        min_replicas: if sv.zone_spread { sv.min_replicas.max(zones) } else { sv.min_replicas },
+                        max_replicas: sv.max_replicas,
+                        target_pct: (sv.target_cpu_utilization * 100.0).round() as i64,
+                        zone_spread: sv.zone_spread,
+                        behavior: sv.hpa_behavior.as_ref().map(|b| {
+                            autoscale::Behavior::from_model(b, s.cluster.autoscaling.downscale_stabilization_s)
+                        }),
+                    }
+                })
+                .collect();
         let ds = s.cluster.daemonset_per_node;
         let sim_pools = pools
             .iter()
@@ -2080,6 +2083,7 @@ mod tests {
             response_kib: 0.0,
             pool: None,
             zone_spread: true,
+            hpa_behavior: None,
         }
     }
 

@@ -317,6 +317,26 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.range(format_args!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{p}.pool"), &sv.pool, cl);
         c.urange(format_args!("{p}.concurrency_per_pod"), sv.concurrency_per_pod, 1, 10_000);
+        if let Some(b) = &sv.hpa_behavior {
+            for (dir, r) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
+                let Some(r) = r else { continue };
+                if let Some(w) = r.stabilization_window_s {
+                    c.urange(format_args!("{p}.hpa_behavior.{dir}.stabilization_window_s"), w, 0, 3600);
+                }
+                if let Some(ps) = &r.policies {
+                    if ps.is_empty() {
+                        c.err(
+                            format!("{p}.hpa_behavior.{dir}.policies"),
+                            "must list at least one policy (leave it out for the defaults)",
+                        );
+                    }
+                    for (k, pol) in ps.iter().enumerate() {
+                        c.urange(format_args!("{p}.hpa_behavior.{dir}.policies[{k}].value"), pol.value, 1, 10_000);
+                        c.urange(format_args!("{p}.hpa_behavior.{dir}.policies[{k}].period_s"), pol.period_s, 1, 1800);
+                    }
+                }
+            }
+        }
         if let Some(slo) = &sv.latency_slo {
             c.range(format_args!("{p}.latency_slo.percentile"), slo.percentile, 0.5, 0.9999);
             c.positive(format_args!("{p}.latency_slo.ms"), slo.ms, 600_000.0);

@@ -44,6 +44,7 @@ fn svc(request_m: i64, target_pct: i64, min: u32, max: u32) -> SvcSpec {
         max_replicas: max,
         target_pct,
         zone_spread: false,
+        behavior: None,
     }
 }
 
@@ -172,16 +173,29 @@ fn fast_path_equals_the_step_by_step_simulation() {
     assert!(busy >= 8, "{busy}");
 }
 
-#[test]
-fn every_simulated_hpa_decision_matches_hpa_explain() {
-    // The simulator's HPA works on counts; `hpa explain` on the equivalent pod list (Ready pods
-    // with the same usage, the unready ones as Pending) and recommendation log must agree on the
-    // proposal and the result, at every sync of a busy day (3 × the seed's month-60 load).
-    let (svcs, pools, p, peak, shape) = seed_month(59);
-    let (_, log) = autoscale::simulate_logged(&svcs, &pools, p, peak * 3.0, &shape);
-    let mut checked = 0;
-    let mut with_unready = 0;
+/// Check every busy sync of a logged day (and every 7th quiet one) against `hpa explain` on
+/// the equivalent case; returns (syncs checked, with unready pods, scale changes).
+fn check_against_explain(
+    svcs: &[SvcSpec],
+    pools: &[PoolSpec],
+    p: Params,
+    peak: f64,
+    shape: &[f64],
+) -> (usize, usize, usize) {
+    let (_, log) = autoscale::simulate_logged(svcs, pools, p, peak, shape);
+    let (mut checked, mut with_unready, mut changes) = (0, 0, 0);
     for (sv, steps) in svcs.iter().zip(&log) {
+        let behavior = sv.behavior.as_ref().map(|b| {
+            let rules = |r: &autoscale::Rules| {
+                let policies: Vec<_> = r
+                    .policies
+                    .iter()
+                    .map(|p| json!({"type": p.kind, "value": p.value, "periodSeconds": p.period_s}))
+                    .collect();
+                json!({"stabilizationWindowSeconds": r.window_s, "selectPolicy": r.select, "policies": policies})
+            };
+            json!({"scaleUp": rules(&b.up), "scaleDown": rules(&b.down)})
+        });
         for (k, st) in steps.iter().enumerate() {
             // Every sync where something happens, and every 7th otherwise (debug builds).
             let busy = st.unready > 0 || st.desired != st.current || st.proposal != Some(st.current);
@@ -199,21 +213,70 @@ fn every_simulated_hpa_decision_matches_hpa_explain() {
             }
             let recs: Vec<_> =
                 st.recommendations.iter().map(|&(ago, r)| json!({"replicas": r, "secondsAgo": ago})).collect();
+            let events = |e: &[(u32, u32)]| -> Vec<serde_json::Value> {
+                e.iter().map(|&(ago, c)| json!({"replicaChange": c, "secondsAgo": ago})).collect()
+            };
+            let mut spec = json!({"minReplicas": sv.min_replicas, "maxReplicas": sv.max_replicas, "metrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": sv.target_pct}}}]});
+            if let Some(b) = &behavior {
+                spec["behavior"] = b.clone();
+            }
             let case = json!({
-                "hpa": {"spec": {"minReplicas": sv.min_replicas, "maxReplicas": sv.max_replicas, "metrics": [
-                    {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": sv.target_pct}}}]}},
+                "hpa": {"spec": spec},
                 "currentReplicas": st.current,
                 "pods": pods,
-                "history": {"recommendations": recs},
+                "history": {"recommendations": recs, "scaleUpEvents": events(&st.scale_up_events),
+                    "scaleDownEvents": events(&st.scale_down_events)},
             });
             let e = hpa::explain(&hpa::parse_case(&case.to_string()).unwrap());
             assert_eq!(e.desired_replicas as u32, st.desired, "t={} s: {st:?}\n{:?}", st.t_s, e.steps);
             assert_eq!(e.metric_desired.map(|x| x as u32), st.proposal, "t={} s: {st:?}", st.t_s);
             checked += 1;
             with_unready += usize::from(st.unready > 0);
+            changes += usize::from(st.desired != st.current);
         }
     }
+    (checked, with_unready, changes)
+}
+
+#[test]
+fn every_simulated_hpa_decision_matches_hpa_explain() {
+    // The simulator's HPA works on counts; `hpa explain` on the equivalent pod list (Ready pods
+    // with the same usage, the unready ones as Pending) and recommendation log must agree on the
+    // proposal and the result, at every sync of a busy day (3 × the seed's month-60 load).
+    let (svcs, pools, p, peak, shape) = seed_month(59);
+    let (checked, with_unready, _) = check_against_explain(&svcs, &pools, p, peak * 3.0, &shape);
     assert!(checked > 2000 && with_unready > 20, "checked {checked}, with unready pods {with_unready}");
+}
+
+#[test]
+fn hpa_behavior_decisions_match_hpa_explain() {
+    // The same with spec.behavior on every service: a slow scale-up (at most 2 pods or 50 % per
+    // minute, whichever is less, after a 30 s window) and a stepped scale-down (1 pod per 30 s
+    // after a 2-minute window); the events and recommendations the policies read are compared
+    // too.
+    use headroom::hpa::{PolicyType, SelectPolicy};
+    use headroom::model::ScalingPolicy;
+    let (mut svcs, pools, p, peak, shape) = seed_month(59);
+    for sv in &mut svcs {
+        sv.behavior = Some(autoscale::Behavior {
+            up: autoscale::Rules {
+                window_s: 30,
+                select: SelectPolicy::Min,
+                policies: vec![
+                    ScalingPolicy { kind: PolicyType::Pods, value: 2, period_s: 60 },
+                    ScalingPolicy { kind: PolicyType::Percent, value: 50, period_s: 60 },
+                ],
+            },
+            down: autoscale::Rules {
+                window_s: 120,
+                select: SelectPolicy::Max,
+                policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 30 }],
+            },
+        });
+    }
+    let (checked, with_unready, changes) = check_against_explain(&svcs, &pools, p, peak * 3.0, &shape);
+    assert!(checked > 2000 && with_unready > 20 && changes > 50, "{checked} {with_unready} {changes}");
 }
 
 #[test]
@@ -332,4 +395,41 @@ fn least_waste_picks_the_pool_to_grow() {
     // 4000 → 11 000 rps: 8 pods (4 small nodes) → 16, 8 pending. Small: 4 nodes, CPU 0, memory
     // 1 − 4000/16 000 = 0.75. Large: 1 node, CPU 0, memory 1 − 4000/12 000 = 0.667. Large wins.
     assert_eq!(first_scale_up(4000.0, 11_000.0), (vec![4, 0], vec![4, 1], 16));
+}
+
+#[test]
+fn a_pods_policy_limits_the_scale_up_rate() {
+    // 1000m request, 50 % target, 1 millicore per request per second: 5000 rps need 10 pods,
+    // 500 rps one. The load steps from 10 % to 100 % at 01:00 on one big node (no waiting for
+    // nodes). By hand, with `Pods 1 per 60 s` the HPA adds one pod per minute: the first at
+    // 3600 s, then every 60 s (the previous event leaves the period exactly 60 s later). At 9
+    // pods each uses 5000/9 = 555m, 55 % whole, a ratio of 1.10: inside the 10 % tolerance, so
+    // it stays at 9, reached at 3600 + 7 × 60 = 4020 s. Without a behavior the legacy cap
+    // max(2 × 1, 4) takes it to 4 at once.
+    use headroom::hpa::{PolicyType, SelectPolicy};
+    use headroom::model::ScalingPolicy;
+    let pools = [pool(100_000.0, 1, 1)];
+    let shape = step_day(0.1, 1.0, 1);
+    let slow = SvcSpec {
+        behavior: Some(autoscale::Behavior {
+            up: autoscale::Rules {
+                window_s: 0,
+                select: SelectPolicy::Max,
+                policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 60 }],
+            },
+            down: autoscale::Rules {
+                window_s: 300,
+                select: SelectPolicy::Max,
+                policies: vec![ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 }],
+            },
+        }),
+        ..svc(1000, 50, 1, 20)
+    };
+    let changes = |spec: SvcSpec| -> Vec<(u32, u32)> {
+        let (_, log) = autoscale::simulate_logged(&[spec], &pools, params(), 5000.0, &shape);
+        log[0].iter().filter(|s| s.desired != s.current && s.t_s < 7200).map(|s| (s.t_s, s.desired)).collect()
+    };
+    let expected: Vec<(u32, u32)> = (0..8).map(|k| (3600 + 60 * k, 2 + k)).collect();
+    assert_eq!(changes(slow), expected);
+    assert_eq!(changes(svc(1000, 50, 1, 20))[0], (3600, 4));
 }

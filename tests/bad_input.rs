@@ -181,3 +181,32 @@ fn ranges_derived_from_other_fields_print_readable_numbers() {
     let p = headroom::validate(s, Catalog::builtin()).unwrap_err();
     assert_eq!(p[0].to_string(), "workload.services[0].response_time_ms: must be between 10.3422 and 600000, found 5");
 }
+
+#[test]
+fn hpa_behavior_is_checked_with_paths() {
+    let p = problems(seed_with(
+        "name: \"api\",",
+        "name: \"api\", hpa_behavior: (scale_up: (policies: []), scale_down: (stabilization_window_s: 7200, policies: [(kind: Pods, value: 0, period_s: 3600)])),",
+    ));
+    assert_eq!(
+        p,
+        [
+            "workload.services[1].hpa_behavior.scale_up.policies: must list at least one policy (leave it out for the defaults)",
+            "workload.services[1].hpa_behavior.scale_down.stabilization_window_s: must be between 0 and 3600, found 7200",
+            "workload.services[1].hpa_behavior.scale_down.policies[0].value: must be between 1 and 10000, found 0",
+            "workload.services[1].hpa_behavior.scale_down.policies[0].period_s: must be between 1 and 1800, found 3600",
+        ]
+    );
+    // A valid one reaches the simulation with the defaults filled in: scale-down as written,
+    // scale-up the upstream 4 pods or 100 % per 15 s, no window.
+    let s = seed_with(
+        "name: \"api\",",
+        "name: \"api\", hpa_behavior: (scale_down: (stabilization_window_s: 600, select_policy: Min, policies: [(kind: Percent, value: 10, period_s: 60)])),",
+    )
+    .unwrap();
+    let (svcs, _) = headroom::plan::sim_specs(&s, Catalog::builtin());
+    let b = svcs[1].behavior.as_ref().unwrap();
+    assert_eq!((b.down.window_s, b.down.select, b.down.policies.len()), (600, headroom::hpa::SelectPolicy::Min, 1));
+    assert_eq!((b.up.window_s, b.up.policies.len()), (0, 2));
+    assert!(svcs[0].behavior.is_none());
+}
