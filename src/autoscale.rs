@@ -1592,31 +1592,7 @@ fn decide(
     };
     let desired = match (proposal, &sv.behavior) {
         (None, _) => current,
-        (Some(prop), Some(b)) => {
-            // §1.8 with spec.behavior: the lowest recommendation of the scale-up window and the
-            // highest of the scale-down window bound the current replicas; then each
-            // direction's policies limit the step, and min/max apply.
-            let age = |t: u32| (now - t) * TICK_S;
-            let (mut up_rec, mut down_rec) = (prop, prop);
-            for &(t, r) in &s.recs {
-                if age(t) < b.up.window_s {
-                    up_rec = up_rec.min(r);
-                }
-                if age(t) < b.down.window_s {
-                    down_rec = down_rec.max(r);
-                }
-            }
-            let rec = current.max(up_rec).min(down_rec);
-            if rec > current {
-                let max_allowed = sv.max_replicas.min(policy_limit(&b.up, current, now, &s.ups, &s.downs, true));
-                rec.min(max_allowed)
-            } else if rec < current {
-                let min_allowed = sv.min_replicas.max(policy_limit(&b.down, current, now, &s.ups, &s.downs, false));
-                rec.max(min_allowed)
-            } else {
-                rec
-            }
-        }
+        (Some(prop), Some(b)) => decide_with_behavior(s, sv, b, now, prop),
         (Some(prop), None) => {
             // §1.8: the legacy path. Max over the recommendations of the last window (kept as a
             // sliding-window maximum: an entry dominated by a newer, larger one can never be the
@@ -1640,17 +1616,52 @@ fn decide(
     Decision { usage_m, util, proposal, desired, saturated }
 }
 
+/// §1.8 with spec.behavior: the lowest recommendation of the scale-up window and the highest of
+/// the scale-down window bound the current replicas; then each direction's policies limit the
+/// step, and min/max apply. Out of line: the legacy rules are the common case.
+#[cold]
+#[inline(never)]
+fn decide_with_behavior(s: &Svc, sv: &SvcSpec, b: &Behavior, now: u32, prop: u32) -> u32 {
+    let current = s.replicas;
+    let age = |t: u32| (now - t) * TICK_S;
+    let (mut up_rec, mut down_rec) = (prop, prop);
+    for &(t, r) in &s.recs {
+        if age(t) < b.up.window_s {
+            up_rec = up_rec.min(r);
+        }
+        if age(t) < b.down.window_s {
+            down_rec = down_rec.max(r);
+        }
+    }
+    let rec = current.max(up_rec).min(down_rec);
+    if rec > current {
+        let max_allowed = sv.max_replicas.min(policy_limit(&b.up, current, now, &s.ups, &s.downs, true));
+        rec.min(max_allowed)
+    } else if rec < current {
+        let min_allowed = sv.min_replicas.max(policy_limit(&b.down, current, now, &s.ups, &s.downs, false));
+        rec.max(min_allowed)
+    } else {
+        rec
+    }
+}
+
+/// With a behavior: every recommendation, until it is older than both windows.
+#[cold]
+#[inline(never)]
+fn record_with_behavior(s: &mut Svc, b: &Behavior, now: u32, prop: u32) {
+    let keep = b.up.window_s.max(b.down.window_s);
+    while s.recs.front().is_some_and(|&(t, _)| (now - t) * TICK_S >= keep) {
+        s.recs.pop_front();
+    }
+    s.recs.push_back((now, prop));
+}
+
 /// Record a decision: the recommendation log, the utilisation histogram, time saturated and at
 /// maxReplicas.
 #[inline]
 fn commit(s: &mut Svc, sv: &SvcSpec, p: &Params, now: u32, d: &Decision) {
     if let (Some(prop), Some(b)) = (d.proposal, &sv.behavior) {
-        // Every recommendation, until it is older than both windows.
-        let keep = b.up.window_s.max(b.down.window_s);
-        while s.recs.front().is_some_and(|&(t, _)| (now - t) * TICK_S >= keep) {
-            s.recs.pop_front();
-        }
-        s.recs.push_back((now, prop));
+        record_with_behavior(s, b, now, prop);
     }
     // Legacy rules: a recommendation at or below minReplicas can never raise a later result
     // above the minReplicas clamp, so it need not be kept; an equal newer one replaces the last
