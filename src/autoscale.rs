@@ -115,6 +115,47 @@ impl Behavior {
     }
 }
 
+/// Seconds from the start of a sustained surge (a failover) until the HPA has taken the
+/// replicas from `from` to `to`, with syncs every `sync_s` from then on: one sync per step the
+/// rules allow — the legacy cap max(2 × current, 4), or a behavior's scale-up window (only once
+/// the surge's recommendations fill it) and policies. None when the behavior disables scaling
+/// up.
+pub fn scale_up_seconds(from: u32, to: u32, behavior: Option<&Behavior>, sync_s: u32) -> Option<u32> {
+    let sync = (sync_s / TICK_S).max(1);
+    let mut cur = from;
+    let Some(b) = behavior else {
+        let mut n = 0;
+        while cur < to {
+            cur = (SCALE_UP_FACTOR * cur).max(SCALE_UP_MINIMUM).max(cur + 1);
+            n += 1;
+        }
+        return Some(n * sync * TICK_S);
+    };
+    if cur >= to {
+        return Some(0);
+    }
+    if b.up.select == crate::hpa::SelectPolicy::Disabled {
+        return None;
+    }
+    // The first sync whose scale-up window holds only surge recommendations.
+    let mut now = (b.up.window_s.div_ceil(TICK_S)).div_ceil(sync).max(1) * sync;
+    let (mut ups, downs) = (VecDeque::new(), VecDeque::new());
+    loop {
+        let limit = policy_limit(&b.up, cur, now, &ups, &downs, true).min(to);
+        if limit > cur {
+            ups.push_back((now, limit - cur));
+            cur = limit;
+        }
+        if cur >= to {
+            return Some(now * TICK_S);
+        }
+        now += sync;
+        if now > 86_400 / TICK_S * 30 {
+            return None;
+        }
+    }
+}
+
 /// The replicas a direction's policies allow from `current` (hpa.rs `policy_limit`, on the
 /// simulator's event log: (tick, replicas changed)).
 fn policy_limit(

@@ -243,18 +243,6 @@ fn product(cs: &[ComponentUse]) -> f64 {
     cs.iter().map(|c| c.availability).product()
 }
 
-/// HPA syncs to go from `from` to `to` replicas under the legacy scale-up cap
-/// `max(2 × current, 4)` per 15 s sync (reference §1.8).
-pub fn hpa_syncs(from: u32, to: u32) -> u32 {
-    let mut cur = from;
-    let mut n = 0;
-    while cur < to {
-        cur = (cur * 2).max(4).max(cur + 1);
-        n += 1;
-    }
-    n
-}
-
 /// The failover timeline to `d` when the primary is lost in month `m`.
 fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTimeline {
     let f = &v.failover;
@@ -292,21 +280,38 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
             detail: "failover.cutover".into(),
         });
     }
-    // Scale-up of compute to the primary's full load.
+    // Scale-up of compute to the primary's full load: each service's HPA (legacy cap or its
+    // behavior), the slowest one counting.
+    let sync_s = s.cluster.autoscaling.hpa_sync_period_s;
     let scale = |from_nodes: u32, from_replicas: &dyn Fn(&str) -> u32| -> (f64, String) {
-        let syncs = primary.map_or(0, |p| {
-            p.services
-                .iter()
-                .map(|sv| hpa_syncs(from_replicas(&sv.service).max(1), need_replicas(&sv.service)))
-                .max()
-                .unwrap_or(0)
-        });
+        let mut slowest: Option<(Option<u32>, &str)> = None;
+        for sz in primary.map_or(&[][..], |p| &p.services[..]) {
+            let behavior = s.workload.services.iter().find(|x| x.name == *sz.service).and_then(|x| {
+                x.hpa_behavior
+                    .as_ref()
+                    .map(|b| crate::autoscale::Behavior::from_model(b, s.cluster.autoscaling.downscale_stabilization_s))
+            });
+            let t = crate::autoscale::scale_up_seconds(
+                from_replicas(&sz.service).max(1),
+                need_replicas(&sz.service),
+                behavior.as_ref(),
+                sync_s,
+            );
+            // None (scaling up disabled) is the slowest of all.
+            if slowest.is_none_or(|(w, _)| w.is_some_and(|w| t.is_none_or(|t| t > w))) {
+                slowest = Some((t, &sz.service));
+            }
+        }
         let provision = if need_nodes > from_nodes { f.node_provisioning_minutes } else { 0.0 };
-        let minutes = provision + f64::from(syncs) * 0.25;
+        let (hpa_s, hpa_text) = match slowest {
+            None | Some((Some(0), _)) => (0.0, "HPA: no scale-up needed".to_string()),
+            Some((Some(t), name)) => (f64::from(t), format!("HPA {t} s ({name}, syncs every {sync_s} s)")),
+            Some((None, name)) => (f64::INFINITY, format!("HPA: {name}'s behavior disables scaling up")),
+        };
         (
-            minutes,
+            provision + hpa_s / 60.0,
             format!(
-                "{from_nodes} → {need_nodes} nodes (cluster autoscaler: one scale-up, {provision} min); HPA {syncs} syncs × 15 s"
+                "{from_nodes} → {need_nodes} nodes (cluster autoscaler: one scale-up, {provision} min); {hpa_text}"
             ),
         )
     };
@@ -379,8 +384,14 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
         minutes: f.dns_ttl_s / 60.0,
         detail: format!("TTL {} s", f.dns_ttl_s),
     });
+    // Infinite when a behavior forbids scaling up: the site never takes the load.
     let hours = steps.iter().map(|x| x.minutes).sum::<f64>() / 60.0;
-    RtoTimeline { month: m.month, recovery_site: Some(site.name.clone()), steps, hours: Some(hours) }
+    RtoTimeline {
+        month: m.month,
+        recovery_site: Some(site.name.clone()),
+        steps,
+        hours: hours.is_finite().then_some(hours),
+    }
 }
 
 /// With the largest zone of every serving site gone at the peak of month `m`: do the remaining
@@ -536,15 +547,6 @@ pub fn compare(s: &Scenario, plans: &[VariantPlan], res: &[Resilience], baseline
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hpa_legacy_cap_doubles_per_sync() {
-        // max(2 × current, 4): 1 → 4 → 8 → 16.
-        assert_eq!(hpa_syncs(1, 9), 3);
-        assert_eq!(hpa_syncs(1, 4), 1);
-        assert_eq!(hpa_syncs(5, 5), 0);
-        assert_eq!(hpa_syncs(3, 6), 1);
-    }
 
     #[test]
     fn rpo_of_replication_modes() {

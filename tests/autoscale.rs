@@ -433,3 +433,27 @@ fn a_pods_policy_limits_the_scale_up_rate() {
     assert_eq!(changes(slow), expected);
     assert_eq!(changes(svc(1000, 50, 1, 20))[0], (3600, 4));
 }
+
+#[test]
+fn scale_up_time_after_a_surge() {
+    use headroom::hpa::{PolicyType, SelectPolicy};
+    use headroom::model::ScalingPolicy;
+    // Legacy: 1 → 4 → 8 → 16 reaches 9 at the third sync, 45 s with syncs every 15 s.
+    assert_eq!(autoscale::scale_up_seconds(1, 9, None, 15), Some(45));
+    assert_eq!(autoscale::scale_up_seconds(5, 5, None, 15), Some(0));
+    assert_eq!(autoscale::scale_up_seconds(3, 6, None, 15), Some(15));
+    // Pods 1 per 60 s, no window: 2 → 3 at the first sync (15 s), then one a minute: 10 at
+    // 15 + 7 × 60 = 435 s. With a 120 s scale-up window the first step waits for the window to
+    // hold only surge recommendations: 10 at 120 + 420 = 540 s.
+    let rules = |window_s, select| autoscale::Behavior {
+        up: autoscale::Rules {
+            window_s,
+            select,
+            policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 60 }],
+        },
+        down: autoscale::Rules { window_s: 300, select: SelectPolicy::Max, policies: vec![] },
+    };
+    assert_eq!(autoscale::scale_up_seconds(2, 10, Some(&rules(0, SelectPolicy::Max)), 15), Some(435));
+    assert_eq!(autoscale::scale_up_seconds(2, 10, Some(&rules(120, SelectPolicy::Max)), 15), Some(540));
+    assert_eq!(autoscale::scale_up_seconds(2, 10, Some(&rules(0, SelectPolicy::Disabled)), 15), None);
+}

@@ -137,3 +137,36 @@ fn cli_compare_json_and_baseline() {
     let o = std::process::Command::new(bin).args(["compare", seed, "--zone-loss-month", "61"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_slow_hpa_behavior_lengthens_the_failover() {
+    // The API's HPA may add only 1 pod per 10 minutes: the warm standby's scale-up to the
+    // primary's load then outlasts the 10-minute database promotion. By hand: the first pod
+    // at the first sync (15 s), then one per 600 s: 15 + (to − from − 1) × 600 seconds, after
+    // the 4-minute node provisioning.
+    let cat = Catalog::builtin();
+    let text = headroom::SEED_SCENARIO.replacen(
+        "name: \"api\",",
+        "name: \"api\", hpa_behavior: (scale_up: (policies: [(kind: Pods, value: 1, period_s: 600)])),",
+        1,
+    );
+    let s = load_scenario(&text, cat).unwrap();
+    let r = plan(&s, cat);
+    let ws = r.resilience.iter().find(|x| x.variant == "aws-warm-standby").unwrap();
+    let m1 = &r.variants[0].months[0];
+    let api = |site: &str| {
+        let x = m1.sites.iter().find(|x| &*x.site == site).unwrap();
+        x.services.iter().find(|v| &*v.service == "api").unwrap().replicas
+    };
+    let (from, to) = (api("aws-dr"), api("aws-primary"));
+    assert!(to > from + 1, "{from} → {to}");
+    let t = 15 + (to - from - 1) * 600;
+    let step = &ws.rto_first.steps[2];
+    assert!(step.detail.ends_with(&format!("HPA {t} s (api, syncs every 15 s)")), "{}", step.detail);
+    close(step.minutes, 4.0 + f64::from(t) / 60.0, 1e-9);
+    close(ws.rto_first.hours.unwrap(), (1.5 + 30.0 + step.minutes + 5.0 + 1.0) / 60.0, 1e-9);
+    // The seed without it: the promotion (10 min) is the longer branch.
+    let base = seed_report();
+    let b = base.resilience.iter().find(|x| x.variant == "aws-warm-standby").unwrap();
+    close(b.rto_first.steps[2].minutes, 10.0, 1e-9);
+}
