@@ -88,20 +88,16 @@ impl Behavior {
     /// The scenario's behavior with the defaults of each direction left out (`downscale_s`:
     /// the controller's downscale stabilisation, the scale-down window's default).
     pub fn from_model(b: &crate::model::HpaBehavior, downscale_s: u32) -> Behavior {
-        use crate::hpa::{PolicyType, SelectPolicy};
+        use crate::hpa::SelectPolicy;
         use crate::model::ScalingPolicy;
         let rules = |r: Option<&crate::model::ScalingRules>, up: bool| Rules {
             window_s: r.and_then(|r| r.stabilization_window_s).unwrap_or(if up { 0 } else { downscale_s }),
             select: r.and_then(|r| r.select_policy).unwrap_or(SelectPolicy::Max),
             policies: r.and_then(|r| r.policies.clone()).unwrap_or_else(|| {
-                if up {
-                    vec![
-                        ScalingPolicy { kind: PolicyType::Pods, value: 4, period_s: 15 },
-                        ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 },
-                    ]
-                } else {
-                    vec![ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 }]
-                }
+                crate::hpa::default_policies(up)
+                    .iter()
+                    .map(|&(kind, value, period_s)| ScalingPolicy { kind, value, period_s })
+                    .collect()
             }),
         };
         Behavior { up: rules(b.scale_up.as_ref(), true), down: rules(b.scale_down.as_ref(), false) }

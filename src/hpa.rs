@@ -662,16 +662,18 @@ fn scale_rules(b: Option<&Behavior>, up: bool, default_down_window: f64) -> (f64
         .map_or(if up { 0.0 } else { default_down_window }, f64::from);
     let select = rules.and_then(|r| r.select_policy).unwrap_or(SelectPolicy::Max);
     let policies = rules.and_then(|r| r.policies.clone()).unwrap_or_else(|| {
-        if up {
-            vec![
-                Policy { kind: PolicyType::Pods, value: 4, period_seconds: 15 },
-                Policy { kind: PolicyType::Percent, value: 100, period_seconds: 15 },
-            ]
-        } else {
-            vec![Policy { kind: PolicyType::Percent, value: 100, period_seconds: 15 }]
-        }
+        default_policies(up)
+            .iter()
+            .map(|&(kind, value, period)| Policy { kind, value: value as i32, period_seconds: period as i32 })
+            .collect()
     });
     (window, select, policies)
+}
+
+/// The upstream default policies (reference §1.8), as (type, value, period seconds): scale-up
+/// the larger of 4 pods or 100 % per 15 s; scale-down 100 % per 15 s.
+pub fn default_policies(up: bool) -> &'static [(PolicyType, u32, u32)] {
+    if up { &[(PolicyType::Pods, 4, 15), (PolicyType::Percent, 100, 15)] } else { &[(PolicyType::Percent, 100, 15)] }
 }
 
 /// The replicas the behavior policies allow in one direction (`calculateScaleUpLimitWith
