@@ -26,18 +26,18 @@ pub struct Resolved<'a> {
 }
 
 impl Resolved<'_> {
-    fn months(&self) -> i64 {
+    pub(crate) fn months(&self) -> i64 {
         i64::from(self.c.term_years) * 12
     }
     /// Active in month `m` (0-based), and whether a term starts then.
-    fn active(&self, m: i64) -> Option<bool> {
+    pub(crate) fn active(&self, m: i64) -> Option<bool> {
         let age = m - self.start_index;
         if age < 0 || (!self.c.renew && age >= self.months()) {
             return None;
         }
         Some(age % self.months() == 0)
     }
-    fn count(&self) -> f64 {
+    pub(crate) fn count(&self) -> f64 {
         match &self.c.kind {
             CommitmentKind::Ec2Reserved { count, .. }
             | CommitmentKind::RdsReserved { count, .. }
@@ -45,7 +45,7 @@ impl Resolved<'_> {
             CommitmentKind::SavingsPlan { .. } => 1.0,
         }
     }
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let term = format!("{}-yr {:?}", self.c.term_years, self.c.payment);
         match &self.c.kind {
             CommitmentKind::Ec2Reserved { instance_type, count } => {
@@ -63,7 +63,7 @@ impl Resolved<'_> {
         }
     }
     /// Price-key prefix of the on-demand lines it covers.
-    fn covers(&self, key: &str) -> bool {
+    pub(crate) fn covers(&self, key: &str) -> bool {
         match &self.c.kind {
             CommitmentKind::Ec2Reserved { instance_type, .. } => {
                 key.strip_prefix("ec2.") == Some(instance_type.as_str())

@@ -15,9 +15,12 @@
 //!   compute or a database);
 //! - buffers are reused from path to path ([`Scratch`]).
 //!
-//! It takes static sizing and the finance settings that act on totals (negotiated discount,
-//! escalation, contingency, spot shares). Scenarios with an on-premises TCO or commitments, or
-//! Monte Carlo inputs under `pricing.`, go through the full planner ([`Lean::unsupported`]).
+//! It takes static sizing and the finance layer except the on-premises TCO: spot shares,
+//! commitments (reservations and savings plans covering the priced lines by region and key,
+//! upfront amortised), negotiated discount, escalation and contingency. The cash view is kept
+//! only as far as it decides whether escalation and contingency split by view; the paths report
+//! the amortised view. Scenarios with an on-premises TCO, or Monte Carlo inputs under
+//! `pricing.` or `finance.commitments`, go through the full planner ([`Lean::unsupported`]).
 
 use crate::demand::{self, MonthDemand};
 use crate::k8s::{Allocatable, PodGroup};
@@ -30,8 +33,13 @@ use crate::pricing::{Catalog, GLOBAL, HOURS_PER_MONTH};
 use crate::report::Name;
 use crate::validate::ValidScenario;
 
-/// A resolved price: USD per unit, or unknown (the line then adds nothing, as in the plan).
-type P = Option<f64>;
+/// A resolved price: USD per unit, or unknown (the line then adds nothing, as in the plan),
+/// and its index in `Lean::keys` (what a commitment covers is decided by region and key).
+#[derive(Debug, Clone, Copy, Default)]
+struct P {
+    usd: Option<f64>,
+    id: u16,
+}
 
 /// The prices one AWS region's lines use.
 #[derive(Debug, Clone, Default)]
@@ -111,7 +119,36 @@ pub struct Lean {
     /// Per `finance.spot` entry: the pool index it applies to and whether its lines count in
     /// the AWS discount's base (their item names mention "reserved" or "Savings plan").
     spot: Vec<Option<(usize, bool)>>,
+    commitments: Vec<CommitmentPlan>,
     name: Name,
+}
+
+/// A commitment as the paths apply it: its rates, the variants it applies to, and which prices
+/// (by id) it covers.
+#[derive(Debug, Clone)]
+struct CommitmentPlan {
+    c: Commitment,
+    start_index: i64,
+    hourly_usd: f64,
+    upfront_usd: f64,
+    variants: Vec<bool>,
+    covered: Vec<bool>,
+    /// Its lines count in the negotiated discount's base (their names mention "reserved" or
+    /// "Savings plan").
+    in_base: bool,
+}
+
+impl CommitmentPlan {
+    fn resolved(&self) -> crate::finance::Resolved<'_> {
+        crate::finance::Resolved {
+            c: &self.c,
+            start_index: self.start_index,
+            hourly_usd: self.hourly_usd,
+            upfront_usd: self.upfront_usd,
+            price: None,
+            user_supplied: true,
+        }
+    }
 }
 
 /// What one path produced (per variant: in scenario order).
@@ -136,6 +173,7 @@ pub struct Scratch {
     kinds: Vec<Role>,
     sizes: Vec<SiteSize>,
     free: Vec<(f64, f64, u32)>,
+    lines: Vec<PricedLine>,
     replicas: Vec<(f64, u32)>,
     ec2_lines: Vec<(usize, usize, f64)>,
 }
@@ -163,39 +201,58 @@ fn runs_compute(r: Role) -> bool {
     matches!(r, Role::Primary | Role::ActiveActive(_) | Role::WarmStandby(_))
 }
 
-/// Adds line dollars as `plan_variant` and `finance::apply` total them: per category, over all
-/// lines (the escalation and contingency base) and over catalog-priced lines (the discount's).
-struct Acc {
+/// Adds line dollars as `plan_variant` and `finance::apply` total them: per category (the
+/// amortised view), over all lines of each view (the escalation and contingency bases) and over
+/// the lines the negotiated discount applies to; with commitments, it keeps the priced lines.
+struct Acc<'r> {
     by_category: [f64; 9],
     all: f64,
+    cash: f64,
     aws: f64,
-    /// Keep `all` and `aws` (only the discount, escalation and contingency read them; each is
-    /// a serial chain of additions, so skipping them when unused is measurably faster).
+    /// Keep `all`, `cash` and `aws` (only the finance settings read them; each is a serial
+    /// chain of additions, so skipping them when unused is measurably faster).
     bases: bool,
+    /// The priced lines with a known price: (price id, category, quantity, unit USD, USD).
+    lines: Option<&'r mut Vec<PricedLine>>,
 }
 
-impl Acc {
+/// A priced line as a commitment looks at it: (price id, category, quantity, unit USD, USD).
+type PricedLine = (u16, Category, f64, f64, f64);
+
+impl Acc<'_> {
     #[inline]
     fn priced(&mut self, c: Category, quantity: f64, price: P) {
-        if let Some(u) = price {
+        if let Some(u) = price.usd {
             let usd = u * quantity;
             self.by_category[c as usize] += usd;
             if self.bases {
                 self.all += usd;
+                self.cash += usd;
                 self.aws += usd;
+            }
+            if let Some(l) = self.lines.as_mut() {
+                l.push((price.id, c, quantity, u, usd));
             }
         }
     }
 
+    /// A line without a catalog price, in both views.
     #[inline]
     fn other(&mut self, c: Category, usd: f64, in_aws_base: bool) {
         self.by_category[c as usize] += usd;
         if self.bases {
             self.all += usd;
+            self.cash += usd;
             if in_aws_base {
                 self.aws += usd;
             }
         }
+    }
+
+    /// A line in the amortised view only.
+    fn amortised(&mut self, c: Category, usd: f64) {
+        self.by_category[c as usize] += usd;
+        self.all += usd;
     }
 }
 
@@ -207,10 +264,8 @@ impl Lean {
             Some("the autoscaling simulation (cluster.autoscaling.simulate)")
         } else if s.finance.onprem.is_some() {
             Some("an on-premises TCO (finance.onprem)")
-        } else if !s.finance.commitments.is_empty() {
-            Some("commitments (finance.commitments)")
-        } else if input_paths.iter().any(|p| p.starts_with("pricing")) {
-            Some("uncertain prices (inputs under pricing.)")
+        } else if input_paths.iter().any(|p| p.starts_with("pricing") || p.starts_with("finance.commitments")) {
+            Some("uncertain prices (inputs under pricing. or finance.commitments)")
         } else {
             None
         }
@@ -220,7 +275,12 @@ impl Lean {
     /// under `pricing.` (see [`Lean::unsupported`]).
     pub fn new(s: &ValidScenario, cat: &Catalog) -> Lean {
         let ov = &s.pricing.overrides;
-        let price = |region: &str, key: &str| resolved_usd(cat, ov, region, key);
+        let keys: std::cell::RefCell<Vec<(String, String)>> = Default::default();
+        let price = |region: &str, key: &str| {
+            let mut k = keys.borrow_mut();
+            k.push((region.to_string(), key.to_string()));
+            P { usd: resolved_usd(cat, ov, region, key), id: (k.len() - 1) as u16 }
+        };
         let mut region_names: Vec<&str> = Vec::new();
         let mut variants = Vec::new();
         for v in &s.variants {
@@ -326,7 +386,47 @@ impl Lean {
                 })
             })
             .collect();
-        Lean { regions, global, variants, spot, name: Name::from("") }
+        let keys = keys.into_inner();
+        let commitments = s
+            .finance
+            .commitments
+            .iter()
+            .map(|c| {
+                let hourly_usd = c.hourly_usd.unwrap_or_else(|| {
+                    crate::finance::catalog_rate_key(c)
+                        .and_then(|k| resolved_usd(cat, ov, &c.region, &k))
+                        .unwrap_or(0.0)
+                });
+                let r = crate::finance::Resolved {
+                    c,
+                    start_index: s.meta.start.months_until(c.start),
+                    hourly_usd,
+                    upfront_usd: c.upfront_usd.unwrap_or(0.0),
+                    price: None,
+                    user_supplied: true,
+                };
+                // A Compute Savings Plan covers EC2 in every region.
+                let any_region = matches!(c.kind, CommitmentKind::SavingsPlan { family: None, .. });
+                let label = r.label();
+                CommitmentPlan {
+                    variants: s
+                        .variants
+                        .iter()
+                        .map(|v| c.variants.is_empty() || c.variants.contains(&v.name))
+                        .collect(),
+                    covered: keys
+                        .iter()
+                        .map(|(region, key)| (any_region || *region == c.region) && r.covers(key))
+                        .collect(),
+                    in_base: label.contains("reserved") || label.contains("Savings plan"),
+                    start_index: r.start_index,
+                    hourly_usd,
+                    upfront_usd: r.upfront_usd,
+                    c: c.clone(),
+                }
+            })
+            .collect();
+        Lean { regions, global, variants, spot, commitments, name: Name::from("") }
     }
 
     /// Size and price every month of every variant of `s` (the scenario the prices were
@@ -420,8 +520,18 @@ impl Lean {
         let pl = &s.platform;
         let t = &s.data.telemetry;
         let fin = &s.finance;
+        let commits =
+            self.commitments.iter().any(|c| c.variants[vi] && c.resolved().active(i64::from(md.index)).is_some());
         let bases = fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0;
-        let mut acc = Acc { by_category: [0.0; 9], all: 0.0, aws: 0.0, bases };
+        scratch.lines.clear();
+        let mut acc = Acc {
+            by_category: [0.0; 9],
+            all: 0.0,
+            cash: 0.0,
+            aws: 0.0,
+            bases: bases || commits,
+            lines: if commits { Some(&mut scratch.lines) } else { None },
+        };
         let mut nodes = 0;
         let mut limit = false;
         scratch.ec2_lines.clear();
@@ -462,7 +572,7 @@ impl Lean {
                 let q = f64::from(n) * HOURS_PER_MONTH;
                 let c = cat_or_dr(Category::Compute);
                 acc.priced(c, q, rp.ec2[pi]);
-                if let Some(u) = rp.ec2[pi] {
+                if let Some(u) = rp.ec2[pi].usd {
                     scratch.ec2_lines.push((pi, c as usize, u * q));
                 }
             }
@@ -628,19 +738,65 @@ impl Lean {
                 }
             }
         }
+        let m = i64::from(md.index);
+        for cp in self.commitments.iter().filter(|c| c.variants[vi]) {
+            let r = cp.resolved();
+            let Some(term_starts) = r.active(m) else { continue };
+            let covered: Vec<(Category, f64, f64, f64)> = acc
+                .lines
+                .as_deref()
+                .map(|l| l.iter().filter(|x| cp.covered[x.0 as usize]).map(|x| (x.1, x.2, x.3, x.4)).collect())
+                .unwrap_or_default();
+            let category = covered.first().map_or(Category::Compute, |x| x.0);
+            match &r.c.kind {
+                CommitmentKind::SavingsPlan { usd_per_hour, discount, .. } => {
+                    let od: f64 = covered.iter().map(|x| x.3).sum();
+                    let covers = (usd_per_hour * HOURS_PER_MONTH / (1.0 - discount)).min(od);
+                    if covers > 0.0 {
+                        acc.other(category, -covers, cp.in_base);
+                    }
+                    acc.other(category, HOURS_PER_MONTH * usd_per_hour, cp.in_base);
+                }
+                _ => {
+                    let hours: f64 = covered.iter().map(|x| x.1).sum();
+                    let od_rate = covered.first().map_or(0.0, |x| x.2);
+                    let cover = (r.count() * HOURS_PER_MONTH).min(hours);
+                    if cover > 0.0 {
+                        acc.other(category, cover * -od_rate, cp.in_base);
+                    }
+                    acc.other(category, r.count() * HOURS_PER_MONTH * r.hourly_usd, cp.in_base);
+                }
+            }
+            if r.upfront_usd > 0.0 {
+                let total = r.upfront_usd * r.count();
+                if term_starts {
+                    acc.cash += 1.0 * total;
+                }
+                acc.amortised(category, 1.0 * (total / r.months() as f64));
+            }
+        }
         if fin.aws_discount > 0.0 {
             let base = acc.aws;
             acc.other(Category::Other, base * -fin.aws_discount, false);
         }
         let year = md.index / 12;
+        // Escalation and contingency on each view's subtotal: one line when the views agree,
+        // else one per view (only the amortised one counts in the total).
+        let adjust = |acc: &mut Acc, rate: f64| {
+            let (a, c) = (acc.all, acc.cash);
+            if (a - c).abs() < 1e-9 {
+                acc.other(Category::Other, a * rate, false);
+            } else {
+                acc.amortised(Category::Other, a * rate);
+                acc.cash += c * rate;
+            }
+        };
         if fin.annual_escalation != 0.0 && year > 0 {
             let f = (1.0 + fin.annual_escalation).powi(year as i32) - 1.0;
-            let a = acc.all;
-            acc.other(Category::Other, a * f, false);
+            adjust(&mut acc, f);
         }
         if fin.contingency > 0.0 {
-            let a = acc.all;
-            acc.other(Category::Other, a * fin.contingency, false);
+            adjust(&mut acc, fin.contingency);
         }
         (acc.by_category.iter().sum(), nodes, limit)
     }

@@ -124,6 +124,49 @@ fn unsupported_settings_are_named() {
     let mut s = seed();
     assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
     assert!(Lean::unsupported(&s, &["pricing.overrides"]).unwrap().contains("pricing"));
+    assert!(
+        Lean::unsupported(&s, &["finance.commitments[0].kind.SavingsPlan.discount"]).unwrap().contains("commitments")
+    );
     s.cluster.autoscaling.simulate = true;
     assert!(Lean::unsupported(&s, &[]).unwrap().contains("simulate"));
+}
+
+#[test]
+fn random_draws_with_commitments() {
+    // Reservations (catalog and user rates, upfront amortised and paid at each term start, a
+    // renewing 1-year term starting in month 7), savings plans of both scopes, with the
+    // discount, escalation and contingency (whose views now differ in upfront months).
+    let text = headroom::SEED_SCENARIO.replacen(
+        "    variants: [",
+        r#"    finance: (
+        aws_discount: 0.05, annual_escalation: 0.03, contingency: 0.1,
+        spot: [(pool: "general", share: 0.3, discount: 0.6, source: "test")],
+        commitments: [
+            (kind: Ec2Reserved(instance_type: "m5.xlarge", count: 3), region: "us-east-1", term_years: 1,
+             payment: NoUpfront, start: "2027-07", variants: ["aws-warm-standby", "aws-pilot-light"]),
+            (kind: RdsReserved(class: "db.r5.large", count: 1), region: "us-east-1", term_years: 1,
+             payment: PartialUpfront, start: "2027-01", hourly_usd: 0.1, upfront_usd: 500, source: "quote"),
+            (kind: CacheReserved(node_type: "cache.m5.large", count: 2), region: "us-east-1", term_years: 3,
+             payment: AllUpfront, start: "2027-01", hourly_usd: 0, upfront_usd: 2000, renew: false, source: "quote"),
+            (kind: SavingsPlan(usd_per_hour: 0.1, discount: 0.28), region: "us-east-1", term_years: 1,
+             payment: NoUpfront, start: "2027-01", source: "quote", variants: ["aws-active-active"]),
+            (kind: SavingsPlan(usd_per_hour: 0.05, discount: 0.3, family: "m5"), region: "us-west-2", term_years: 3,
+             payment: AllUpfront, start: "2028-01", upfront_usd: 1200, source: "quote"),
+        ],
+    ),
+    variants: ["#,
+        1,
+    );
+    let s = headroom::parse_scenario(&text).unwrap();
+    let mut s = s;
+    s.cluster.autoscaling.simulate = false;
+    let (n, _) = check(s.clone(), 25, "commitments");
+    assert!(n >= 18);
+    // The commitments are in play: the plan has their lines, cash and amortised differ.
+    let cat = Catalog::builtin();
+    let r = headroom::plan::plan_costs(&validate(s.clone(), cat).unwrap(), cat);
+    let m = &r.variants[0].months[6];
+    assert!(m.lines.iter().any(|l| l.item.starts_with("On-demand hours covered by 3 × m5.xlarge")));
+    assert!(r.variants.iter().any(|v| (v.total_usd - v.total_cash_usd).abs() > 1.0));
+    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
 }
