@@ -102,10 +102,10 @@ pub fn catalog_rate_key(c: &Commitment) -> Option<String> {
 
 /// Hardware owned at an on-prem site: purchases (month index, quantity).
 #[derive(Debug, Default, Clone)]
-struct Fleet {
-    servers: Vec<(u32, f64)>,
-    db_servers: Vec<(u32, f64)>,
-    storage_tb: Vec<(u32, f64)>,
+pub(crate) struct Fleet {
+    pub(crate) servers: Vec<(u32, f64)>,
+    pub(crate) db_servers: Vec<(u32, f64)>,
+    pub(crate) storage_tb: Vec<(u32, f64)>,
 }
 
 /// Buying hardware for one on-prem site in one month.
@@ -196,7 +196,7 @@ fn line(
 }
 
 /// Purchases still being depreciated, and those whose refresh falls this month.
-fn depreciation(buys: &[(u32, f64)], m: u32, months: u32) -> f64 {
+pub(crate) fn depreciation(buys: &[(u32, f64)], m: u32, months: u32) -> f64 {
     buys.iter().filter(|(b, _)| *b <= m && m < b + months).map(|(_, q)| q).sum()
 }
 

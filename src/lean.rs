@@ -15,12 +15,13 @@
 //!   compute or a database);
 //! - buffers are reused from path to path ([`Scratch`]).
 //!
-//! It takes static sizing and the finance layer except the on-premises TCO: spot shares,
-//! commitments (reservations and savings plans covering the priced lines by region and key,
-//! upfront amortised), negotiated discount, escalation and contingency. The cash view is kept
-//! only as far as it decides whether escalation and contingency split by view; the paths report
-//! the amortised view. Scenarios with an on-premises TCO, or Monte Carlo inputs under
-//! `pricing.` or `finance.commitments`, go through the full planner ([`Lean::unsupported`]).
+//! It takes static sizing and the whole finance layer: the on-premises TCO (hardware bought in
+//! steps and depreciated, running costs), spot shares, commitments (reservations and savings
+//! plans covering the priced lines by region and key, upfront amortised), negotiated discount,
+//! escalation and contingency. The cash view is kept only as far as it decides whether
+//! escalation and contingency split by view; the paths report the amortised view. Monte Carlo
+//! inputs under `pricing.` or `finance.commitments` (resolved once per run) go through the full
+//! planner ([`Lean::unsupported`]).
 
 use crate::demand::{self, MonthDemand};
 use crate::k8s::{Allocatable, PodGroup};
@@ -174,6 +175,12 @@ pub struct Scratch {
     sizes: Vec<SiteSize>,
     free: Vec<(f64, f64, u32)>,
     lines: Vec<PricedLine>,
+    /// On-prem sites of the variant-month: (site, its role's sizing, database GB, object GB).
+    onprem: Vec<(usize, usize, Option<f64>, f64)>,
+    /// Hardware owned per variant and site (the on-prem TCO buys in steps).
+    fleets: Vec<Vec<crate::finance::Fleet>>,
+    /// Per pool: the instance's vCPUs and memory (GiB), for on-prem server counts.
+    specs: Vec<(u32, f64)>,
     replicas: Vec<(f64, u32)>,
     ec2_lines: Vec<(usize, usize, f64)>,
 }
@@ -262,8 +269,6 @@ impl Lean {
     pub fn unsupported(s: &Scenario, input_paths: &[&str]) -> Option<&'static str> {
         if s.cluster.autoscaling.simulate {
             Some("the autoscaling simulation (cluster.autoscaling.simulate)")
-        } else if s.finance.onprem.is_some() {
-            Some("an on-premises TCO (finance.onprem)")
         } else if input_paths.iter().any(|p| p.starts_with("pricing") || p.starts_with("finance.commitments")) {
             Some("uncertain prices (inputs under pricing. or finance.commitments)")
         } else {
@@ -465,6 +470,15 @@ impl Lean {
             }
         }
         scratch.sizes.resize_with(scratch.kinds.len(), SiteSize::default);
+        scratch.fleets.clear();
+        scratch.fleets.extend(s.variants.iter().map(|v| vec![crate::finance::Fleet::default(); v.sites.len()]));
+        scratch.specs.clear();
+        scratch.specs.extend(
+            s.cluster
+                .node_pools
+                .iter()
+                .map(|p| cat.ec2.get(&p.instance_type).map_or((0, 0.0), |e| (e.vcpu, e.memory_gib))),
+        );
         let nv = s.variants.len();
         let mut out = PathTotals {
             users: demand.iter().map(|d| d.users).collect(),
@@ -535,6 +549,7 @@ impl Lean {
         let mut nodes = 0;
         let mut limit = false;
         scratch.ec2_lines.clear();
+        scratch.onprem.clear();
         // The first serving site's database: (class, provisioned GB, data GB, change GB).
         let mut primary_db: Option<(usize, f64, f64, f64)> = None;
         for &si in &shape.order {
@@ -561,7 +576,12 @@ impl Lean {
             } else {
                 primary_db.map(|p| (p.0, false, p.1, 0.0, p.3))
             };
-            let Some(r) = shape.site_region[si] else { continue };
+            let holds_objects = si == shape.primary || site.replicate_object_storage;
+            let object_storage_gb = if holds_objects { m.stored_objects_gb } else { 0.0 };
+            let Some(r) = shape.site_region[si] else {
+                scratch.onprem.push((si, k, db.map(|d| d.2), object_storage_gb));
+                continue;
+            };
             let rp = &self.regions[r];
             let avg_rps_total = md.avg_users * s.workload.peak_requests_per_user_per_s * load;
 
@@ -579,9 +599,8 @@ impl Lean {
             if size.root_gb > 0.0 {
                 acc.priced(cat_or_dr(Category::Storage), size.root_gb, rp.ebs);
             }
-            let holds_objects = si == shape.primary || site.replicate_object_storage;
             if holds_objects {
-                acc.priced(cat_or_dr(Category::Storage), m.stored_objects_gb, rp.s3);
+                acc.priced(cat_or_dr(Category::Storage), object_storage_gb, rp.s3);
             }
             if si == shape.primary {
                 let o = &s.data.object_storage;
@@ -729,6 +748,15 @@ impl Lean {
             let e = &s.pricing.extra_items[i];
             acc.other(e.category, e.monthly_usd, in_base);
         }
+        if let Some(t) = &s.finance.onprem {
+            let parts = OnPremParts {
+                sites: &scratch.onprem,
+                sizes: &scratch.sizes,
+                specs: &scratch.specs,
+                fleets: &mut scratch.fleets[vi],
+            };
+            onprem_tco(t, v, md.index, &mut acc, parts);
+        }
         // finance::apply, for the settings the lean path takes.
         for (sp, target) in fin.spot.iter().zip(&self.spot) {
             let Some((pool, in_base)) = *target else { continue };
@@ -799,6 +827,74 @@ impl Lean {
             adjust(&mut acc, fin.contingency);
         }
         (acc.by_category.iter().sum(), nodes, limit)
+    }
+}
+
+/// What the on-premises TCO reads of a variant-month, and the variant's hardware.
+struct OnPremParts<'a> {
+    sites: &'a [(usize, usize, Option<f64>, f64)],
+    sizes: &'a [SiteSize],
+    specs: &'a [(u32, f64)],
+    fleets: &'a mut [crate::finance::Fleet],
+}
+
+/// `finance::apply`'s on-premises TCO for one variant-month: servers, database servers and
+/// storage bought in steps and depreciated, fixed hardware, power, rack space, platform
+/// subscription and staff, per on-prem site in the variant's order.
+fn onprem_tco(t: &OnPremTco, v: &Variant, month: u32, acc: &mut Acc, parts: OnPremParts) {
+    let life = t.depreciation_years * 12;
+    let fixed_usd: f64 = t.fixed_hardware.iter().map(|h| h.usd).sum();
+    for (si, site) in v.sites.iter().enumerate() {
+        if site.location != Location::OnPrem {
+            continue;
+        }
+        let Some(&(_, k, db_gb, objects_gb)) = parts.sites.iter().find(|x| x.0 == si) else { continue };
+        let dr = !serving(site.role);
+        let cat = |c: Category| if dr { Category::DrReplication } else { c };
+        let fleet = &mut parts.fleets[si];
+        let (cores, mem) =
+            parts.sizes[k].pool_nodes.iter().zip(parts.specs).fold((0.0, 0.0), |(c, m), (&nodes, &(vcpu, gib))| {
+                (c + f64::from(nodes * vcpu), m + f64::from(nodes) * gib)
+            });
+        let need = (cores / f64::from(t.server.cores)).max(mem / t.server.memory_gib).ceil();
+        // Hardware::buy: purchases in the cash view, straight-line depreciation amortised.
+        let buy = |acc: &mut Acc, buys: &mut Vec<(u32, f64)>, need: f64, c: Category, unit_usd: f64| {
+            let b = (need - crate::finance::depreciation(buys, month, life)).max(0.0);
+            if b > 0.0 {
+                buys.push((month, b));
+                acc.cash += b * unit_usd;
+            }
+            let in_service = crate::finance::depreciation(buys, month, life);
+            if in_service > 0.0 {
+                acc.amortised(c, in_service * (unit_usd / f64::from(life)));
+            }
+            in_service
+        };
+        let servers = buy(acc, &mut fleet.servers, need, cat(Category::Compute), t.server.usd);
+        let db_need = if db_gb.is_some() { f64::from(t.database_servers) } else { 0.0 };
+        buy(acc, &mut fleet.db_servers, db_need, cat(Category::Database), t.database_server_usd);
+        let data_gb = db_gb.unwrap_or(0.0) + objects_gb;
+        let need_tb = (data_gb / 1000.0 * t.storage_copies).ceil();
+        buy(acc, &mut fleet.storage_tb, need_tb, cat(Category::Storage), t.storage_usd_per_tb);
+        if month.is_multiple_of(life) {
+            for h in &t.fixed_hardware {
+                acc.cash += 1.0 * h.usd;
+            }
+        }
+        if fixed_usd > 0.0 {
+            acc.amortised(cat(Category::Networking), 1.0 * (fixed_usd / f64::from(life)));
+        }
+        let db_n = db_need;
+        let kw = (servers + db_n) * t.server.power_kw + t.fixed_hardware.iter().map(|h| h.power_kw).sum::<f64>();
+        acc.other(cat(Category::Compute), kw * t.pue * HOURS_PER_MONTH * t.usd_per_kwh, false);
+        let units = (servers + db_n) * f64::from(t.server.rack_units)
+            + t.fixed_hardware.iter().map(|h| f64::from(h.rack_units)).sum::<f64>();
+        acc.other(cat(Category::Compute), units * t.usd_per_rack_unit_month, false);
+        let cores = servers * f64::from(t.server.cores);
+        acc.other(cat(Category::Compute), cores * (t.support_usd_per_core_year / 12.0), false);
+        if !dr && t.staff_fte > 0.0 {
+            acc.other(Category::Other, t.staff_fte * (t.staff_usd_per_fte_year / 12.0), false);
+        }
     }
 }
 

@@ -170,3 +170,34 @@ fn random_draws_with_commitments() {
     assert!(r.variants.iter().any(|v| (v.total_usd - v.total_cash_usd).abs() > 1.0));
     assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
 }
+
+#[test]
+fn random_draws_with_an_on_prem_tco() {
+    // Servers, database servers and storage bought in steps as the draws grow the load (a
+    // 3-year life, so refreshes fall inside the horizon), fixed hardware, running costs; with
+    // escalation and contingency split by view in purchase months.
+    let text = headroom::SEED_SCENARIO.replacen(
+        "    variants: [",
+        r#"    finance: (
+        annual_escalation: 0.02, contingency: 0.05,
+        onprem: (
+            server: (cores: 16, memory_gib: 64, usd: 12000, power_kw: 0.4, rack_units: 1),
+            database_servers: 2, database_server_usd: 15000, storage_usd_per_tb: 500, storage_copies: 2,
+            fixed_hardware: [(name: "Firewall pair", usd: 30000, power_kw: 0.3, rack_units: 2)],
+            depreciation_years: 3, pue: 1.5, usd_per_kwh: 0.12, usd_per_rack_unit_month: 20,
+            support_usd_per_core_year: 1000, staff_fte: 0.5, staff_usd_per_fte_year: 120000,
+            source: "test figures"),
+    ),
+    variants: ["#,
+        1,
+    );
+    let mut s = headroom::parse_scenario(&text).unwrap();
+    s.cluster.autoscaling.simulate = false;
+    let (n, _) = check(s.clone(), 25, "on-prem TCO");
+    assert!(n >= 18);
+    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
+    // The TCO is in play: server purchases in the plan of the hybrid variant.
+    let cat = Catalog::builtin();
+    let r = headroom::plan::plan_costs(&validate(s, cat).unwrap(), cat);
+    assert!(r.variants[1].months[0].lines.iter().any(|l| l.item.starts_with("Server depreciation")));
+}
