@@ -38,7 +38,9 @@ use crate::validate::ValidScenario;
 /// and its index in `Lean::keys` (what a commitment covers is decided by region and key).
 #[derive(Debug, Clone, Copy, Default)]
 struct P {
-    usd: Option<f64>,
+    /// NaN when unknown (16 bytes a slot instead of 24 with an `Option`: the slots are read
+    /// for every line of every variant-month).
+    usd: f64,
     id: u16,
 }
 
@@ -211,7 +213,9 @@ fn runs_compute(r: Role) -> bool {
 /// Adds line dollars as `plan_variant` and `finance::apply` total them: per category (the
 /// amortised view), over all lines of each view (the escalation and contingency bases) and over
 /// the lines the negotiated discount applies to; with commitments, it keeps the priced lines.
-struct Acc<'r> {
+/// `REC`: keep the priced lines (for commitments); a constant, so the common case compiles
+/// without it.
+struct Acc<'r, const REC: bool> {
     by_category: [f64; 9],
     all: f64,
     cash: f64,
@@ -219,17 +223,18 @@ struct Acc<'r> {
     /// Keep `all`, `cash` and `aws` (only the finance settings read them; each is a serial
     /// chain of additions, so skipping them when unused is measurably faster).
     bases: bool,
-    /// The priced lines with a known price: (price id, category, quantity, unit USD, USD).
-    lines: Option<&'r mut Vec<PricedLine>>,
+    /// With `REC`: the priced lines with a known price.
+    lines: &'r mut Vec<PricedLine>,
 }
 
 /// A priced line as a commitment looks at it: (price id, category, quantity, unit USD, USD).
 type PricedLine = (u16, Category, f64, f64, f64);
 
-impl Acc<'_> {
+impl<const REC: bool> Acc<'_, REC> {
     #[inline]
     fn priced(&mut self, c: Category, quantity: f64, price: P) {
-        if let Some(u) = price.usd {
+        let u = price.usd;
+        if !u.is_nan() {
             let usd = u * quantity;
             self.by_category[c as usize] += usd;
             if self.bases {
@@ -237,8 +242,8 @@ impl Acc<'_> {
                 self.cash += usd;
                 self.aws += usd;
             }
-            if let Some(l) = self.lines.as_mut() {
-                l.push((price.id, c, quantity, u, usd));
+            if REC {
+                self.lines.push((price.id, c, quantity, u, usd));
             }
         }
     }
@@ -284,7 +289,7 @@ impl Lean {
         let price = |region: &str, key: &str| {
             let mut k = keys.borrow_mut();
             k.push((region.to_string(), key.to_string()));
-            P { usd: resolved_usd(cat, ov, region, key), id: (k.len() - 1) as u16 }
+            P { usd: resolved_usd(cat, ov, region, key).unwrap_or(f64::NAN), id: (k.len() - 1) as u16 }
         };
         let mut region_names: Vec<&str> = Vec::new();
         let mut variants = Vec::new();
@@ -501,7 +506,14 @@ impl Lean {
             }
             for (vi, v) in s.variants.iter().enumerate() {
                 let m = Month { md, stored_objects_gb, new_objects_gb };
-                let (total, nodes, limit) = self.variant_month(s, vi, v, &m, scratch);
+                // Commitments read the month's priced lines: kept only when one is active.
+                let i = i64::from(md.index);
+                let commits = self.commitments.iter().any(|c| c.variants[vi] && c.resolved().active(i).is_some());
+                let (total, nodes, limit) = if commits {
+                    self.variant_month::<true>(s, vi, v, &m, scratch)
+                } else {
+                    self.variant_month::<false>(s, vi, v, &m, scratch)
+                };
                 out.cost[vi].push(total);
                 out.nodes[vi].push(nodes);
                 if limit && out.limit_month[vi].is_none() {
@@ -521,7 +533,7 @@ impl Lean {
     }
 
     /// One variant in one month: the amortised total, nodes, and whether a limit is hit.
-    fn variant_month(
+    fn variant_month<const REC: bool>(
         &self,
         s: &Scenario,
         vi: usize,
@@ -534,18 +546,10 @@ impl Lean {
         let pl = &s.platform;
         let t = &s.data.telemetry;
         let fin = &s.finance;
-        let commits =
-            self.commitments.iter().any(|c| c.variants[vi] && c.resolved().active(i64::from(md.index)).is_some());
-        let bases = fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0;
-        scratch.lines.clear();
-        let mut acc = Acc {
-            by_category: [0.0; 9],
-            all: 0.0,
-            cash: 0.0,
-            aws: 0.0,
-            bases: bases || commits,
-            lines: if commits { Some(&mut scratch.lines) } else { None },
-        };
+        let bases = REC || fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0;
+        let mut lines = std::mem::take(&mut scratch.lines);
+        lines.clear();
+        let mut acc = Acc::<REC> { by_category: [0.0; 9], all: 0.0, cash: 0.0, aws: 0.0, bases, lines: &mut lines };
         let mut nodes = 0;
         let mut limit = false;
         scratch.ec2_lines.clear();
@@ -592,7 +596,8 @@ impl Lean {
                 let q = f64::from(n) * HOURS_PER_MONTH;
                 let c = cat_or_dr(Category::Compute);
                 acc.priced(c, q, rp.ec2[pi]);
-                if let Some(u) = rp.ec2[pi].usd {
+                let u = rp.ec2[pi].usd;
+                if !u.is_nan() {
                     scratch.ec2_lines.push((pi, c as usize, u * q));
                 }
             }
@@ -770,11 +775,8 @@ impl Lean {
         for cp in self.commitments.iter().filter(|c| c.variants[vi]) {
             let r = cp.resolved();
             let Some(term_starts) = r.active(m) else { continue };
-            let covered: Vec<(Category, f64, f64, f64)> = acc
-                .lines
-                .as_deref()
-                .map(|l| l.iter().filter(|x| cp.covered[x.0 as usize]).map(|x| (x.1, x.2, x.3, x.4)).collect())
-                .unwrap_or_default();
+            let covered: Vec<(Category, f64, f64, f64)> =
+                acc.lines.iter().filter(|x| cp.covered[x.0 as usize]).map(|x| (x.1, x.2, x.3, x.4)).collect();
             let category = covered.first().map_or(Category::Compute, |x| x.0);
             match &r.c.kind {
                 CommitmentKind::SavingsPlan { usd_per_hour, discount, .. } => {
@@ -810,7 +812,7 @@ impl Lean {
         let year = md.index / 12;
         // Escalation and contingency on each view's subtotal: one line when the views agree,
         // else one per view (only the amortised one counts in the total).
-        let adjust = |acc: &mut Acc, rate: f64| {
+        let adjust = |acc: &mut Acc<REC>, rate: f64| {
             let (a, c) = (acc.all, acc.cash);
             if (a - c).abs() < 1e-9 {
                 acc.other(Category::Other, a * rate, false);
@@ -826,7 +828,9 @@ impl Lean {
         if fin.contingency > 0.0 {
             adjust(&mut acc, fin.contingency);
         }
-        (acc.by_category.iter().sum(), nodes, limit)
+        let total = acc.by_category.iter().sum();
+        scratch.lines = lines;
+        (total, nodes, limit)
     }
 }
 
@@ -841,7 +845,7 @@ struct OnPremParts<'a> {
 /// `finance::apply`'s on-premises TCO for one variant-month: servers, database servers and
 /// storage bought in steps and depreciated, fixed hardware, power, rack space, platform
 /// subscription and staff, per on-prem site in the variant's order.
-fn onprem_tco(t: &OnPremTco, v: &Variant, month: u32, acc: &mut Acc, parts: OnPremParts) {
+fn onprem_tco<const REC: bool>(t: &OnPremTco, v: &Variant, month: u32, acc: &mut Acc<REC>, parts: OnPremParts) {
     let life = t.depreciation_years * 12;
     let fixed_usd: f64 = t.fixed_hardware.iter().map(|h| h.usd).sum();
     for (si, site) in v.sites.iter().enumerate() {
@@ -858,7 +862,7 @@ fn onprem_tco(t: &OnPremTco, v: &Variant, month: u32, acc: &mut Acc, parts: OnPr
             });
         let need = (cores / f64::from(t.server.cores)).max(mem / t.server.memory_gib).ceil();
         // Hardware::buy: purchases in the cash view, straight-line depreciation amortised.
-        let buy = |acc: &mut Acc, buys: &mut Vec<(u32, f64)>, need: f64, c: Category, unit_usd: f64| {
+        let buy = |acc: &mut Acc<REC>, buys: &mut Vec<(u32, f64)>, need: f64, c: Category, unit_usd: f64| {
             let b = (need - crate::finance::depreciation(buys, month, life)).max(0.0);
             if b > 0.0 {
                 buys.push((month, b));
