@@ -20,8 +20,8 @@
 //! plans covering the priced lines by region and key, upfront amortised), negotiated discount,
 //! escalation and contingency. The cash view is kept only as far as it decides whether
 //! escalation and contingency split by view; the paths report the amortised view. Monte Carlo
-//! inputs under `pricing.` or `finance.commitments` (resolved once per run) go through the full
-//! planner ([`Lean::unsupported`]).
+//! inputs under `pricing.` (prices are resolved once per run) go through the full planner
+//! ([`Lean::unsupported`]); commitments' numbers are read per path.
 
 use crate::demand::{self, MonthDemand};
 use crate::k8s::{Allocatable, PodGroup};
@@ -130,24 +130,20 @@ pub struct Lean {
 /// (by id) it covers.
 #[derive(Debug, Clone)]
 struct CommitmentPlan {
-    c: Commitment,
-    start_index: i64,
-    hourly_usd: f64,
-    upfront_usd: f64,
+    /// The catalog's rate, when the commitment gives none (0 where the catalog has none).
+    catalog_hourly_usd: f64,
     variants: Vec<bool>,
     covered: Vec<bool>,
-    /// Its lines count in the negotiated discount's base (their names mention "reserved" or
-    /// "Savings plan").
-    in_base: bool,
 }
 
 impl CommitmentPlan {
-    fn resolved(&self) -> crate::finance::Resolved<'_> {
+    /// The commitment as this path has it (its numbers may be drawn).
+    fn resolved<'c>(&self, c: &'c Commitment, start_index: i64) -> crate::finance::Resolved<'c> {
         crate::finance::Resolved {
-            c: &self.c,
-            start_index: self.start_index,
-            hourly_usd: self.hourly_usd,
-            upfront_usd: self.upfront_usd,
+            c,
+            start_index,
+            hourly_usd: c.hourly_usd.unwrap_or(self.catalog_hourly_usd),
+            upfront_usd: c.upfront_usd.unwrap_or(0.0),
             price: None,
             user_supplied: true,
         }
@@ -181,6 +177,8 @@ pub struct Scratch {
     onprem: Vec<(usize, usize, Option<f64>, f64)>,
     /// Hardware owned per variant and site (the on-prem TCO buys in steps).
     fleets: Vec<Vec<crate::finance::Fleet>>,
+    /// Per commitment: first month index and whether it counts in the discount's base.
+    commits: Vec<(i64, bool)>,
     /// Per pool: the instance's vCPUs and memory (GiB), for on-prem server counts.
     specs: Vec<(u32, f64)>,
     replicas: Vec<(f64, u32)>,
@@ -274,8 +272,8 @@ impl Lean {
     pub fn unsupported(s: &Scenario, input_paths: &[&str]) -> Option<&'static str> {
         if s.cluster.autoscaling.simulate {
             Some("the autoscaling simulation (cluster.autoscaling.simulate)")
-        } else if input_paths.iter().any(|p| p.starts_with("pricing") || p.starts_with("finance.commitments")) {
-            Some("uncertain prices (inputs under pricing. or finance.commitments)")
+        } else if input_paths.iter().any(|p| p.starts_with("pricing")) {
+            Some("uncertain prices (inputs under pricing.)")
         } else {
             None
         }
@@ -402,22 +400,13 @@ impl Lean {
             .commitments
             .iter()
             .map(|c| {
-                let hourly_usd = c.hourly_usd.unwrap_or_else(|| {
-                    crate::finance::catalog_rate_key(c)
-                        .and_then(|k| resolved_usd(cat, ov, &c.region, &k))
-                        .unwrap_or(0.0)
-                });
-                let r = crate::finance::Resolved {
-                    c,
-                    start_index: s.meta.start.months_until(c.start),
-                    hourly_usd,
-                    upfront_usd: c.upfront_usd.unwrap_or(0.0),
-                    price: None,
-                    user_supplied: true,
-                };
+                let catalog_hourly_usd = crate::finance::catalog_rate_key(c)
+                    .and_then(|k| resolved_usd(cat, ov, &c.region, &k))
+                    .unwrap_or(0.0);
+                let cp = CommitmentPlan { catalog_hourly_usd, variants: Vec::new(), covered: Vec::new() };
+                let r = cp.resolved(c, 0);
                 // A Compute Savings Plan covers EC2 in every region.
                 let any_region = matches!(c.kind, CommitmentKind::SavingsPlan { family: None, .. });
-                let label = r.label();
                 CommitmentPlan {
                     variants: s
                         .variants
@@ -428,11 +417,7 @@ impl Lean {
                         .iter()
                         .map(|(region, key)| (any_region || *region == c.region) && r.covers(key))
                         .collect(),
-                    in_base: label.contains("reserved") || label.contains("Savings plan"),
-                    start_index: r.start_index,
-                    hourly_usd,
-                    upfront_usd: r.upfront_usd,
-                    c: c.clone(),
+                    ..cp
                 }
             })
             .collect();
@@ -477,6 +462,14 @@ impl Lean {
         scratch.sizes.resize_with(scratch.kinds.len(), SiteSize::default);
         scratch.fleets.clear();
         scratch.fleets.extend(s.variants.iter().map(|v| vec![crate::finance::Fleet::default(); v.sites.len()]));
+        // Per commitment: its first month and whether its lines count in the discount's base
+        // (their names mention "reserved" or "Savings plan"), for this path's numbers.
+        scratch.commits.clear();
+        scratch.commits.extend(s.finance.commitments.iter().zip(&self.commitments).map(|(c, cp)| {
+            let start = s.meta.start.months_until(c.start);
+            let label = cp.resolved(c, start).label();
+            (start, label.contains("reserved") || label.contains("Savings plan"))
+        }));
         scratch.specs.clear();
         scratch.specs.extend(
             s.cluster
@@ -508,7 +501,12 @@ impl Lean {
                 let m = Month { md, stored_objects_gb, new_objects_gb };
                 // Commitments read the month's priced lines: kept only when one is active.
                 let i = i64::from(md.index);
-                let commits = self.commitments.iter().any(|c| c.variants[vi] && c.resolved().active(i).is_some());
+                let commits = self
+                    .commitments
+                    .iter()
+                    .zip(&s.finance.commitments)
+                    .zip(&scratch.commits)
+                    .any(|((cp, c), &(start, _))| cp.variants[vi] && cp.resolved(c, start).active(i).is_some());
                 let (total, nodes, limit) = if commits {
                     self.variant_month::<true>(s, vi, v, &m, scratch)
                 } else {
@@ -772,8 +770,11 @@ impl Lean {
             }
         }
         let m = i64::from(md.index);
-        for cp in self.commitments.iter().filter(|c| c.variants[vi]) {
-            let r = cp.resolved();
+        for ((cp, c), &(start, in_base)) in self.commitments.iter().zip(&s.finance.commitments).zip(&scratch.commits) {
+            if !cp.variants[vi] {
+                continue;
+            }
+            let r = cp.resolved(c, start);
             let Some(term_starts) = r.active(m) else { continue };
             let covered: Vec<(Category, f64, f64, f64)> =
                 acc.lines.iter().filter(|x| cp.covered[x.0 as usize]).map(|x| (x.1, x.2, x.3, x.4)).collect();
@@ -783,18 +784,18 @@ impl Lean {
                     let od: f64 = covered.iter().map(|x| x.3).sum();
                     let covers = (usd_per_hour * HOURS_PER_MONTH / (1.0 - discount)).min(od);
                     if covers > 0.0 {
-                        acc.other(category, -covers, cp.in_base);
+                        acc.other(category, -covers, in_base);
                     }
-                    acc.other(category, HOURS_PER_MONTH * usd_per_hour, cp.in_base);
+                    acc.other(category, HOURS_PER_MONTH * usd_per_hour, in_base);
                 }
                 _ => {
                     let hours: f64 = covered.iter().map(|x| x.1).sum();
                     let od_rate = covered.first().map_or(0.0, |x| x.2);
                     let cover = (r.count() * HOURS_PER_MONTH).min(hours);
                     if cover > 0.0 {
-                        acc.other(category, cover * -od_rate, cp.in_base);
+                        acc.other(category, cover * -od_rate, in_base);
                     }
-                    acc.other(category, r.count() * HOURS_PER_MONTH * r.hourly_usd, cp.in_base);
+                    acc.other(category, r.count() * HOURS_PER_MONTH * r.hourly_usd, in_base);
                 }
             }
             if r.upfront_usd > 0.0 {

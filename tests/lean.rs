@@ -36,11 +36,17 @@ fn draws() -> Vec<(&'static str, Dist)> {
 /// Plan `s` with `n` random draws both ways; returns how many paths were compared and in how
 /// many a capacity limit was hit.
 fn check(s: Scenario, n: usize, label: &str) -> (usize, usize) {
+    check_with(s, n, label, vec![])
+}
+
+/// [`check`] with more inputs drawn.
+fn check_with(s: Scenario, n: usize, label: &str, more: Vec<(&'static str, Dist)>) -> (usize, usize) {
     let cat = Catalog::builtin();
     let base = validate(s.clone(), cat).unwrap_or_else(|p| panic!("{label}: {p:?}"));
     let lean = Lean::new(&base, cat);
     let root = serde_json::to_value(&s).unwrap();
-    let samplers: Vec<(&str, Sampler)> = draws().into_iter().map(|(p, d)| (p, Sampler::new(&d).unwrap())).collect();
+    let samplers: Vec<(&str, Sampler)> =
+        draws().into_iter().chain(more).map(|(p, d)| (p, Sampler::new(&d).unwrap())).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut scratch = Scratch::default();
     let (mut compared, mut limited) = (0, 0);
@@ -124,9 +130,7 @@ fn unsupported_settings_are_named() {
     let mut s = seed();
     assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
     assert!(Lean::unsupported(&s, &["pricing.overrides"]).unwrap().contains("pricing"));
-    assert!(
-        Lean::unsupported(&s, &["finance.commitments[0].kind.SavingsPlan.discount"]).unwrap().contains("commitments")
-    );
+    assert_eq!(Lean::unsupported(&s, &["finance.commitments[0].kind.SavingsPlan.discount"]), None);
     s.cluster.autoscaling.simulate = true;
     assert!(Lean::unsupported(&s, &[]).unwrap().contains("simulate"));
 }
@@ -160,7 +164,14 @@ fn random_draws_with_commitments() {
     let s = headroom::parse_scenario(&text).unwrap();
     let mut s = s;
     s.cluster.autoscaling.simulate = false;
-    let (n, _) = check(s.clone(), 25, "commitments");
+    // The commitments' own numbers drawn too (counts rounded).
+    let more = vec![
+        ("finance.commitments[0].kind.Ec2Reserved.count", Dist::Uniform { min: 1.0, max: 8.0 }),
+        ("finance.commitments[1].upfront_usd", Dist::Uniform { min: 0.0, max: 2000.0 }),
+        ("finance.commitments[3].kind.SavingsPlan.discount", Dist::Uniform { min: 0.1, max: 0.5 }),
+        ("finance.commitments[3].kind.SavingsPlan.usd_per_hour", Dist::Uniform { min: 0.01, max: 0.5 }),
+    ];
+    let (n, _) = check_with(s.clone(), 25, "commitments", more);
     assert!(n >= 18);
     // The commitments are in play: the plan has their lines, cash and amortised differ.
     let cat = Catalog::builtin();

@@ -163,7 +163,7 @@ fn the_lean_evaluator_and_the_full_planner_give_the_same_report() {
     }];
     let t = headroom::validate(t, cat).unwrap();
     let r = montecarlo::run(&t, cat, Some(20), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
-    assert_eq!(r.engine, "full planner (uncertain prices (inputs under pricing. or finance.commitments))");
+    assert_eq!(r.engine, "full planner (uncertain prices (inputs under pricing.))");
 }
 
 #[test]
