@@ -720,17 +720,25 @@ pub fn queue_table(q: &crate::plan::QueueReport) -> String {
     out
 }
 
+/// "10000 paths (seed 20270101, lean evaluator), inputs: …": what a Monte Carlo result is of.
+pub fn mc_summary(r: &crate::montecarlo::McReport) -> String {
+    format!(
+        "{} paths (seed {}, {}), inputs: {}",
+        r.paths - r.rejected,
+        r.seed,
+        r.engine,
+        if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") }
+    )
+}
+
 /// The Monte Carlo result as text: per variant, fiscal years with budgets, the first and last
 /// month, and the capacity limit.
 pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} paths (seed {}, {}), inputs: {}{}",
-        r.paths - r.rejected,
-        r.seed,
-        r.engine,
-        if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") },
+        "{}{}",
+        mc_summary(r),
         if r.rejected > 0 {
             format!(
                 "\n{} paths rejected (drawn values outside a field's range), first: {}",

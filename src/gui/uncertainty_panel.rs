@@ -63,11 +63,8 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
         }
     }
     ui.label(format!(
-        "{} paths (seed {}, {}), inputs: {}{}",
-        res.paths - res.rejected,
-        res.seed,
-        res.engine,
-        if res.inputs.is_empty() { "none".to_string() } else { res.inputs.join(", ") },
+        "{}{}",
+        crate::render::mc_summary(res),
         if res.rejected > 0 {
             format!("; {} rejected (drawn values outside a field's range)", res.rejected)
         } else {
