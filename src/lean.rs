@@ -486,6 +486,7 @@ impl Lean {
             limit_month: vec![None; nv],
         };
         let mut stored_objects_gb = s.data.object_storage.gb_base;
+        let resp_kib: f64 = s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum();
         let mut sizing =
             Sizing { s, classes: &classes, pools, service_pool: &service_pool, cache_mib, name: self.name };
         for md in &demand {
@@ -498,7 +499,7 @@ impl Lean {
                 sizing.size(role, md, &mut scratch.sizes[k], &mut scratch.free, &mut scratch.replicas);
             }
             for (vi, v) in s.variants.iter().enumerate() {
-                let m = Month { md, stored_objects_gb, new_objects_gb };
+                let m = Month { md, stored_objects_gb, new_objects_gb, resp_kib };
                 // Commitments read the month's priced lines: kept only when one is active.
                 let i = i64::from(md.index);
                 let commits = self
@@ -649,8 +650,7 @@ impl Lean {
             let zones = s.cluster.node_pools.first().map_or(1, |p| p.zones);
             acc.priced(cat_or_dr(Category::Networking), HOURS_PER_MONTH, rp.alb);
             let requests_month = if serving { avg_rps_total * SECONDS_PER_MONTH } else { 0.0 };
-            let resp_kib: f64 = s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum();
-            let gb_out = requests_month * resp_kib * KIB_TO_GB;
+            let gb_out = requests_month * m.resp_kib * KIB_TO_GB;
             if gb_out > 0.0 {
                 acc.priced(cat_or_dr(Category::Networking), gb_out, rp.lcu);
                 acc.priced(cat_or_dr(Category::Networking), gb_out, rp.internet_out);
@@ -908,6 +908,8 @@ struct Month<'a> {
     md: &'a MonthDemand,
     stored_objects_gb: f64,
     new_objects_gb: f64,
+    /// KiB of response per user request (a property of the path, not of the month).
+    resp_kib: f64,
 }
 
 /// A node pool as a path packs it: pods sorted once, counts set per month.
