@@ -3,7 +3,7 @@
 //! that the whole 60-month projection of every variant with its day simulations stays ≤ 16 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use headroom::autoscale;
+use headroom::engine::autoscale;
 use headroom::{Catalog, load_scenario, plan};
 use std::hint::black_box;
 
@@ -11,7 +11,7 @@ fn day(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     let s = load_scenario(headroom::SEED_SCENARIO, catalog).unwrap();
     // Month 60 of the primary site: the busiest day of the plan.
-    let (svcs, pools) = headroom::plan::sim_specs(&s, catalog);
+    let (svcs, pools) = headroom::engine::plan::sim_specs(&s, catalog);
     let a = &s.cluster.autoscaling;
     let params = autoscale::Params::from_model(a);
     let shaper =

@@ -1,14 +1,17 @@
-//! Monte Carlo paths (issue #7). Goal: 10 000 paths × 60 months for the seed, static sizing,
-//! ≤ 1 s on the 2-core machine (`seed_10000_paths`, on rayon's default pool). The other two
-//! take a path apart on one thread: setting the drawn values and validating, then the lean
-//! evaluation or the full planner.
+//! Monte Carlo paths (issues #7, #14). Goal: 10 000 paths × 60 months for the seed, static
+//! sizing, ≤ 1 s on the 2-core machine (`seed_10000_paths`, on rayon's default pool). The others
+//! take a path apart on one thread: setting the drawn values and validating, the evaluator with
+//! the summing sink (`sum_eval`), and the same scenario planned with the recording sink
+//! (`record_plan`).
 
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use headroom::edit::NumberSetter;
-use headroom::lean::{self, Lean, Scratch};
-use headroom::{Catalog, load_scenario, montecarlo};
+use headroom::engine::plan::{Scratch, path_totals, plan_costs};
+use headroom::engine::program::Program;
+use headroom::scenario::edit::NumberSetter;
+use headroom::uncertainty::montecarlo;
+use headroom::{Catalog, load_scenario};
 
 fn paths(c: &mut Criterion) {
     let cat = Catalog::builtin();
@@ -30,7 +33,7 @@ fn paths(c: &mut Criterion) {
     let base = headroom::validate(base, cat).unwrap();
     let paths: Vec<&str> = s.uncertainty.inputs.iter().map(|i| i.path.as_str()).collect();
     let setter = NumberSetter::new(&base, &paths).unwrap();
-    let lean = Lean::new(&base, cat);
+    let prog = Program::compile(&base, cat);
     let mut vs = base.clone();
     let mut scratch = Scratch::default();
     let draws = [[0.18, 0.14, 15.0], [0.27, 0.2, 19.0]];
@@ -43,8 +46,9 @@ fn paths(c: &mut Criterion) {
             vs.set_numbers(&setter, &draws[i % 2], cat).unwrap();
         })
     });
-    g.bench_function("lean_eval", |b| b.iter(|| lean.eval(&vs, cat, &mut scratch)));
-    g.bench_function("full_planner", |b| b.iter(|| lean::plan_totals(&vs, cat)));
+    g.bench_function("sum_eval", |b| b.iter(|| path_totals(&prog, &vs, cat, &mut scratch)));
+    g.bench_function("record_plan", |b| b.iter(|| plan_costs(&vs, cat)));
+    g.bench_function("compile", |b| b.iter(|| Program::compile(&vs, cat)));
     g.finish();
 }
 

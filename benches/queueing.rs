@@ -2,7 +2,7 @@
 //! one core (criterion reports the throughput in elements = requests).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use headroom::queueing::{self, DesInput, ServiceTime};
+use headroom::engine::queueing::{self, DesInput, ServiceTime};
 use std::hint::black_box;
 
 fn des(c: &mut Criterion) {

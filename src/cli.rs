@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use headroom::export::{ExportFormat, export_with};
-use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan, render};
+use headroom::output::export::{ExportFormat, export_with};
+use headroom::output::render;
+use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan};
 
 #[derive(Parser, Debug)]
 #[command(name = "headroom", version, about = "Capacity-and-cost planner: users → requests → pods → nodes → managed services → monthly dollars, per topology variant.", long_about = None)]
@@ -265,8 +266,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Some(Command::Plan { file, variant, month, format, view }) => {
             let view = match view {
-                ViewArg::Cash => headroom::report::View::Cash,
-                ViewArg::Amortised => headroom::report::View::Amortised,
+                ViewArg::Cash => headroom::engine::report::View::Cash,
+                ViewArg::Amortised => headroom::engine::report::View::Amortised,
             };
             let s = load(&file)?;
             let report = plan(&s, Catalog::builtin());
@@ -282,7 +283,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Some(Command::Compare { file, baseline, format, zone_loss_month }) => {
             let s = load(&file)?;
             let mut report = plan(&s, Catalog::builtin());
-            let zone_checks: Vec<(String, headroom::topology::ZoneLossCheck)> = match zone_loss_month {
+            let zone_checks: Vec<(String, headroom::engine::topology::ZoneLossCheck)> = match zone_loss_month {
                 None => Vec::new(),
                 Some(m) if m < 1 || m > s.meta.horizon_months => {
                     return Err(bad(format!(
@@ -293,12 +294,13 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Some(m) => report
                     .variants
                     .iter()
-                    .map(|v| (v.name.clone(), headroom::topology::zone_loss(&v.months[m as usize - 1])))
+                    .map(|v| (v.name.clone(), headroom::engine::topology::zone_loss(&v.months[m as usize - 1])))
                     .collect(),
             };
             if let Some(b) = &baseline {
-                headroom::plan::find_variant(&s, b).map_err(bad)?;
-                report.comparison = headroom::topology::compare(&s, &report.variants, &report.resilience, Some(b));
+                headroom::engine::plan::find_variant(&s, b).map_err(bad)?;
+                report.comparison =
+                    headroom::engine::topology::compare(&s, &report.variants, &report.resilience, Some(b));
             }
             match format {
                 CompareFormat::Table => {
@@ -311,10 +313,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 CompareFormat::Json => {
                     #[derive(serde::Serialize)]
                     struct CompareJson<'a> {
-                        comparison: &'a headroom::topology::Comparison,
-                        resilience: &'a [headroom::topology::Resilience],
+                        comparison: &'a headroom::engine::topology::Comparison,
+                        resilience: &'a [headroom::engine::topology::Resilience],
                         #[serde(skip_serializing_if = "<[_]>::is_empty")]
-                        zone_loss: &'a [(String, headroom::topology::ZoneLossCheck)],
+                        zone_loss: &'a [(String, headroom::engine::topology::ZoneLossCheck)],
                     }
                     let j = serde_json::to_string_pretty(&CompareJson {
                         comparison: &report.comparison,
@@ -332,8 +334,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
             if month == 0 {
                 return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
             }
-            let d =
-                headroom::plan::day_trace(&s, Catalog::builtin(), &variant, site.as_deref(), month - 1).map_err(bad)?;
+            let d = headroom::engine::plan::day_trace(&s, Catalog::builtin(), &variant, site.as_deref(), month - 1)
+                .map_err(bad)?;
             let text = match format {
                 Format::Table => render::day_table(&d),
                 Format::Csv => render::day_csv(&d).map_err(|m| Fail { code: 1, message: m })?,
@@ -352,7 +354,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 return Err(bad(format!("--seconds must be between 1 and 86400, found {seconds}")));
             }
             let variant = variant.unwrap_or_else(|| s.variants[0].name.clone());
-            let q = headroom::plan::queue_report(
+            let q = headroom::engine::plan::queue_report(
                 &s,
                 Catalog::builtin(),
                 &variant,
@@ -398,7 +400,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let r = headroom::montecarlo::run(
+            let r = headroom::uncertainty::montecarlo::run(
                 &s,
                 Catalog::builtin(),
                 paths,
@@ -406,7 +408,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 &|done| bar.set_position(done as u64),
                 &cancel,
             )
-            .ok_or_else(|| Fail { code: 1, message: "the simulation did not complete".into() })?;
+            .map_err(|e| Fail { code: 1, message: format!("the simulation did not complete: {e}") })?;
             bar.finish_and_clear();
             match format {
                 CompareFormat::Table => out(&render::simulate_table(&r)),
@@ -417,10 +419,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;
-            let c = headroom::hpa::parse_case(&text).map_err(|e| bad(format!("{}: {e}", case.display())))?;
-            let e = headroom::hpa::explain(&c);
+            let c = headroom::engine::hpa::parse_case(&text).map_err(|e| bad(format!("{}: {e}", case.display())))?;
+            let e = headroom::engine::hpa::explain(&c);
             match format {
-                CompareFormat::Table => out(&headroom::hpa::explain_text(&e)),
+                CompareFormat::Table => out(&headroom::engine::hpa::explain_text(&e)),
                 CompareFormat::Json => out(&(serde_json::to_string_pretty(&e)
                     .map_err(|e| Fail { code: 1, message: e.to_string() })?
                     + "\n")),
@@ -434,7 +436,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 && !s.uncertainty.inputs.is_empty()
                 && paths != Some(0)
             {
-                headroom::montecarlo::run(
+                headroom::uncertainty::montecarlo::run(
                     &s,
                     Catalog::builtin(),
                     paths,
@@ -442,6 +444,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     &|_| {},
                     &std::sync::atomic::AtomicBool::new(false),
                 )
+                .ok()
             } else {
                 None
             };

@@ -3,9 +3,10 @@
 //! by hand from the reference's constants (§2.1–§2.3: 10 s scan, scale-down under 50 % for
 //! 10 minutes, 5-minute HPA downscale stabilisation).
 
-use headroom::autoscale::{self, LOAD_STEP_S, Params, PoolSpec, SvcSpec};
-use headroom::model::Autoscaling;
-use headroom::{Catalog, hpa, load_scenario};
+use headroom::engine::autoscale::{self, LOAD_STEP_S, Params, PoolSpec, SvcSpec};
+use headroom::engine::hpa;
+use headroom::scenario::model::Autoscaling;
+use headroom::{Catalog, load_scenario};
 use serde_json::json;
 
 const STEPS_PER_HOUR: usize = (3600 / LOAD_STEP_S) as usize;
@@ -147,7 +148,7 @@ fn no_scale_down_within_ten_minutes_of_a_scale_up() {
 fn seed_month(month_index: u64) -> (Vec<SvcSpec>, Vec<PoolSpec>, Params, f64, Vec<f64>) {
     let cat = Catalog::builtin();
     let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
-    let (svcs, pools) = headroom::plan::sim_specs(&s, cat);
+    let (svcs, pools) = headroom::engine::plan::sim_specs(&s, cat);
     let a = &s.cluster.autoscaling;
     let shaper =
         autoscale::LoadShaper::new(&s.demand.diurnal, None, a.variation, a.variation_minutes, s.simulation.seed);
@@ -255,8 +256,8 @@ fn hpa_behavior_decisions_match_hpa_explain() {
     // minute, whichever is less, after a 30 s window) and a stepped scale-down (1 pod per 30 s
     // after a 2-minute window); the events and recommendations the policies read are compared
     // too.
-    use headroom::hpa::{PolicyType, SelectPolicy};
-    use headroom::model::ScalingPolicy;
+    use headroom::engine::hpa::{PolicyType, SelectPolicy};
+    use headroom::scenario::model::ScalingPolicy;
     let (mut svcs, pools, p, peak, shape) = seed_month(59);
     for sv in &mut svcs {
         sv.behavior = Some(autoscale::Behavior {
@@ -363,7 +364,7 @@ fn results_do_not_depend_on_the_thread_count() {
     let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
     let run = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| headroom::render::json(&headroom::plan(&s, cat)))
+        pool.install(|| headroom::output::render::json(&headroom::plan(&s, cat)))
     };
     let one = run(1);
     assert_eq!(one, run(2));
@@ -406,8 +407,8 @@ fn a_pods_policy_limits_the_scale_up_rate() {
     // pods each uses 5000/9 = 555m, 55 % whole, a ratio of 1.10: inside the 10 % tolerance, so
     // it stays at 9, reached at 3600 + 7 × 60 = 4020 s. Without a behavior the legacy cap
     // max(2 × 1, 4) takes it to 4 at once.
-    use headroom::hpa::{PolicyType, SelectPolicy};
-    use headroom::model::ScalingPolicy;
+    use headroom::engine::hpa::{PolicyType, SelectPolicy};
+    use headroom::scenario::model::ScalingPolicy;
     let pools = [pool(100_000.0, 1, 1)];
     let shape = step_day(0.1, 1.0, 1);
     let slow = SvcSpec {
@@ -436,8 +437,8 @@ fn a_pods_policy_limits_the_scale_up_rate() {
 
 #[test]
 fn scale_up_time_after_a_surge() {
-    use headroom::hpa::{PolicyType, SelectPolicy};
-    use headroom::model::ScalingPolicy;
+    use headroom::engine::hpa::{PolicyType, SelectPolicy};
+    use headroom::scenario::model::ScalingPolicy;
     // Legacy: 1 → 4 → 8 → 16 reaches 9 at the third sync, 45 s with syncs every 15 s.
     assert_eq!(autoscale::scale_up_seconds(1, 9, None, 15), Some(45));
     assert_eq!(autoscale::scale_up_seconds(5, 5, None, 15), Some(0));

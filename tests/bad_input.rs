@@ -136,7 +136,7 @@ fn an_override_fills_a_gap_and_is_marked_user_supplied() {
     let p = &r.prices[l.price.unwrap() as usize];
     assert_eq!(
         (p.confidence, p.source.as_str()),
-        (Some(headroom::pricing::Confidence::User), "AWS console, 2026-11-20")
+        (Some(headroom::catalog::Confidence::User), "AWS console, 2026-11-20")
     );
 }
 
@@ -145,7 +145,7 @@ fn absurd_but_valid_numbers_do_not_panic() {
     // 100 million users overflow every pool and database class: warnings, not a crash.
     let s = seed_with("concurrent_users: 1000,", "concurrent_users: 100000000,").unwrap();
     let r = headroom::plan(&s, Catalog::builtin());
-    use headroom::report::WarningKind::*;
+    use headroom::engine::report::WarningKind::*;
     for k in [PoolAtMaxNodes, HpaAtMaxReplicas, DatabaseUndersized] {
         assert!(r.warnings.iter().any(|w| w.kind == k), "{k:?}");
     }
@@ -204,9 +204,12 @@ fn hpa_behavior_is_checked_with_paths() {
         "name: \"api\", hpa_behavior: (scale_down: (stabilization_window_s: 600, select_policy: Min, policies: [(kind: Percent, value: 10, period_s: 60)])),",
     )
     .unwrap();
-    let (svcs, _) = headroom::plan::sim_specs(&s, Catalog::builtin());
+    let (svcs, _) = headroom::engine::plan::sim_specs(&s, Catalog::builtin());
     let b = svcs[1].behavior.as_ref().unwrap();
-    assert_eq!((b.down.window_s, b.down.select, b.down.policies.len()), (600, headroom::hpa::SelectPolicy::Min, 1));
+    assert_eq!(
+        (b.down.window_s, b.down.select, b.down.policies.len()),
+        (600, headroom::engine::hpa::SelectPolicy::Min, 1)
+    );
     assert_eq!((b.up.window_s, b.up.policies.len()), (0, 2));
     assert!(svcs[0].behavior.is_none());
 }

@@ -3,7 +3,7 @@
 
 mod common;
 use common::seed_report;
-use headroom::export::{ExportFormat, export, export_with};
+use headroom::output::export::{ExportFormat, export, export_with};
 use headroom::{Catalog, load_scenario, plan};
 use std::io::Cursor;
 
@@ -191,7 +191,9 @@ fn the_budget_review_carries_the_monte_carlo() {
     let cat = Catalog::builtin();
     let s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
     let r = plan(&s, cat);
-    let mc = headroom::montecarlo::run(&s, cat, Some(200), &[10.0, 50.0, 90.0], &|_| {}, &Default::default()).unwrap();
+    let mc =
+        headroom::uncertainty::montecarlo::run(&s, cat, Some(200), &[10.0, 50.0, 90.0], &|_| {}, &Default::default())
+            .unwrap();
     let fy = mc.variants[0].fiscal_years.iter().find(|f| f.label == "FY2031").unwrap();
 
     // XLSX: an Uncertainty sheet before the assumptions, its figures those of the run.
@@ -221,7 +223,7 @@ fn the_budget_review_carries_the_monte_carlo() {
     let h2 = scraper::Selector::parse("h2").unwrap();
     assert!(doc.select(&h2).any(|x| x.text().collect::<String>() == "Uncertainty: how likely is the budget exceeded?"));
     assert!(html.contains(&format!("{:.1} %</td>", fy.p_exceed.unwrap() * 100.0)));
-    assert!(html.contains("200 paths (seed 20270101, lean evaluator; static sizing)"));
+    assert!(html.contains("200 paths (seed 20270101, one evaluator; static sizing)"));
     assert!(html.contains(&format!(
         "Cheapest variant over the 60 months on {:.1} % of paths",
         mc.variants[0].p_cheapest * 100.0

@@ -1,7 +1,8 @@
 //! Money the way finance sees it, worked by hand: reservations and savings plans (cash vs
 //! amortised), on-prem depreciation, discount, escalation, contingency, fiscal years, currency.
 
-use headroom::report::{VariantMonth, View};
+use headroom::engine::recommend::RecommendationKind;
+use headroom::engine::report::{VariantMonth, View};
 use headroom::{Catalog, LoadError, load_scenario, plan};
 
 fn close(a: f64, b: f64) {
@@ -31,11 +32,11 @@ fn one_year_no_upfront_reservation_from_the_catalog() {
     close(line_usd(m1, "On-demand hours covered by 3 × m5.xlarge", View::Both), -420.48);
     close(line_usd(m1, "3 × m5.xlarge reserved (1-yr NoUpfront): recurring fee", View::Both), 264.99);
     // Compute = EKS $73 + nodes $420.48 − $420.48 + $264.99.
-    close(m1.category(headroom::model::Category::Compute), 73.0 + 264.99);
+    close(m1.category(headroom::scenario::model::Category::Compute), 73.0 + 264.99);
     // No upfront: cash and amortised agree.
     close(m1.total_usd, m1.cash_usd);
     // The other variants are untouched.
-    close(r.variants[2].months[0].category(headroom::model::Category::Compute), 493.48);
+    close(r.variants[2].months[0].category(headroom::scenario::model::Category::Compute), 493.48);
 }
 
 #[test]
@@ -146,7 +147,8 @@ fn fiscal_years_and_reporting_currency() {
         r#"fiscal_year_start_month: 7, reporting_currency: (code: "EUR", per_usd: 0.92, as_of: "2026-11-20", source: "ECB reference rate")"#,
     );
     let v = &r.variants[0];
-    let fy: Vec<(&str, u32)> = v.fiscal_years.iter().map(|f| (f.label.as_str(), f.months)).collect();
+    let fy: Vec<(String, u32)> = v.fiscal_years.iter().map(|f| (f.label(), f.months)).collect();
+    let fy: Vec<(&str, u32)> = fy.iter().map(|(l, n)| (l.as_str(), *n)).collect();
     assert_eq!(fy, [("FY2027", 6), ("FY2028", 12), ("FY2029", 12), ("FY2030", 12), ("FY2031", 12), ("FY2032", 6)]);
     close(v.fiscal_years.iter().map(|f| f.amortised_usd).sum(), v.total_usd);
     let f = &v.fiscal_years[1];
@@ -198,7 +200,7 @@ fn xlsx_keeps_cash_and_amortised_totals_apart() {
             term_years: 3, payment: AllUpfront, start: "2027-01", hourly_usd: 0, upfront_usd: 3000,
             source: "quote", variants: ["aws-warm-standby"])]"#,
     );
-    let bytes = headroom::export::export(&r, headroom::export::ExportFormat::Xlsx).unwrap();
+    let bytes = headroom::output::export::export(&r, headroom::output::export::ExportFormat::Xlsx).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let v = wb.worksheet_range("aws-warm-standby").unwrap();
     let f = wb.worksheet_formula("aws-warm-standby").unwrap();
@@ -255,7 +257,7 @@ fn savings_plan_recommendation_needs_a_discount() {
     let sp: Vec<_> = r
         .recommendations
         .iter()
-        .filter(|x| x.kind == "compute savings plan" && x.variant == "aws-backup-restore")
+        .filter(|x| x.kind == RecommendationKind::SavingsPlan && x.variant == "aws-backup-restore")
         .collect();
     assert_eq!(sp.len(), 5);
     // Year 1: 3 nodes all year = $0.576/h on demand; commit 72 % of it.
@@ -263,5 +265,5 @@ fn savings_plan_recommendation_needs_a_discount() {
     close(sp[0].commit_usd_per_hour, 3.0 * 0.192 * 0.72);
     close(sp[0].saving_usd, 12.0 * 3.0 * 0.192 * 0.28 * 730.0);
     // Without the discount input there is none (the catalog has no savings-plan rates).
-    assert!(with_finance("").recommendations.iter().all(|x| x.kind == "reserved instances"));
+    assert!(with_finance("").recommendations.iter().all(|x| x.kind == RecommendationKind::Reserved));
 }

@@ -5,7 +5,8 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use headroom::gui::HeadroomApp;
-use headroom::{Catalog, load_scenario, plan, render::usd0};
+use headroom::output::render::usd0;
+use headroom::{Catalog, load_scenario, plan};
 
 fn harness() -> Harness<'static, HeadroomApp> {
     let mut h = Harness::builder()
@@ -85,7 +86,8 @@ fn export_menu_falls_back_to_a_path_field_and_writes_the_report() {
     h.run();
     let html = std::fs::read_to_string(&out).unwrap();
     // The same bytes the CLI writes for this report.
-    let expected = headroom::export::export(&h.state().report, headroom::export::ExportFormat::Html).unwrap();
+    let expected =
+        headroom::output::export::export(&h.state().report, headroom::output::export::ExportFormat::Html).unwrap();
     assert_eq!(html.as_bytes(), expected.as_slice());
     assert!(h.state().pending_export.is_none());
     h.get_by_label(&format!("Exported html to {}", out.display()));
@@ -123,7 +125,7 @@ fn a_pinned_baseline_shows_the_delta() {
     let before = h.state().report.variants[0].total_usd;
     h.get_by_role_and_label(Role::Slider, "Annual growth").set_value_accesskit(30.0);
     h.run();
-    let d = headroom::report::deltas(&h.state().report, h.state().baseline.as_ref().unwrap());
+    let d = headroom::engine::report::deltas(&h.state().report, h.state().baseline.as_ref().unwrap());
     let ws = &d[0];
     assert!((ws.total_usd - (h.state().report.variants[0].total_usd - before)).abs() < 1e-9);
     assert!(ws.total_usd > 0.0);
@@ -334,13 +336,13 @@ fn slow_plans_run_off_the_ui_thread() {
 #[test]
 fn commitment_coverage_slider_reserves_month_1_nodes() {
     let mut h = harness();
-    let before = h.state().report.variants[0].months[0].category(headroom::model::Category::Compute);
+    let before = h.state().report.variants[0].months[0].category(headroom::scenario::model::Category::Compute);
     h.get_by_role_and_label(Role::Slider, "Reserved coverage of month-1 nodes").set_value_accesskit(100.0);
     h.run();
     let m1 = &h.state().report.variants[0].months[0];
     // All 3 primary nodes on 1-yr No Upfront RIs: EKS $73 + 3 × 730 h × $0.121 instead of $0.192.
     assert!((before - 493.48).abs() < 1e-6);
-    let compute = m1.category(headroom::model::Category::Compute);
+    let compute = m1.category(headroom::scenario::model::Category::Compute);
     assert!((compute - (73.0 + 3.0 * 730.0 * 0.121)).abs() < 1e-6, "{compute}");
     assert_eq!(headroom::gui::coverage_of(&h.state().scenario), 1.0);
     // Undo removes the reservations again.
@@ -348,14 +350,14 @@ fn commitment_coverage_slider_reserves_month_1_nodes() {
     h.run();
     assert_eq!(headroom::gui::coverage_of(&h.state().scenario), 0.0);
     let m1 = &h.state().report.variants[0].months[0];
-    assert!((m1.category(headroom::model::Category::Compute) - before).abs() < 1e-9);
+    assert!((m1.category(headroom::scenario::model::Category::Compute) - before).abs() < 1e-9);
 }
 
 #[test]
 fn cost_bars_list_their_line_items_on_hover() {
     let h = harness();
     let m1 = &h.state().report.variants[0].months[0];
-    let label = headroom::gui::cost_bar_label(m1, headroom::model::Category::Compute);
+    let label = headroom::gui::cost_bar_label(m1, headroom::scenario::model::Category::Compute);
     assert_eq!(label.lines().next(), Some("2027-01 Compute: $493.48"));
     assert_eq!(label.lines().nth(1), Some("  aws-primary: EC2 nodes m5.xlarge (general) $420.48"));
     assert_eq!(label.lines().nth(2), Some("  aws-primary: EKS control plane $73.00"));
@@ -437,9 +439,9 @@ fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
     // The budget review exported now carries this run.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("review.html");
-    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::export::ExportFormat::Html, out.clone()));
+    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::output::export::ExportFormat::Html, out.clone()));
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("Monte Carlo: 24 paths (seed 20270101, lean evaluator; static sizing)"));
+    assert!(html.contains("Monte Carlo: 24 paths (seed 20270101, one evaluator; static sizing)"));
     // An edit makes it stale, and an export leaves it out.
     h.run(); // the status line appears and moves the panel down
     h.get_by_label("Keep up to date").click();
@@ -448,7 +450,7 @@ fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
     h.state_mut().apply(headroom::gui::Command::SetGrowth(0.3));
     h.run();
     assert!(h.state().mc.running.is_none(), "not following: no new run");
-    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::export::ExportFormat::Html, out.clone()));
+    h.state_mut().apply(headroom::gui::Command::ExportTo(headroom::output::export::ExportFormat::Html, out.clone()));
     assert!(!std::fs::read_to_string(&out).unwrap().contains("Monte Carlo:"));
     h.run();
     h.get_by_label("These results are for an earlier version of the scenario: run again to refresh them.");

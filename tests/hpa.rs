@@ -1,9 +1,9 @@
 //! The HPA controller, one reconcile, with numbers worked from
 //! ../shared/reference/hpa-and-cluster-autoscaler.md §1; and `headroom hpa explain`.
 
-use headroom::hpa::{Milli, explain, parse_case};
+use headroom::engine::hpa::{Milli, explain, parse_case};
 
-fn case(json: &str) -> headroom::hpa::Case {
+fn case(json: &str) -> headroom::engine::hpa::Case {
     parse_case(json).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -2,8 +2,9 @@
 
 use std::sync::atomic::AtomicBool;
 
-use headroom::model::{Budget, Dist, UncertainInput};
-use headroom::montecarlo::{self, Band, Sampler};
+use headroom::scenario::dist::Sampler;
+use headroom::scenario::model::{Budget, Dist, UncertainInput};
+use headroom::uncertainty::montecarlo::{self, Band};
 use headroom::{Catalog, load_scenario};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -92,11 +93,7 @@ fn growth_spread_and_budget_exceedance() {
     let fy = det.variants[0].fiscal_years.last().unwrap();
     let s = scenario(
         growth_only(),
-        vec![Budget {
-            fiscal_year: fy.label.clone(),
-            usd: fy.amortised_usd,
-            variant: Some(det.variants[0].name.clone()),
-        }],
+        vec![Budget { fiscal_year: fy.label(), usd: fy.amortised_usd, variant: Some(det.variants[0].name.clone()) }],
     );
     let r = montecarlo::run(&s, cat, Some(400), &[10.0, 50.0, 90.0], &|_| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!((r.paths, r.rejected), (400, 0));
@@ -124,35 +121,32 @@ fn same_seed_same_answer_on_any_thread_count() {
         serde_json::to_string(&r.unwrap()).unwrap()
     };
     assert_eq!(run(1), run(3));
-    // Cancelled: nothing.
-    assert!(montecarlo::run(&s, cat, Some(40), &[50.0], &|_| {}, &AtomicBool::new(true)).is_none());
+    // Cancelled: nothing, and said so.
+    assert_eq!(
+        montecarlo::run(&s, cat, Some(40), &[50.0], &|_| {}, &AtomicBool::new(true)).unwrap_err(),
+        montecarlo::McError::Cancelled
+    );
 }
 
 #[test]
-fn the_lean_evaluator_and_the_full_planner_give_the_same_report() {
-    // The seed's own three inputs, plus a rejected share (users around 0), through both.
+fn rejected_draws_and_uncertain_prices() {
+    // The seed's own three inputs, plus a rejected share (users around 0).
     let cat = Catalog::builtin();
     let mut s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap().into_inner();
     s.uncertainty
         .inputs
         .push(UncertainInput { path: "demand.concurrent_users".into(), dist: Dist::Normal { mean: 900.0, sd: 600.0 } });
     let s = headroom::validate(s, cat).unwrap();
-    let go = |engine| {
-        montecarlo::run_with(&s, cat, Some(60), &[10.0, 50.0, 90.0], &|_| {}, &AtomicBool::new(false), engine).unwrap()
-    };
-    let (lean, full) = (go(montecarlo::Engine::Auto), go(montecarlo::Engine::Full));
-    assert_eq!(lean.engine, "lean evaluator");
-    assert_eq!(full.engine, "full planner");
-    assert!(lean.rejected > 0 && lean.rejected < 20, "{}", lean.rejected);
-    assert_eq!(
-        montecarlo::McReport { engine: String::new(), ..lean },
-        montecarlo::McReport { engine: String::new(), ..full }
-    );
-    // Inputs the lean path does not take send the paths through the planner, and it says so.
+    let r = montecarlo::run(&s, cat, Some(60), &[10.0, 50.0, 90.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(r.engine, "one evaluator");
+    assert!(r.rejected > 0 && r.rejected < 20, "{}", r.rejected);
+    assert!(r.first_rejection.as_ref().unwrap().contains("demand.concurrent_users"));
+    // An uncertain price compiles a program per path, and it says so: a $1,000–2,000 extra
+    // item drawn alone moves every month of every variant by the draw minus the $1,500 written.
     let mut t = s.scenario().clone();
-    t.pricing.extra_items.push(headroom::model::ExtraItem {
+    t.pricing.extra_items.push(headroom::scenario::model::ExtraItem {
         name: "Support".into(),
-        category: headroom::model::Category::Other,
+        category: headroom::scenario::model::Category::Other,
         monthly_usd: 1500.0,
         source: "test".into(),
         variants: vec![],
@@ -162,8 +156,16 @@ fn the_lean_evaluator_and_the_full_planner_give_the_same_report() {
         dist: Dist::Uniform { min: 1000.0, max: 2000.0 },
     }];
     let t = headroom::validate(t, cat).unwrap();
-    let r = montecarlo::run(&t, cat, Some(20), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
-    assert_eq!(r.engine, "full planner (uncertain prices (inputs under pricing.))");
+    let r = montecarlo::run(&t, cat, Some(40), &[0.0, 100.0], &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(r.engine, "one evaluator, prices per path");
+    let mut st = t.scenario().clone();
+    st.cluster.autoscaling.simulate = false;
+    let det = headroom::engine::plan::plan_costs(&headroom::validate(st, cat).unwrap(), cat);
+    for (v, d) in r.variants.iter().zip(&det.variants) {
+        let (lo, hi) = (v.cost[0].at(0.0).unwrap(), v.cost[0].at(100.0).unwrap());
+        let base = d.months[0].total_usd - 1500.0;
+        assert!(lo >= base + 1000.0 - 1e-6 && hi <= base + 2000.0 + 1e-6 && hi - lo > 500.0, "{lo} {hi} {base}");
+    }
 }
 
 #[test]
@@ -230,9 +232,9 @@ fn swings_put_each_input_alone_at_its_p10_and_p90() {
     let r = montecarlo::run(&s, cat, Some(10), &[50.0], &|_| {}, &AtomicBool::new(false)).unwrap();
     // The same figures from the full planner, field set by hand, static sizing.
     let plan_at = |path: &str, value: &str| {
-        let mut t = headroom::edit::set_field(s.scenario(), path, value).unwrap();
+        let mut t = headroom::scenario::edit::set_field(s.scenario(), path, value).unwrap();
         t.cluster.autoscaling.simulate = false;
-        headroom::plan::plan_costs(&headroom::validate(t, cat).unwrap(), cat)
+        headroom::engine::plan::plan_costs(&headroom::validate(t, cat).unwrap(), cat)
     };
     let written = plan_at("demand.annual_growth", "0.2");
     let low = plan_at("demand.annual_growth", "0.12");
@@ -254,7 +256,7 @@ fn swings_put_each_input_alone_at_its_p10_and_p90() {
         assert_eq!(vb.swings[0].input, "demand.annual_growth");
         assert_eq!(u.width(), 0.0);
     }
-    let text = headroom::render::simulate_table(&r);
+    let text = headroom::output::render::simulate_table(&r);
     assert!(text.contains("demand.concurrent_users"), "{text}");
     assert!(text.contains("-600 … 2600: out of range … +$"), "{text}");
 }
@@ -276,7 +278,7 @@ fn how_often_each_variant_is_cheapest() {
     let det = headroom::plan(&s, cat);
     assert_eq!(v("onprem-backup-s3").unknown_items, det.variants[5].unknown_items.len());
     assert!(v("onprem-backup-s3").unknown_items > 0);
-    let text = headroom::render::simulate_table(&r);
+    let text = headroom::output::render::simulate_table(&r);
     assert!(
         text.contains(&format!(
             "cheapest variant over the 60 months on 100.0 % of paths (known prices; {} line items unknown: compare with care)",

@@ -2,7 +2,7 @@
 //! formula; the discrete-event simulation against Erlang C and Pollaczek–Khinchine within its
 //! confidence interval.
 
-use headroom::queueing::{self, Burst, DesInput, Mmc, ServiceTime};
+use headroom::engine::queueing::{self, Burst, DesInput, Mmc, ServiceTime};
 
 /// Erlang C by direct summation (the textbook form, independent of the recurrence in the crate).
 fn erlang_c_sum(c: u32, a: f64) -> f64 {
@@ -145,9 +145,9 @@ fn the_plan_holds_each_month_against_the_latency_objective() {
     // A 140 ms objective leaves 36 ms for the queue and the CPU: less than the CPU time's own
     // p95 — missed at any count, and said so.
     let mut t = s.scenario().clone();
-    t.workload.services[1].latency_slo = Some(headroom::model::LatencySlo { percentile: 0.95, ms: 140.0 });
+    t.workload.services[1].latency_slo = Some(headroom::scenario::model::LatencySlo { percentile: 0.95, ms: 140.0 });
     let r = headroom::plan(&headroom::validate(t, cat).unwrap(), cat);
-    let w = r.warnings.iter().find(|w| w.kind == headroom::report::WarningKind::LatencySloMissed).unwrap();
+    let w = r.warnings.iter().find(|w| w.kind == headroom::engine::report::WarningKind::LatencySloMissed).unwrap();
     assert_eq!(w.first_month, 1);
     assert!(
         w.message.contains("api misses p95 ≤ 140 ms") && w.message.ends_with("it needs more than CPU time allows"),

@@ -2,7 +2,7 @@
 
 mod common;
 use common::{line, seed_report};
-use headroom::model::Category;
+use headroom::scenario::model::Category;
 
 fn close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-6, "{a} != {b}");
@@ -19,7 +19,10 @@ fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
     assert_eq!((&*pool.instance_type, pool.nodes, pool.packed_nodes), ("m5.xlarge", 3, 2));
     assert_eq!(pool.nodes_per_zone, vec![1, 1, 1]);
     let db = primary.database.as_ref().unwrap();
-    assert_eq!((&*db.class, db.multi_az, db.bound_by), ("db.r5.large", true, "memory"));
+    assert_eq!(
+        (&*db.class, db.multi_az, db.bound_by),
+        ("db.r5.large", true, headroom::engine::report::DbBound::Memory)
+    );
     // Traffic: 1000 users × 0.15 req/s = 150 req/s at the peak; the business-day profile
     // averages 10.7/24 of the peak, so 150 × 10.7/24 × 730 h × 3600 s requests a month.
     let t = &primary.traffic;
@@ -75,10 +78,10 @@ fn seed_disagreements_with_its_own_cost_table_are_shown() {
     let r = seed_report();
     let find = |label: &str| r.reference_checks.iter().find(|c| c.label.starts_with(label)).unwrap();
     // Security: the $3,000 Shield Advanced fee alone is ten times the seed's $300 ceiling.
-    assert_eq!(find("Security").verdict, "above");
+    assert_eq!(find("Security").verdict, headroom::engine::report::Verdict::Above);
     assert!(find("Security").plan_usd > 3000.0);
     // Compute lands in the seed's range.
-    assert_eq!(find("Compute").verdict, "within");
+    assert_eq!(find("Compute").verdict, headroom::engine::report::Verdict::Within);
     // Lines the seed leaves out are listed with their cost.
     let left = find("Not in the estimate");
     assert_eq!(left.categories, vec![Category::Networking, Category::Cache, Category::Connectivity]);
@@ -136,7 +139,7 @@ fn golden_month_1_and_60() {
 
 #[test]
 fn same_model_same_report_byte_for_byte() {
-    let a = headroom::render::json(&seed_report());
-    let b = headroom::render::json(&seed_report());
+    let a = headroom::output::render::json(&seed_report());
+    let b = headroom::output::render::json(&seed_report());
     assert_eq!(a, b);
 }

@@ -2,7 +2,7 @@
 
 mod common;
 use common::seed_report;
-use headroom::topology::HOURS_PER_YEAR;
+use headroom::engine::topology::HOURS_PER_YEAR;
 use headroom::{Catalog, load_scenario, plan};
 
 fn close(a: f64, b: f64, tol: f64) {
@@ -88,7 +88,9 @@ fn zone_loss_passes_for_the_seed_and_fails_without_headroom() {
     let w = r
         .warnings
         .iter()
-        .find(|w| w.kind == headroom::report::WarningKind::ZoneLossNotAbsorbed && w.variant == "aws-warm-standby")
+        .find(|w| {
+            w.kind == headroom::engine::report::WarningKind::ZoneLossNotAbsorbed && w.variant == "aws-warm-standby"
+        })
         .unwrap();
     assert_eq!(w.message, "losing a zone at peak is not absorbed (aws-primary: the database goes with its zone)");
     // Later the pods need 3 nodes; the pool then runs 3 with no spare: pods no longer fit either.
@@ -101,7 +103,7 @@ fn zone_loss_passes_for_the_seed_and_fails_without_headroom() {
 fn golden_comparison() {
     let r = seed_report();
     assert_eq!(r.comparison.rows.len(), 6);
-    let table = headroom::render::compare_table(&r);
+    let table = headroom::output::render::compare_table(&r);
     let summary: String = table.lines().take_while(|l| !l.starts_with("== ")).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!(summary);
     assert_eq!(r.comparison.cheapest_meeting_all.as_deref(), Some("hybrid-onprem-primary"));

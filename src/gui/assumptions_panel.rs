@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Command;
-use crate::report::Report;
+use crate::engine::report::Report;
 
 pub fn ui(
     ui: &mut egui::Ui,

@@ -3,8 +3,8 @@
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::Command;
-use crate::plan::DayTrace;
-use crate::report::Report;
+use crate::engine::plan::DayTrace;
+use crate::engine::report::Report;
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -96,7 +96,7 @@ pub fn ui(
 }
 
 /// Each serving site's latency objectives in the chosen month.
-fn latency_ui(ui: &mut egui::Ui, v: &crate::report::VariantPlan, day_month: u32) {
+fn latency_ui(ui: &mut egui::Ui, v: &crate::engine::report::VariantPlan, day_month: u32) {
     let Some(m) = v.months.get(day_month.saturating_sub(1) as usize) else { return };
     let checks: Vec<String> = m
         .sites
@@ -173,8 +173,8 @@ fn day_ui(
         let vs = billed.map_or(String::new(), |q| {
             format!(
                 "; static peak sizing would bill {:.0} node-h/day ({:+.0} %)",
-                q.static_node_hours() * 24.0 / crate::pricing::HOURS_PER_MONTH,
-                (p.node_hours / f64::from(res.days) / (q.static_node_hours() * 24.0 / crate::pricing::HOURS_PER_MONTH)
+                q.static_node_hours() * 24.0 / crate::catalog::HOURS_PER_MONTH,
+                (p.node_hours / f64::from(res.days) / (q.static_node_hours() * 24.0 / crate::catalog::HOURS_PER_MONTH)
                     - 1.0)
                     * 100.0
             )

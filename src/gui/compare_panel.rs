@@ -2,8 +2,8 @@
 
 use egui_plot::{Bar, BarChart, Legend, Plot, PlotPoints, Points};
 
-use crate::render::usd0;
-use crate::report::Report;
+use crate::engine::report::Report;
+use crate::output::render::usd0;
 
 pub fn ui(ui: &mut egui::Ui, r: &Report, baseline: Option<&Report>) {
     let c = &r.comparison;

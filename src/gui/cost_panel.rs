@@ -4,9 +4,9 @@
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::Command;
-use crate::model::Category;
-use crate::render::usd;
-use crate::report::Report;
+use crate::engine::report::Report;
+use crate::output::render::usd;
+use crate::scenario::model::Category;
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -109,8 +109,8 @@ pub fn ui(
 }
 
 /// What hovering a bar shows: the month, the category and its line items (largest first).
-pub fn bar_label(m: &crate::report::VariantMonth, c: Category) -> String {
-    let mut lines: Vec<&crate::report::CostLine> =
+pub fn bar_label(m: &crate::engine::report::VariantMonth, c: Category) -> String {
+    let mut lines: Vec<&crate::engine::report::CostLine> =
         m.lines.iter().filter(|l| l.category == c && l.view.in_amortised()).collect();
     lines.sort_by(|a, b| b.usd.unwrap_or(f64::INFINITY).total_cmp(&a.usd.unwrap_or(f64::INFINITY)));
     let mut out = format!("{} {}: {}", m.month, c.label(), usd(m.category(c)));

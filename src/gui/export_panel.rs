@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::Command;
-use crate::export::ExportFormat;
+use crate::output::export::ExportFormat;
 
 /// An export waiting for the user to type where it goes.
 #[derive(Debug, Clone, PartialEq)]

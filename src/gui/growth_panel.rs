@@ -2,8 +2,8 @@
 
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 
-use crate::model::{Change, Scenario};
-use crate::report::Report;
+use crate::engine::report::Report;
+use crate::scenario::model::{Change, Scenario};
 
 pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report) {
     ui.heading("Concurrent users");
@@ -20,7 +20,7 @@ pub fn ui(ui: &mut egui::Ui, s: &Scenario, r: &Report) {
         .x_axis_formatter(super::month_axis(r.start))
         .y_axis_label("concurrent users")
         .show(ui, |p| {
-            let series = |f: &dyn Fn(&crate::demand::MonthDemand) -> f64| -> PlotPoints {
+            let series = |f: &dyn Fn(&crate::engine::demand::MonthDemand) -> f64| -> PlotPoints {
                 r.demand.iter().map(|d| [f64::from(d.index + 1), f(d)]).collect()
             };
             p.line(Line::new("trend (growth and events)", series(&|d| d.users)));

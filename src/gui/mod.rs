@@ -16,7 +16,7 @@ mod overview;
 
 use std::path::{Path, PathBuf};
 
-use crate::export::ExportFormat;
+use crate::output::export::ExportFormat;
 use crate::{Catalog, Report, Scenario, load_scenario, plan, validate};
 
 pub use export_panel::PendingExport;
@@ -33,7 +33,7 @@ pub struct Start {
 pub struct McState {
     pub paths: u32,
     pub running: Option<McRun>,
-    pub result: Option<crate::montecarlo::McReport>,
+    pub result: Option<crate::uncertainty::montecarlo::McReport>,
     /// The scenario the result was computed from (to say when it is stale).
     pub for_scenario: Option<Scenario>,
     pub stale: bool,
@@ -50,7 +50,9 @@ pub struct McRun {
     pub done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     scenario: Scenario,
-    rx: std::sync::mpsc::Receiver<Option<crate::montecarlo::McReport>>,
+    rx: std::sync::mpsc::Receiver<
+        Result<crate::uncertainty::montecarlo::McReport, crate::uncertainty::montecarlo::McError>,
+    >,
     /// Cancelled because the scenario changed (a new run follows; no "cancelled" message).
     superseded: bool,
 }
@@ -58,7 +60,7 @@ pub struct McRun {
 /// A simulated day for the Capacity tab, with what it was computed from.
 pub struct DayView {
     pub key: (usize, u32, Scenario),
-    pub trace: Result<crate::plan::DayTrace, String>,
+    pub trace: Result<crate::engine::plan::DayTrace, String>,
 }
 
 /// A change the user asked for during a frame, applied after drawing.
@@ -303,7 +305,7 @@ impl HeadroomApp {
         if self.mc.running.is_some() {
             return;
         }
-        let s = match crate::validate::validate(self.scenario.clone(), Catalog::builtin()) {
+        let s = match crate::scenario::validate::validate(self.scenario.clone(), Catalog::builtin()) {
             Ok(s) => s,
             Err(p) => {
                 self.mc.error = Some(p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
@@ -318,7 +320,7 @@ impl HeadroomApp {
         let (tx, rx) = std::sync::mpsc::channel();
         let (d, c) = (done.clone(), cancel.clone());
         std::thread::spawn(move || {
-            let r = crate::montecarlo::run(
+            let r = crate::uncertainty::montecarlo::run(
                 &s,
                 Catalog::builtin(),
                 Some(total),
@@ -348,12 +350,18 @@ impl HeadroomApp {
         let Some(run) = &self.mc.running else { return };
         match run.rx.try_recv() {
             Ok(r) => {
-                if let Some(r) = r {
-                    self.mc.result = Some(r);
-                    self.mc.for_scenario = Some(run.scenario.clone());
-                    self.mc.stale = self.mc.for_scenario.as_ref() != Some(&self.scenario);
-                } else if !run.superseded {
-                    self.status = Some("Monte Carlo cancelled".into());
+                match r {
+                    Ok(r) => {
+                        self.mc.result = Some(r);
+                        self.mc.for_scenario = Some(run.scenario.clone());
+                        self.mc.stale = self.mc.for_scenario.as_ref() != Some(&self.scenario);
+                    }
+                    Err(crate::uncertainty::montecarlo::McError::Cancelled) => {
+                        if !run.superseded {
+                            self.status = Some("Monte Carlo cancelled".into());
+                        }
+                    }
+                    Err(e) => self.mc.error = Some(e.to_string()),
                 }
                 self.mc.running = None;
             }
@@ -372,11 +380,11 @@ impl HeadroomApp {
         if self.day.as_ref().is_some_and(|d| d.key.0 == self.variant && d.key.1 == month && d.key.2 == self.scenario) {
             return;
         }
-        let trace = crate::validate::validate(self.scenario.clone(), Catalog::builtin())
+        let trace = crate::scenario::validate::validate(self.scenario.clone(), Catalog::builtin())
             .map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
             .and_then(|s| {
                 let name = s.variants.get(self.variant).map(|v| v.name.clone()).unwrap_or_default();
-                crate::plan::day_trace(&s, Catalog::builtin(), &name, None, month - 1)
+                crate::engine::plan::day_trace(&s, Catalog::builtin(), &name, None, month - 1)
             });
         self.day = Some(DayView { key: (self.variant, month, self.scenario.clone()), trace });
     }
@@ -585,7 +593,7 @@ impl HeadroomApp {
             Command::SetStandbyScale(f) => self.edit(|s| {
                 for v in &mut s.variants {
                     for site in &mut v.sites {
-                        if let crate::model::Role::WarmStandby(x) = &mut site.role {
+                        if let crate::scenario::model::Role::WarmStandby(x) = &mut site.role {
                             *x = f;
                         }
                     }
@@ -596,21 +604,21 @@ impl HeadroomApp {
                 for (v, p) in self.scenario.variants.iter().zip(&self.report.variants) {
                     let Some(m1) = p.months.first() else { continue };
                     for site in &v.sites {
-                        let crate::model::Location::Aws(region) = &site.location else { continue };
+                        let crate::scenario::model::Location::Aws(region) = &site.location else { continue };
                         let Some(sm) = m1.sites.iter().find(|x| *x.site == *site.name) else { continue };
                         for pool in &sm.pools {
                             let count = (f64::from(pool.nodes) * share).round() as u32;
                             if count == 0 {
                                 continue;
                             }
-                            added.push(crate::model::Commitment {
-                                kind: crate::model::CommitmentKind::Ec2Reserved {
+                            added.push(crate::scenario::model::Commitment {
+                                kind: crate::scenario::model::CommitmentKind::Ec2Reserved {
                                     instance_type: pool.instance_type.to_string(),
                                     count,
                                 },
                                 region: region.clone(),
                                 term_years: 1,
-                                payment: crate::model::Payment::NoUpfront,
+                                payment: crate::scenario::model::Payment::NoUpfront,
                                 start: self.scenario.meta.start,
                                 renew: true,
                                 hourly_usd: None,
@@ -653,7 +661,7 @@ impl HeadroomApp {
             Command::ExportTo(format, path) => {
                 // The budget review carries the Monte Carlo when it is for this scenario.
                 let mc = self.mc.result.as_ref().filter(|_| self.mc.for_scenario.as_ref() == Some(&self.scenario));
-                self.status = Some(match crate::export::export_with(&self.report, mc, format) {
+                self.status = Some(match crate::output::export::export_with(&self.report, mc, format) {
                     Ok(bytes) => match crate::write_atomic(&path, &bytes) {
                         Ok(()) => {
                             self.pending_export = None;
@@ -729,7 +737,7 @@ impl HeadroomApp {
             }
             Command::SetField(path, text) => {
                 self.field_edits.remove(&path);
-                let edited = crate::edit::set_field(&self.scenario, &path, &text).and_then(|s| {
+                let edited = crate::scenario::edit::set_field(&self.scenario, &path, &text).and_then(|s| {
                     validate(s, Catalog::builtin()).map_err(|ps| {
                         // The problems of this field first, then any others it caused.
                         let mut ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
@@ -1028,7 +1036,7 @@ pub fn run(start: Start) -> eframe::Result {
 
 /// X-axis labels for plots whose x is the 1-based plan month: the calendar month ("2029-01").
 pub(crate) fn month_axis(
-    start: crate::model::YearMonth,
+    start: crate::scenario::model::YearMonth,
 ) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
     move |mark, _| {
         let m = mark.value.round();

@@ -4,9 +4,9 @@
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::Command;
-use crate::model::{Role, Scenario};
-use crate::render::usd0;
-use crate::report::{Report, deltas};
+use crate::engine::report::{Report, deltas};
+use crate::output::render::usd0;
+use crate::scenario::model::{Role, Scenario};
 
 /// Labels of the what-if sliders (tests find them by these).
 pub const GROWTH: &str = "Annual growth";

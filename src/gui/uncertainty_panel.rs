@@ -5,9 +5,9 @@
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Polygon};
 
 use super::{Command, McState};
-use crate::montecarlo::{Band, McReport, VariantBands};
-use crate::render::usd0;
-use crate::report::Report;
+use crate::engine::report::Report;
+use crate::output::render::usd0;
+use crate::uncertainty::montecarlo::{Band, McReport, VariantBands};
 
 /// Percentiles the panel asks for.
 pub const PERCENTILES: [f64; 3] = [10.0, 50.0, 90.0];
@@ -64,7 +64,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
     }
     ui.label(format!(
         "{}{}",
-        crate::render::mc_summary(res),
+        crate::output::render::mc_summary(res),
         if res.rejected > 0 {
             format!("; {} rejected (drawn values outside a field's range)", res.rejected)
         } else {
@@ -99,7 +99,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
             v.p_capacity_limit * 100.0
         ),
     });
-    ui.label(crate::render::capitalise(&crate::render::cheapest_text(v, res.months.len())));
+    ui.label(crate::output::render::capitalise(&crate::output::render::cheapest_text(v, res.months.len())));
     ui.heading("Monthly cost (amortised)");
     band_plot(ui, "mc_cost", res, &v.cost, "USD");
     if !v.swings.is_empty() {
@@ -134,7 +134,7 @@ fn band_plot(ui: &mut egui::Ui, id: &str, res: &McReport, bands: &[Band], unit: 
 /// What moves the cost over the horizon: a tornado (each input alone at its P10 and P90, bars
 /// from the cost as written) and the same figures as a table.
 fn swings(ui: &mut egui::Ui, res: &McReport, v: &VariantBands) {
-    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
     ui.heading(format!("What moves the {}-month cost", res.months.len()));
     ui.weak(format!(
         "Each input alone at its P{lo} and P{hi}, every other input as written; the bars start from the cost as written ({}, static sizing).",
@@ -153,7 +153,7 @@ fn swings(ui: &mut egui::Ui, res: &McReport, v: &VariantBands) {
                 Some(
                     Bar::new(y(i), usd - v.horizon_usd)
                         .base_offset(v.horizon_usd)
-                        .name(format!("{} = {}", w.input, crate::render::sig(at)))
+                        .name(format!("{} = {}", w.input, crate::output::render::sig(at)))
                         .width(0.6),
                 )
             })
@@ -200,8 +200,8 @@ fn swings(ui: &mut egui::Ui, res: &McReport, v: &VariantBands) {
         ui.end_row();
         for w in &v.swings {
             ui.label(&w.input);
-            ui.label(crate::render::sig(w.low_value));
-            ui.label(crate::render::sig(w.high_value));
+            ui.label(crate::output::render::sig(w.low_value));
+            ui.label(crate::output::render::sig(w.high_value));
             ui.label(w.low_usd.map_or("out of range".to_string(), usd0));
             ui.label(w.high_usd.map_or("out of range".to_string(), usd0));
             ui.end_row();

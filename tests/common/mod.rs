@@ -9,10 +9,10 @@ pub fn seed_report() -> Report {
 }
 
 pub fn line<'a>(
-    m: &'a headroom::report::VariantMonth,
+    m: &'a headroom::engine::report::VariantMonth,
     site: &str,
     item_starts: &str,
-) -> &'a headroom::report::CostLine {
+) -> &'a headroom::engine::report::CostLine {
     m.lines
         .iter()
         .find(|l| &*l.site == site && l.item.starts_with(item_starts))

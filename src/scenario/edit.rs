@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::model::Scenario;
+use crate::scenario::model::Scenario;
 
 /// One step of a field path.
 enum Step<'a> {
@@ -269,7 +269,7 @@ mod tests {
         let t = set_field(&s, "cluster.node_pools[0].instance_type", "m5.2xlarge").unwrap();
         assert_eq!(t.cluster.node_pools[0].instance_type, "m5.2xlarge");
         let t = set_field(&s, "variants[0].sites[1].role.WarmStandby", "0.5").unwrap();
-        assert_eq!(t.variants[0].sites[1].role, crate::model::Role::WarmStandby(0.5));
+        assert_eq!(t.variants[0].sites[1].role, crate::scenario::model::Role::WarmStandby(0.5));
         let t = set_field(&s, "cluster.node_pools[0].max_pods", "40").unwrap();
         assert_eq!(t.cluster.node_pools[0].max_pods, Some(40));
         let t = set_field(&t, "cluster.node_pools[0].max_pods", "none").unwrap();
@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(t, with_numbers(&root, &pairs).unwrap());
         // By hand: the counts are rounded, the rest set as drawn.
         assert_eq!(t.cluster.node_pools[0].max_nodes, 17);
-        assert_eq!(t.variants[0].sites[1].role, crate::model::Role::WarmStandby(0.35));
+        assert_eq!(t.variants[0].sites[1].role, crate::scenario::model::Role::WarmStandby(0.35));
         assert_eq!(t.demand.seasonality[11], 1.3);
         // Setting again from another draw starts from the base, not from the last draw.
         setter.apply(&mut t, &[0.2, 16.0, 30.0, 0.2, 1.0]).unwrap();

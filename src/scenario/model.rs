@@ -1,7 +1,7 @@
 //! The scenario file format (RON) — one place that documents every field.
 //!
 //! Each field's doc comment gives its meaning, unit, valid range and default. The ranges are
-//! enforced by [`crate::validate`]; a [`crate::validate::ValidScenario`] can only be built from a
+//! enforced by [`crate::validate`]; a [`crate::scenario::validate::ValidScenario`] can only be built from a
 //! scenario that passed every check, and the engine only accepts that type.
 //!
 //! Conventions: money is USD; CPU is millicores (`_m`), memory MiB (`_mib`) or GiB (`_gib`),
@@ -326,10 +326,10 @@ pub struct Service {
     /// Distribution of the CPU time per request in the request-level simulation
     /// (`headroom queue`). Default `Exponential` (what Erlang C assumes).
     #[serde(default)]
-    pub service_time: crate::queueing::ServiceTime,
+    pub service_time: ServiceTime,
     /// Bursty arrivals in the request-level simulation. Default none (Poisson).
     #[serde(default)]
-    pub arrival_bursts: Option<crate::queueing::Burst>,
+    pub arrival_bursts: Option<Burst>,
     /// Spread replicas over the pool's zones (pod anti-affinity / topology spread on
     /// `topology.kubernetes.io/zone`): at least one replica per zone at serving sites.
     /// Default true.
@@ -363,7 +363,7 @@ pub struct ScalingRules {
     pub stabilization_window_s: Option<u32>,
     /// Which policy's limit applies: `Max` (the largest change), `Min`, or `Disabled` (no
     /// scaling in this direction). Default `Max`.
-    pub select_policy: Option<crate::hpa::SelectPolicy>,
+    pub select_policy: Option<SelectPolicy>,
     /// Rate limits. Non-empty when given. Default: the upstream policies above.
     pub policies: Option<Vec<ScalingPolicy>>,
 }
@@ -373,7 +373,7 @@ pub struct ScalingRules {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScalingPolicy {
-    pub kind: crate::hpa::PolicyType,
+    pub kind: PolicyType,
     /// Range 1..=10 000.
     pub value: u32,
     /// Range 1..=1800 (the Kubernetes limit).
@@ -1342,4 +1342,63 @@ fn d_five() -> u32 {
 }
 fn d_pue() -> f64 {
     1.5
+}
+
+/// Service-time distribution around the mean CPU time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub enum ServiceTime {
+    /// Memoryless (the M/M/c assumption).
+    #[default]
+    Exponential,
+    /// Lognormal with this coefficient of variation (sd / mean). Range >0..=10.
+    LogNormal(f64),
+    /// Every request takes the mean.
+    Deterministic,
+}
+
+/// Bursty arrivals: a two-state Markov-modulated Poisson process with the same mean rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Burst {
+    /// Arrival rate in a burst as a multiple of the mean. Range >1..=100.
+    pub factor: f64,
+    /// Share of time in bursts; `factor × share` must stay below 1. Range >0..<1.
+    pub share: f64,
+    /// Mean length of a burst, seconds. Range >0..=3600.
+    pub mean_seconds: f64,
+}
+
+/// How an HPA direction picks among its policies (autoscaling/v2 `selectPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum SelectPolicy {
+    Max,
+    Min,
+    Disabled,
+}
+
+/// A scaling policy's unit (autoscaling/v2 `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum PolicyType {
+    Pods,
+    Percent,
+}
+
+impl Commitment {
+    /// The catalog key of a reservation's No Upfront rate (the rate used when the commitment
+    /// gives none).
+    pub fn catalog_rate_key(&self) -> Option<String> {
+        if self.payment != Payment::NoUpfront {
+            return None;
+        }
+        let term = match self.term_years {
+            1 => "ri1y_nu",
+            3 => "ri3y_nu",
+            _ => return None,
+        };
+        match &self.kind {
+            CommitmentKind::Ec2Reserved { instance_type, .. } => Some(format!("ec2.{term}.{instance_type}")),
+            CommitmentKind::CacheReserved { node_type, .. } => Some(format!("elasticache.{term}.{node_type}")),
+            _ => None,
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! A price is `Option<f64>`: `None` is a gap in the sources that the user must fill
 //! (scenario `pricing.overrides`); the engine never substitutes a guess.
 
+pub mod availability;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -98,12 +100,12 @@ pub struct Catalog {
 /// Region name of the table with organisation-wide services (Shield Advanced, Route 53).
 pub const GLOBAL: &str = "global";
 
-const SOURCES: &str = include_str!("../assets/pricing/sources.ron");
-const INSTANCES: &str = include_str!("../assets/pricing/instances.ron");
+const SOURCES: &str = include_str!("../../assets/pricing/sources.ron");
+const INSTANCES: &str = include_str!("../../assets/pricing/instances.ron");
 const TABLES: [(&str, &str); 3] = [
-    ("aws-global.ron", include_str!("../assets/pricing/aws-global.ron")),
-    ("aws-us-east-1.ron", include_str!("../assets/pricing/aws-us-east-1.ron")),
-    ("aws-us-west-2.ron", include_str!("../assets/pricing/aws-us-west-2.ron")),
+    ("aws-global.ron", include_str!("../../assets/pricing/aws-global.ron")),
+    ("aws-us-east-1.ron", include_str!("../../assets/pricing/aws-us-east-1.ron")),
+    ("aws-us-west-2.ron", include_str!("../../assets/pricing/aws-us-west-2.ron")),
 ];
 
 impl Catalog {
@@ -122,7 +124,7 @@ impl Catalog {
         let at = |file: &str, e: ron::error::SpannedError| {
             format!("{file}:{}:{}: {}", e.span.start.line, e.span.start.col, e.code)
         };
-        let opts = crate::ron_options();
+        let opts = ron_options();
         let sources: BTreeMap<String, Source> = opts.from_str(sources).map_err(|e| at("sources.ron", e))?;
         let specs: Specs = opts.from_str(instances).map_err(|e| at("instances.ron", e))?;
         let mut map = BTreeMap::new();
@@ -157,6 +159,11 @@ pub fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a 
     let mut scored: Vec<(f64, &str)> = known.map(|k| (strsim::normalized_damerau_levenshtein(name, k), k)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+/// RON as Headroom reads it: optional fields may be written bare (`max_pods: 58`, no `Some(…)`).
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::*;
-use crate::pricing::{Catalog, closest};
+use crate::catalog::{Catalog, closest};
+use crate::scenario::model::*;
 
 /// One thing wrong with a scenario: where (a field path such as
 /// `workload.services[1].cpu_ms_per_request`) and what.
@@ -41,7 +41,7 @@ impl ValidScenario {
     /// back to the setter's base values, so it stays valid, and the problems are returned.
     pub fn set_numbers(
         &mut self,
-        setter: &crate::edit::NumberSetter,
+        setter: &crate::scenario::edit::NumberSetter,
         values: &[f64],
         catalog: &Catalog,
     ) -> Result<(), Vec<Problem>> {
@@ -341,7 +341,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             c.range(format_args!("{p}.latency_slo.percentile"), slo.percentile, 0.5, 0.9999);
             c.positive(format_args!("{p}.latency_slo.ms"), slo.ms, 600_000.0);
         }
-        if let crate::queueing::ServiceTime::LogNormal(cv) = sv.service_time {
+        if let ServiceTime::LogNormal(cv) = sv.service_time {
             c.positive(format_args!("{p}.service_time.LogNormal"), cv, 10.0);
         }
         if let Some(b) = &sv.arrival_bursts {
@@ -509,7 +509,7 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.positive("targets.rto_hours", t.rto_hours, 720.0);
     c.positive("targets.rpo_minutes", t.rpo_minutes, 43200.0);
     let a = &s.availability;
-    let table = crate::topology::sla_table();
+    let table = crate::catalog::availability::sla_table();
     for (k, v) in &a.overrides {
         let p = format!("availability.overrides[{k:?}]");
         if !table.contains_key(k) {
@@ -586,7 +586,7 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
     for (i, input) in u.inputs.iter().enumerate() {
         let p = format!("uncertainty.inputs[{i}]");
         // Only the section the path falls in is turned into JSON to look.
-        if let Err(e) = crate::edit::NumberSetter::new(s, &[input.path.as_str()]) {
+        if let Err(e) = crate::scenario::edit::NumberSetter::new(s, &[input.path.as_str()]) {
             c.err(format!("{p}.path"), e);
         }
         if input.path.starts_with("uncertainty.") || input.path.starts_with("simulation.") {
@@ -596,7 +596,7 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
         if input.path.starts_with("meta.") || input.path == "finance.fiscal_year_start_month" {
             c.err(format!("{p}.path"), "cannot draw the plan's calendar (horizon, fiscal year start)");
         }
-        if let Err(e) = crate::montecarlo::Sampler::new(&input.dist) {
+        if let Err(e) = crate::scenario::dist::Sampler::new(&input.dist) {
             c.err(format!("{p}.dist"), e);
         }
     }
@@ -701,7 +701,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
         }
         let reservation = !matches!(k.kind, CommitmentKind::SavingsPlan { .. });
         if reservation && k.hourly_usd.is_none() {
-            let key = crate::finance::catalog_rate_key(k);
+            let key = k.catalog_rate_key();
             let known = key.as_ref().and_then(|key| cat.price(&k.region, key)).and_then(|x| x.usd).is_some();
             if !known {
                 c.err(

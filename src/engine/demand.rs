@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Change, Demand, YearMonth};
+use crate::scenario::model::{Change, Demand, YearMonth};
 
 /// Demand in one planned month (shared by every variant).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,7 +57,7 @@ pub fn project(d: &Demand, start: YearMonth, horizon: u32) -> Vec<MonthDemand> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DemandEvent;
+    use crate::scenario::model::DemandEvent;
 
     fn demand(g: f64) -> Demand {
         Demand {

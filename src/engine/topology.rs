@@ -9,35 +9,15 @@
 //! - RTO is a timeline: detection, decision, then the recovery steps of the site's role, then
 //!   DNS. RPO comes from the replication into the recovery site.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use serde::Serialize;
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::*;
-use crate::report::{SiteMonth, VariantMonth, VariantPlan};
+use crate::engine::report::{SiteMonth, VariantMonth, VariantPlan};
+use crate::scenario::model::*;
 
 /// Hours in an average year (365.25 days): 99.9 % leaves 8.77 h.
 pub const HOURS_PER_YEAR: f64 = 8766.0;
 
-/// One row of the default availability table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlaRow {
-    pub availability: f64,
-    pub name: String,
-    pub source: String,
-}
-
-/// The built-in availability table (`assets/availability/aws-sla.ron`).
-pub fn sla_table() -> &'static BTreeMap<String, SlaRow> {
-    static T: OnceLock<BTreeMap<String, SlaRow>> = OnceLock::new();
-    T.get_or_init(|| {
-        crate::ron_options()
-            .from_str(include_str!("../assets/availability/aws-sla.ron"))
-            .expect("built-in availability table is valid")
-    })
-}
+use crate::catalog::availability::sla_table;
 
 /// A component as used in a variant's availability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,7 +75,7 @@ pub struct RpoResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneLossSite {
-    pub site: crate::report::Name,
+    pub site: crate::engine::report::Name,
     pub nodes: u32,
     pub nodes_after: u32,
     pub nodes_needed: u32,
@@ -287,11 +267,11 @@ fn rto(s: &Scenario, v: &Variant, m: &VariantMonth, d: Option<usize>) -> RtoTime
         let mut slowest: Option<(Option<u32>, &str)> = None;
         for sz in primary.map_or(&[][..], |p| &p.services[..]) {
             let behavior = s.workload.services.iter().find(|x| x.name == *sz.service).and_then(|x| {
-                x.hpa_behavior
-                    .as_ref()
-                    .map(|b| crate::autoscale::Behavior::from_model(b, s.cluster.autoscaling.downscale_stabilization_s))
+                x.hpa_behavior.as_ref().map(|b| {
+                    crate::engine::autoscale::Behavior::from_model(b, s.cluster.autoscaling.downscale_stabilization_s)
+                })
             });
-            let t = crate::autoscale::scale_up_seconds(
+            let t = crate::engine::autoscale::scale_up_seconds(
                 from_replicas(&sz.service).max(1),
                 need_replicas(&sz.service),
                 behavior.as_ref(),

@@ -1,18 +1,12 @@
-//! The plan as plain data: what [`crate::plan::plan`] returns and every front end (CLI table,
+//! The plan as plain data: what [`crate::engine::plan::plan`] returns and every front end (CLI table,
 //! JSON, CSV, GUI) reads. Nothing here computes capacity or cost; renderers only format.
-
-use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::demand::MonthDemand;
-use crate::model::{Category, Role, YearMonth};
-use crate::pricing::Confidence;
-
-/// A shared, immutable name (sites, services, items): an interned string (ustr), copied per
-/// month without allocating or reference counting. Interned names live for the process; the
-/// distinct names a planner ever sees are few.
-pub type Name = ustr::Ustr;
+use crate::engine::demand::MonthDemand;
+pub use crate::money::finance::FiscalYear;
+pub use crate::money::ledger::{CostLine, DiscountClass, Name, PriceUsed, View};
+use crate::scenario::model::{Category, Role, YearMonth};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -27,30 +21,15 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     pub reference_checks: Vec<ReferenceCheck>,
     /// Totals are also shown in this currency at this dated rate.
-    pub reporting_currency: Option<crate::model::CurrencyRate>,
+    pub reporting_currency: Option<crate::scenario::model::CurrencyRate>,
     /// Reserved-instance coverage the node-hours justify, per pool type, region and year.
-    pub recommendations: Vec<crate::finance::Recommendation>,
+    pub recommendations: Vec<crate::engine::recommend::Recommendation>,
     /// Every input of the scenario (path, value, unit).
-    pub assumptions: Vec<crate::assumptions::Assumption>,
+    pub assumptions: Vec<crate::scenario::assumptions::Assumption>,
     /// Availability, RTO, RPO and zone-loss checks per variant (same order as `variants`).
-    pub resilience: Vec<crate::topology::Resilience>,
+    pub resilience: Vec<crate::engine::topology::Resilience>,
     /// Variants side by side, cheapest first, against the first variant as baseline.
-    pub comparison: crate::topology::Comparison,
-}
-
-/// A price as used: where it came from and how sure it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PriceUsed {
-    pub region: String,
-    pub key: String,
-    /// `None`: unknown, a gap the user must fill (`pricing.overrides`).
-    pub usd: Option<f64>,
-    pub unit: String,
-    pub source: String,
-    pub source_title: String,
-    pub as_of: String,
-    pub confidence: Option<Confidence>,
-    pub note: String,
+    pub comparison: crate::engine::topology::Comparison,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,7 +88,7 @@ pub struct SiteMonth {
     /// AWS sites that serve traffic when `cluster.autoscaling.simulate` is on. Services and
     /// pools in scenario order. Shared by the sites and variants with the same load.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub simulation: Option<std::sync::Arc<crate::autoscale::SimResult>>,
+    pub simulation: Option<std::sync::Arc<crate::engine::autoscale::SimResult>>,
 }
 
 /// Request and data volumes of one site in one month.
@@ -143,8 +122,8 @@ pub struct ServiceSizing {
     pub desired_replicas: u32,
     /// Replicas run (clamped to min/max).
     pub replicas: u32,
-    /// Which need set the count: "cpu", "memory" or "minReplicas".
-    pub bound_by: &'static str,
+    /// Which need set the count.
+    pub bound_by: ReplicaBound,
     /// `desired > maxReplicas`: the HPA would sit at its ceiling.
     pub at_max_replicas: bool,
     /// The latency objective at this month's peak (M/M/c), when the service has one and the
@@ -199,15 +178,15 @@ pub struct PoolSizing {
 impl PoolSizing {
     /// Node-hours static peak provisioning would bill: `nodes` × 730 h.
     pub fn static_node_hours(&self) -> f64 {
-        f64::from(self.nodes) * crate::pricing::HOURS_PER_MONTH
+        f64::from(self.nodes) * crate::catalog::HOURS_PER_MONTH
     }
     /// Average nodes over the month.
     pub fn average_nodes(&self) -> f64 {
-        self.node_hours / crate::pricing::HOURS_PER_MONTH
+        self.node_hours / crate::catalog::HOURS_PER_MONTH
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DbSizing {
     pub class: Name,
     pub multi_az: bool,
@@ -221,8 +200,8 @@ pub struct DbSizing {
     pub connections_needed: u32,
     /// RDS default `LEAST(memory / 9531392, 5000)` on the nominal memory.
     pub max_connections: u32,
-    /// Which need chose the class: "cpu", "memory", "connections" or "smallest".
-    pub bound_by: &'static str,
+    /// Which need chose the class.
+    pub bound_by: DbBound,
     /// No allowed class meets the need; the largest is shown.
     pub undersized: bool,
     pub data_gb: f64,
@@ -233,73 +212,12 @@ pub struct DbSizing {
     pub change_gb_per_month: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CacheSizing {
     pub node_type: Name,
     pub memory_needed_mib: f64,
     pub shards: u32,
     pub nodes: u32,
-}
-
-/// One priced line: `quantity × unit price = cost`, traceable to its price and assumptions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CostLine {
-    /// Site name, or empty for variant-wide lines (Shield Advanced, Route 53, connectivity).
-    pub site: Name,
-    pub category: Category,
-    pub item: Name,
-    pub quantity: f64,
-    pub unit: Name,
-    pub unit_usd: Option<f64>,
-    /// `None`: unknown price; the line is not in the totals.
-    pub usd: Option<f64>,
-    /// Index into [`Report::prices`]; `None` for user extra items.
-    pub price: Option<u32>,
-    /// How the quantity was derived (assumptions), or why the cost differs from
-    /// quantity × unit price.
-    pub basis: Cow<'static, str>,
-    /// Which view of the money the line belongs to.
-    pub view: View,
-    /// Capital expenditure (hardware bought), as opposed to operating expenditure.
-    pub capex: bool,
-}
-
-/// Cash (payments in the month they fall) or amortised (spread over the term or the
-/// depreciation period), as cloud bills and finance both use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
-pub enum View {
-    /// The same in both views (on-demand usage, recurring fees, running costs).
-    #[default]
-    Both,
-    /// Only in the cash view (upfront payments, hardware purchases).
-    Cash,
-    /// Only in the amortised view (amortised upfronts, depreciation).
-    Amortised,
-}
-
-impl View {
-    pub fn in_amortised(self) -> bool {
-        self != View::Cash
-    }
-    pub fn in_cash(self) -> bool {
-        self != View::Amortised
-    }
-}
-
-/// Totals of a fiscal year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FiscalYear {
-    /// "FY2027": named after the calendar year the fiscal year ends in.
-    pub label: String,
-    pub first_month: YearMonth,
-    /// Planned months in it (the first and last may be partial).
-    pub months: u32,
-    pub amortised_usd: f64,
-    pub cash_usd: f64,
-    /// Hardware bought (cash view).
-    pub capex_usd: f64,
-    /// The amortised and cash totals in the reporting currency, if one is set.
-    pub converted: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -341,8 +259,7 @@ pub struct ReferenceCheck {
     pub plan_usd: f64,
     /// Month-1 lines in those categories with unknown prices.
     pub plan_unknown_lines: u32,
-    /// "below", "within" or "above".
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     pub source: String,
 }
 
@@ -382,6 +299,15 @@ impl SiteMonth {
 }
 
 impl VariantMonth {
+    /// The month's totals as fiscal years add them.
+    pub fn totals(&self) -> crate::money::finance::MonthTotals {
+        crate::money::finance::MonthTotals {
+            month: self.month,
+            amortised_usd: self.total_usd,
+            cash_usd: self.cash_usd,
+            capex_usd: self.capex_usd,
+        }
+    }
     /// Nodes over all pools and sites.
     pub fn nodes(&self) -> u32 {
         self.sites.iter().map(SiteMonth::nodes).sum()
@@ -390,4 +316,65 @@ impl VariantMonth {
     pub fn db_class(&self) -> Option<&str> {
         self.sites.iter().find_map(|s| s.database.as_ref()).map(|d| &*d.class)
     }
+}
+
+/// Which need set a service's replica count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReplicaBound {
+    #[serde(rename = "cpu")]
+    Cpu,
+    #[serde(rename = "memory")]
+    Memory,
+    #[serde(rename = "minReplicas")]
+    MinReplicas,
+}
+
+/// Which need chose a database class (what made the next smaller class fail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DbBound {
+    #[serde(rename = "cpu")]
+    Cpu,
+    #[serde(rename = "memory")]
+    Memory,
+    #[serde(rename = "connections")]
+    Connections,
+    /// The smallest allowed class is enough.
+    #[serde(rename = "smallest")]
+    Smallest,
+}
+
+/// The plan against a reference estimate row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    #[serde(rename = "below")]
+    Below,
+    #[serde(rename = "within")]
+    Within,
+    #[serde(rename = "above")]
+    Above,
+    /// Categories the estimate leaves out.
+    #[serde(rename = "left out")]
+    LeftOut,
+}
+
+macro_rules! labels {
+    ($($t:ty { $($v:ident => $l:literal),* $(,)? })*) => {$(
+        impl $t {
+            /// The word reports use.
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$v => $l),* }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    )*};
+}
+
+labels! {
+    ReplicaBound { Cpu => "cpu", Memory => "memory", MinReplicas => "minReplicas" }
+    DbBound { Cpu => "cpu", Memory => "memory", Connections => "connections", Smallest => "smallest" }
+    Verdict { Below => "below", Within => "within", Above => "above", LeftOut => "left out" }
 }

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
 
-use crate::assumptions::Assumption;
-use crate::model::Category;
-use crate::montecarlo::McReport;
-use crate::render::{usd, usd0};
-use crate::report::{CostLine, Name, Report, VariantPlan, View};
+use crate::engine::report::{CostLine, Name, Report, VariantPlan, Verdict, View};
+use crate::output::render::{usd, usd0};
+use crate::scenario::assumptions::Assumption;
+use crate::scenario::model::Category;
+use crate::uncertainty::montecarlo::McReport;
 
 /// Output formats of `headroom export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -609,7 +609,7 @@ fn uncertainty_sheet(mc: &McReport, bold: &Format, money: &Format) -> Result<Wor
         }
     }
     row += 1;
-    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
     let head = [
         "Variant".to_string(),
         "Input".into(),
@@ -662,7 +662,7 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
         },
         e(&mc.inputs.join(", "))
     );
-    let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+    let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
     for v in &mc.variants {
         let _ = write!(h, "<h3>{}</h3><table><thead><tr><th>Fiscal year</th>", e(&v.name));
         let ps: Vec<f64> =
@@ -701,7 +701,7 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
                     v.p_capacity_limit * 100.0
                 ),
             },
-            e(&crate::render::capitalise(&crate::render::cheapest_text(v, mc.months.len())))
+            e(&crate::output::render::capitalise(&crate::output::render::cheapest_text(v, mc.months.len())))
         );
         if !v.swings.is_empty() {
             let _ = write!(
@@ -716,8 +716,8 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
                     h,
                     "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                     e(&w.input),
-                    crate::render::sig(w.low_value),
-                    crate::render::sig(w.high_value),
+                    crate::output::render::sig(w.low_value),
+                    crate::output::render::sig(w.high_value),
                     cost(w.low_usd),
                     cost(w.high_usd)
                 );
@@ -1023,7 +1023,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         h,
         "<h2>Resilience against the targets</h2><p>Targets: availability ≥ {:.2} % ({:.2} h of downtime a year), RTO &lt; {} h, RPO &lt; {} min. Cheapest variant meeting all of them: <b>{}</b>.</p>",
         t.availability * 100.0,
-        (1.0 - t.availability) * crate::topology::HOURS_PER_YEAR,
+        (1.0 - t.availability) * crate::engine::topology::HOURS_PER_YEAR,
         t.rto_hours,
         t.rpo_minutes,
         e(c.cheapest_meeting_all.as_deref().unwrap_or("none"))
@@ -1102,7 +1102,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     if !r.reference_checks.is_empty() {
         h.push_str("<h3>Against the reference estimate (month 1)</h3><table><thead><tr><th>Row</th><th class=\"n\">Estimate</th><th class=\"n\">Plan</th><th>Verdict</th><th>Source</th></tr></thead><tbody>");
         for c in &r.reference_checks {
-            let cls = if c.verdict == "within" { "ok" } else { "bad" };
+            let cls = if c.verdict == Verdict::Within { "ok" } else { "bad" };
             let unk =
                 if c.plan_unknown_lines > 0 { format!(" + {} unknown", c.plan_unknown_lines) } else { String::new() };
             let _ = write!(
@@ -1113,7 +1113,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
                 usd0(c.low_usd),
                 usd0(c.high_usd),
                 usd0(c.plan_usd),
-                e(c.verdict),
+                e(c.verdict.label()),
                 e(&c.source)
             );
         }

@@ -16,7 +16,7 @@ use std::collections::BinaryHeap;
 use rand::SeedableRng;
 use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Erlang B: the blocking probability of `c` servers offered `a` Erlangs.
 pub fn erlang_b(c: u32, a: f64) -> f64 {
@@ -113,29 +113,7 @@ impl Mmc {
     }
 }
 
-/// Service-time distribution around the mean CPU time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-pub enum ServiceTime {
-    /// Memoryless (the M/M/c assumption).
-    #[default]
-    Exponential,
-    /// Lognormal with this coefficient of variation (sd / mean). Range >0..=10.
-    LogNormal(f64),
-    /// Every request takes the mean.
-    Deterministic,
-}
-
-/// Bursty arrivals: a two-state Markov-modulated Poisson process with the same mean rate.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Burst {
-    /// Arrival rate in a burst as a multiple of the mean. Range >1..=100.
-    pub factor: f64,
-    /// Share of time in bursts; `factor × share` must stay below 1. Range >0..<1.
-    pub share: f64,
-    /// Mean length of a burst, seconds. Range >0..=3600.
-    pub mean_seconds: f64,
-}
+pub use crate::scenario::model::{Burst, ServiceTime};
 
 /// One run of the discrete-event simulation.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,13 +1,17 @@
-//! The lean evaluator (Monte Carlo paths) against the full planner: every month of every variant
-//! must come out bit-identical — totals, nodes, fiscal years, first month a limit is hit — over
-//! random draws of the seed's uncertain inputs and of other numbers, under each setting the lean
-//! path takes (finance discount, escalation, contingency, spot; extra items; no Shield; Single-AZ;
-//! capacity limits hit).
+//! The one evaluator's two sinks: a Monte Carlo path (summing sink, the program compiled once
+//! from the base scenario, numbers drawn) against the plan of the same scenario (recording sink,
+//! its own program) — every month of every variant bit-identical: totals, nodes, fiscal years,
+//! first month a limit is hit — over random draws of the seed's uncertain inputs and of other
+//! numbers, under each finance setting (discount, escalation, contingency, spot, commitments,
+//! on-prem TCO; extra items; no Shield; Single-AZ; capacity limits hit). And the recorded lines
+//! add up to the tally's totals.
 
-use headroom::lean::{self, Lean, Scratch};
-use headroom::model::{Dist, Scenario};
-use headroom::montecarlo::Sampler;
-use headroom::{Catalog, edit, validate};
+use headroom::engine::plan::{PathTotals, Scratch, path_totals, plan_costs};
+use headroom::engine::program::Program;
+use headroom::scenario::dist::Sampler;
+use headroom::scenario::edit;
+use headroom::scenario::model::{Dist, Scenario};
+use headroom::{Catalog, validate};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -43,7 +47,7 @@ fn check(s: Scenario, n: usize, label: &str) -> (usize, usize) {
 fn check_with(s: Scenario, n: usize, label: &str, more: Vec<(&'static str, Dist)>) -> (usize, usize) {
     let cat = Catalog::builtin();
     let base = validate(s.clone(), cat).unwrap_or_else(|p| panic!("{label}: {p:?}"));
-    let lean = Lean::new(&base, cat);
+    let prog = Program::compile(&base, cat);
     let root = serde_json::to_value(&s).unwrap();
     let samplers: Vec<(&str, Sampler)> =
         draws().into_iter().chain(more).map(|(p, d)| (p, Sampler::new(&d).unwrap())).collect();
@@ -59,8 +63,8 @@ fn check_with(s: Scenario, n: usize, label: &str, more: Vec<(&'static str, Dist)
                 continue;
             }
         };
-        let full = lean::plan_totals(&vs, cat);
-        let fast = lean.eval(&vs, cat, &mut scratch);
+        let full = PathTotals::of(&plan_costs(&vs, cat));
+        let fast = path_totals(&prog, &vs, cat, &mut scratch);
         assert_eq!(fast, full, "{label}, draw {i}: {values:?}");
         compared += 1;
         limited += usize::from(full.limit_month.iter().any(Option::is_some));
@@ -72,8 +76,8 @@ fn check_with(s: Scenario, n: usize, label: &str, more: Vec<(&'static str, Dist)
 fn the_seed_as_shipped() {
     let cat = Catalog::builtin();
     let s = validate(seed(), cat).unwrap();
-    let full = lean::plan_totals(&s, cat);
-    let fast = Lean::new(&s, cat).eval(&s, cat, &mut Scratch::default());
+    let full = PathTotals::of(&plan_costs(&s, cat));
+    let fast = path_totals(&Program::compile(&s, cat), &s, cat, &mut Scratch::default());
     assert_eq!(fast, full);
     // Not a vacuous comparison: six variants, 60 months, real money and nodes.
     assert_eq!(fast.cost.len(), 6);
@@ -93,15 +97,15 @@ fn random_draws_under_finance_settings() {
     s.finance.annual_escalation = 0.03;
     s.finance.contingency = 0.1;
     s.finance.fiscal_year_start_month = 7;
-    s.finance.spot.push(headroom::model::SpotShare {
+    s.finance.spot.push(headroom::scenario::model::SpotShare {
         pool: "general".into(),
         share: 0.4,
         discount: 0.6,
         source: "test".into(),
     });
-    s.pricing.extra_items.push(headroom::model::ExtraItem {
+    s.pricing.extra_items.push(headroom::scenario::model::ExtraItem {
         name: "Support (reserved hours)".into(),
-        category: headroom::model::Category::Other,
+        category: headroom::scenario::model::Category::Other,
         monthly_usd: 1234.5,
         source: "test".into(),
         variants: vec!["aws-warm-standby".into(), "aws-active-active".into()],
@@ -126,13 +130,59 @@ fn random_draws_without_shield_single_az_and_small_limits() {
 }
 
 #[test]
-fn unsupported_settings_are_named() {
-    let mut s = seed();
-    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
-    assert!(Lean::unsupported(&s, &["pricing.overrides"]).unwrap().contains("pricing"));
-    assert_eq!(Lean::unsupported(&s, &["finance.commitments[0].kind.SavingsPlan.discount"]), None);
-    s.cluster.autoscaling.simulate = true;
-    assert!(Lean::unsupported(&s, &[]).unwrap().contains("simulate"));
+fn simulated_days_through_both_sinks() {
+    // The autoscaling simulation on: both sinks bill the simulated node-hours (one year).
+    let cat = Catalog::builtin();
+    let mut t = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    t.meta.horizon_months = 12;
+    let s = validate(t, cat).unwrap();
+    let r = plan_costs(&s, cat);
+    assert!(r.variants[0].months[0].sites[0].pools.iter().any(|p| p.simulated));
+    let fast = path_totals(&Program::compile(&s, cat), &s, cat, &mut Scratch::default());
+    assert_eq!(fast, PathTotals::of(&r));
+}
+
+#[test]
+fn recorded_lines_add_up_to_the_totals() {
+    // Every month's category sums, cash, capex and unknown count are the sums over its lines
+    // (the tally is kept line by line; this recomputes it from the recorded lines).
+    let cat = Catalog::builtin();
+    let text = headroom::SEED_SCENARIO.replacen(
+        "    variants: [",
+        r#"    finance: (
+        aws_discount: 0.05, annual_escalation: 0.03, contingency: 0.1,
+        spot: [(pool: "general", share: 0.3, discount: 0.6, source: "test")],
+        commitments: [
+            (kind: Ec2Reserved(instance_type: "m5.xlarge", count: 2), region: "us-east-1", term_years: 1,
+             payment: AllUpfront, start: "2027-03", hourly_usd: 0, upfront_usd: 1000, source: "quote"),
+        ],
+    ),
+    variants: ["#,
+        1,
+    );
+    let s = validate(headroom::parse_scenario(&text).unwrap(), cat).unwrap();
+    let r = plan_costs(&s, cat);
+    let mut checked = 0;
+    for v in &r.variants {
+        for m in &v.months {
+            let known = m.lines.iter().filter_map(|l| l.usd.map(|u| (l, u)));
+            let amortised: f64 = known.clone().filter(|(l, _)| l.view.in_amortised()).map(|x| x.1).sum();
+            let cash: f64 = known.clone().filter(|(l, _)| l.view.in_cash()).map(|x| x.1).sum();
+            assert!((amortised - m.total_usd).abs() < 1e-6 * m.total_usd.abs().max(1.0), "{} {}", v.name, m.month);
+            assert!((cash - m.cash_usd).abs() < 1e-6 * m.cash_usd.abs().max(1.0));
+            for (c, usd) in &m.by_category {
+                let sum: f64 =
+                    known.clone().filter(|(l, _)| l.category == *c && l.view.in_amortised()).map(|x| x.1).sum();
+                assert!((sum - usd).abs() < 1e-6 * usd.abs().max(1.0));
+            }
+            assert_eq!(m.unknown_lines as usize, m.lines.iter().filter(|l| l.usd.is_none()).count());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6 * 60);
+    // The upfront month differs by view: paid in cash, amortised over the term.
+    let aws = &r.variants[0];
+    assert!((aws.months[2].cash_usd - aws.months[2].total_usd).abs() > 500.0);
 }
 
 #[test]
@@ -175,11 +225,10 @@ fn random_draws_with_commitments() {
     assert!(n >= 18);
     // The commitments are in play: the plan has their lines, cash and amortised differ.
     let cat = Catalog::builtin();
-    let r = headroom::plan::plan_costs(&validate(s.clone(), cat).unwrap(), cat);
+    let r = headroom::engine::plan::plan_costs(&validate(s.clone(), cat).unwrap(), cat);
     let m = &r.variants[0].months[6];
     assert!(m.lines.iter().any(|l| l.item.starts_with("On-demand hours covered by 3 × m5.xlarge")));
     assert!(r.variants.iter().any(|v| (v.total_usd - v.total_cash_usd).abs() > 1.0));
-    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
 }
 
 #[test]
@@ -206,9 +255,8 @@ fn random_draws_with_an_on_prem_tco() {
     s.cluster.autoscaling.simulate = false;
     let (n, _) = check(s.clone(), 25, "on-prem TCO");
     assert!(n >= 18);
-    assert_eq!(Lean::unsupported(&s, &["demand.annual_growth"]), None);
     // The TCO is in play: server purchases in the plan of the hybrid variant.
     let cat = Catalog::builtin();
-    let r = headroom::plan::plan_costs(&validate(s, cat).unwrap(), cat);
+    let r = headroom::engine::plan::plan_costs(&validate(s, cat).unwrap(), cat);
     assert!(r.variants[1].months[0].lines.iter().any(|l| l.item.starts_with("Server depreciation")));
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::Scenario;
+use crate::scenario::model::Scenario;
 
 /// One input value.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::model::Category;
-use crate::report::{Report, VariantMonth, VariantPlan, View};
+use crate::engine::report::{Report, VariantMonth, VariantPlan, View};
+use crate::scenario::model::Category;
 
 /// `1234.5` → `"$1,234.50"`.
 pub fn usd(v: f64) -> String {
@@ -117,7 +117,7 @@ pub fn table(report: &Report, view: View) -> String {
                 usd0(c.low_usd),
                 usd0(c.high_usd),
                 usd0(c.plan_usd),
-                c.verdict.to_uppercase(),
+                c.verdict.label().to_uppercase(),
                 c.variant,
                 c.source
             );
@@ -132,11 +132,11 @@ pub fn table(report: &Report, view: View) -> String {
     out
 }
 
-fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::model::CurrencyRate>) {
+fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::scenario::model::CurrencyRate>) {
     let (Some(first), Some(last)) = (v.months.first(), v.months.last()) else {
         return;
     };
-    let t = |m: &crate::report::VariantMonth| if view == View::Cash { m.cash_usd } else { m.total_usd };
+    let t = |m: &crate::engine::report::VariantMonth| if view == View::Cash { m.cash_usd } else { m.total_usd };
     let _ = writeln!(
         out,
         "   {} view: month {} {}, month {} {}, total over {} months {}{}",
@@ -164,7 +164,7 @@ fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::mod
         let _ = writeln!(
             out,
             "   {} ({} months from {}): amortised {}, cash {}, of which CAPEX {}{conv}",
-            fy.label,
+            fy.label(),
             fy.months,
             fy.first_month,
             usd0(fy.amortised_usd),
@@ -185,7 +185,7 @@ pub fn recommendations(report: &Report) -> String {
         out,
         "\nReservation recommendations (from the planned node-hours; reserved rate ÷ on-demand = break-even use):"
     );
-    for r in useful.iter().filter(|r| r.kind == "reserved instances") {
+    for r in useful.iter().filter(|r| r.kind == crate::engine::recommend::RecommendationKind::Reserved) {
         let _ = writeln!(
             out,
             "  [{}] {} {} × {} {}-yr No Upfront from {} ({} months): saves {} (break-even {:.0} % use; ${}/h vs ${}/h, {})",
@@ -203,7 +203,7 @@ pub fn recommendations(report: &Report) -> String {
             r.rate_source
         );
     }
-    for r in useful.iter().filter(|r| r.kind == "compute savings plan") {
+    for r in useful.iter().filter(|r| r.kind == crate::engine::recommend::RecommendationKind::SavingsPlan) {
         let _ = writeln!(
             out,
             "  [{}] Compute Savings Plan from {} ({} months): commit ${:.3}/h to cover ${:.3}/h of on-demand EC2, saves {} (break-even {:.0} % use; {})",
@@ -400,7 +400,7 @@ fn minutes(m: Option<f64>) -> String {
 }
 
 /// One line for a zone-loss check.
-pub fn zone_loss_line(z: &crate::topology::ZoneLossCheck) -> String {
+pub fn zone_loss_line(z: &crate::engine::topology::ZoneLossCheck) -> String {
     let sites: Vec<String> = z
         .sites
         .iter()
@@ -438,7 +438,7 @@ pub fn compare_table(report: &Report) -> String {
         "{} — targets: availability ≥ {:.2} % ({:.2} h/yr down), RTO < {} h, RPO < {} min; baseline {}\n",
         report.scenario,
         t.availability * 100.0,
-        (1.0 - t.availability) * crate::topology::HOURS_PER_YEAR,
+        (1.0 - t.availability) * crate::engine::topology::HOURS_PER_YEAR,
         t.rto_hours,
         t.rpo_minutes,
         c.baseline
@@ -536,7 +536,7 @@ pub fn compare_table(report: &Report) -> String {
 }
 
 /// A latency check as a phrase: "; p95 ≤ 300 ms: 162 ms (met; needs ≥ 3)".
-pub fn latency_text(l: &crate::report::LatencyCheck) -> String {
+pub fn latency_text(l: &crate::engine::report::LatencyCheck) -> String {
     format!(
         "; p{} ≤ {} ms: {} ({}; needs ≥ {})",
         l.percentile * 100.0,
@@ -548,7 +548,7 @@ pub fn latency_text(l: &crate::report::LatencyCheck) -> String {
 }
 
 /// The simulated day of one site: what each service and pool did, and what it bills.
-fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &crate::report::SiteMonth) {
+fn simulation_lines(out: &mut String, sim: &crate::engine::autoscale::SimResult, s: &crate::engine::report::SiteMonth) {
     let days = if sim.days == 1 { "day".to_string() } else { format!("{} days", sim.days) };
     let _ = writeln!(out, "  simulated {days} (HPA and cluster autoscaler, cluster.autoscaling):");
     for (sv, d) in s.services.iter().zip(&sim.services) {
@@ -567,7 +567,7 @@ fn simulation_lines(out: &mut String, sim: &crate::autoscale::SimResult, s: &cra
 }
 
 /// One service's simulated day(s) in a phrase (per-day figures).
-fn service_day_text(name: &str, d: &crate::autoscale::SvcDay, days: u32) -> String {
+fn service_day_text(name: &str, d: &crate::engine::autoscale::SvcDay, days: u32) -> String {
     let mut t = format!(
         "{name:<10} replicas {}–{}, {:.1} pod-h/day, CPU of request P50 {:.0} % P95 {:.0} % P99 {:.0} %, {} scale events",
         d.min_replicas_seen,
@@ -591,7 +591,7 @@ fn service_day_text(name: &str, d: &crate::autoscale::SvcDay, days: u32) -> Stri
 }
 
 /// One pool's simulated day(s) in a phrase.
-fn pool_day_text(name: &str, d: &crate::autoscale::PoolDay, days: u32) -> String {
+fn pool_day_text(name: &str, d: &crate::engine::autoscale::PoolDay, days: u32) -> String {
     format!(
         "pool {name:<5} nodes {}–{}, {:.1} node-h/day, {} scale-ups (+{}), {} removed, {} pods evicted",
         d.min_nodes_seen,
@@ -605,7 +605,7 @@ fn pool_day_text(name: &str, d: &crate::autoscale::PoolDay, days: u32) -> String
 }
 
 /// A simulated day as text: the summary, then the state every 15 minutes.
-pub fn day_table(d: &crate::plan::DayTrace) -> String {
+pub fn day_table(d: &crate::engine::plan::DayTrace) -> String {
     let mut out = String::new();
     let r = &d.result;
     let _ = writeln!(
@@ -653,7 +653,7 @@ pub fn day_table(d: &crate::plan::DayTrace) -> String {
 }
 
 /// A simulated day as CSV, one row per HPA sync.
-pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
+pub fn day_csv(d: &crate::engine::plan::DayTrace) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head = vec!["t_s".to_string(), "load_rps".to_string()];
     for n in &d.services {
@@ -663,7 +663,7 @@ pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
         head.push(format!("{n}_nodes"));
     }
     head.push("pending_pods".into());
-    w.write_record(head.iter().map(|h| crate::export::neutralise(h))).map_err(|e| e.to_string())?;
+    w.write_record(head.iter().map(|h| crate::output::export::neutralise(h))).map_err(|e| e.to_string())?;
     for t in &d.result.trace {
         let mut row = vec![t.t_s.to_string(), format!("{:.3}", t.load_rps)];
         for i in 0..t.replicas.len() {
@@ -677,7 +677,7 @@ pub fn day_csv(d: &crate::plan::DayTrace) -> Result<String, String> {
 }
 
 /// A peak hour of one service: the simulation beside Erlang C.
-pub fn queue_table(q: &crate::plan::QueueReport) -> String {
+pub fn queue_table(q: &crate::engine::plan::QueueReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -720,8 +720,8 @@ pub fn queue_table(q: &crate::plan::QueueReport) -> String {
     out
 }
 
-/// "10000 paths (seed 20270101, lean evaluator), inputs: …": what a Monte Carlo result is of.
-pub fn mc_summary(r: &crate::montecarlo::McReport) -> String {
+/// "10000 paths (seed 20270101, one evaluator), inputs: …": what a Monte Carlo result is of.
+pub fn mc_summary(r: &crate::uncertainty::montecarlo::McReport) -> String {
     format!(
         "{} paths (seed {}, {}), inputs: {}",
         r.paths - r.rejected,
@@ -733,7 +733,7 @@ pub fn mc_summary(r: &crate::montecarlo::McReport) -> String {
 
 /// The Monte Carlo result as text: per variant, fiscal years with budgets, the first and last
 /// month, and the capacity limit.
-pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
+pub fn simulate_table(r: &crate::uncertainty::montecarlo::McReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -749,7 +749,7 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
             String::new()
         }
     );
-    let band = |b: &crate::montecarlo::Band, f: &dyn Fn(f64) -> String| {
+    let band = |b: &crate::uncertainty::montecarlo::Band, f: &dyn Fn(f64) -> String| {
         b.percentiles.iter().map(|(p, v)| format!("P{p}: {}", f(*v))).collect::<Vec<_>>().join("  ")
     };
     let money = |x: f64| usd0(x);
@@ -794,7 +794,7 @@ pub fn simulate_table(r: &crate::montecarlo::McReport) -> String {
         );
         let _ = writeln!(out, "  {}", cheapest_text(v, r.months.len()));
         if !v.swings.is_empty() {
-            let (lo, hi) = crate::montecarlo::SWING_PERCENTILES;
+            let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
             let _ = writeln!(
                 out,
                 "  what moves the {}-month cost of {} (static sizing; each input alone at its P{lo} / P{hi}):",
@@ -816,7 +816,7 @@ pub fn capitalise(s: &str) -> String {
 }
 
 /// How often a variant is the cheapest over the horizon.
-pub fn cheapest_text(v: &crate::montecarlo::VariantBands, months: usize) -> String {
+pub fn cheapest_text(v: &crate::uncertainty::montecarlo::VariantBands, months: usize) -> String {
     format!(
         "cheapest variant over the {months} months on {:.1} % of paths{}",
         v.p_cheapest * 100.0,
@@ -828,7 +828,7 @@ pub fn cheapest_text(v: &crate::montecarlo::VariantBands, months: usize) -> Stri
 }
 
 /// One bar of the tornado: "demand.annual_growth 0.126 … 0.31: −$41,000 … +$52,000".
-pub fn swing_text(w: &crate::montecarlo::Swing, base_usd: f64) -> String {
+pub fn swing_text(w: &crate::uncertainty::montecarlo::Swing, base_usd: f64) -> String {
     let delta = |x: Option<f64>| {
         x.map_or("out of range".to_string(), |x| {
             let d = x - base_usd;

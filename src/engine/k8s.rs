@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::pricing::Ec2Spec;
+use crate::catalog::Ec2Spec;
 
 /// Pods a node may run when the catalog has no ENI data (nodeadm's fallback).
 pub const FALLBACK_MAX_PODS: u32 = 110;
@@ -161,7 +161,7 @@ pub fn spread(n: u32, zones: u32) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::Catalog;
+    use crate::catalog::Catalog;
 
     #[test]
     fn m5_xlarge_allocatable_matches_the_worked_example() {

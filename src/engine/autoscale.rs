@@ -13,7 +13,7 @@
 //! Pods of a service are identical, so the state is counts: pods per node, and cohorts of pods
 //! started at the same tick (not Ready yet, or Ready for less than a metric window). That keeps a
 //! simulated day at tens of microseconds. `tests/autoscale.rs` checks every HPA decision of a
-//! simulated day against [`crate::hpa::explain`] on the equivalent pod list.
+//! simulated day against [`crate::engine::hpa::explain`] on the equivalent pod list.
 //!
 //! Modelling choices (not upstream code, stated so they can be argued with):
 //! - the scheduler places a pod on the feasible node with the most free resources (the default
@@ -36,7 +36,7 @@ use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::k8s;
+use crate::engine::k8s;
 
 /// Simulation tick, seconds. HPA sync and CA scan periods are multiples of it.
 pub const TICK_S: u32 = 5;
@@ -80,21 +80,21 @@ pub struct Behavior {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
     pub window_s: u32,
-    pub select: crate::hpa::SelectPolicy,
-    pub policies: Vec<crate::model::ScalingPolicy>,
+    pub select: crate::engine::hpa::SelectPolicy,
+    pub policies: Vec<crate::scenario::model::ScalingPolicy>,
 }
 
 impl Behavior {
     /// The scenario's behavior with the defaults of each direction left out (`downscale_s`:
     /// the controller's downscale stabilisation, the scale-down window's default).
-    pub fn from_model(b: &crate::model::HpaBehavior, downscale_s: u32) -> Behavior {
-        use crate::hpa::SelectPolicy;
-        use crate::model::ScalingPolicy;
-        let rules = |r: Option<&crate::model::ScalingRules>, up: bool| Rules {
+    pub fn from_model(b: &crate::scenario::model::HpaBehavior, downscale_s: u32) -> Behavior {
+        use crate::engine::hpa::SelectPolicy;
+        use crate::scenario::model::ScalingPolicy;
+        let rules = |r: Option<&crate::scenario::model::ScalingRules>, up: bool| Rules {
             window_s: r.and_then(|r| r.stabilization_window_s).unwrap_or(if up { 0 } else { downscale_s }),
             select: r.and_then(|r| r.select_policy).unwrap_or(SelectPolicy::Max),
             policies: r.and_then(|r| r.policies.clone()).unwrap_or_else(|| {
-                crate::hpa::default_policies(up)
+                crate::engine::hpa::default_policies(up)
                     .iter()
                     .map(|&(kind, value, period_s)| ScalingPolicy { kind, value, period_s })
                     .collect()
@@ -130,7 +130,7 @@ pub fn scale_up_seconds(from: u32, to: u32, behavior: Option<&Behavior>, sync_s:
     if cur >= to {
         return Some(0);
     }
-    if b.up.select == crate::hpa::SelectPolicy::Disabled {
+    if b.up.select == crate::engine::hpa::SelectPolicy::Disabled {
         return None;
     }
     // The first sync whose scale-up window holds only surge recommendations.
@@ -162,7 +162,7 @@ fn policy_limit(
     downs: &VecDeque<(u32, u32)>,
     up: bool,
 ) -> u32 {
-    use crate::hpa::{PolicyType, SelectPolicy};
+    use crate::engine::hpa::{PolicyType, SelectPolicy};
     let within = |events: &VecDeque<(u32, u32)>, period_s: u32| -> i64 {
         events.iter().filter(|&&(t, _)| (now - t) * TICK_S < period_s).map(|&(_, c)| i64::from(c)).sum()
     };
@@ -235,7 +235,7 @@ impl Params {
         self.hpa_period * TICK_S >= 60 || (t * TICK_S).is_multiple_of(60)
     }
 
-    pub fn from_model(a: &crate::model::Autoscaling) -> Self {
+    pub fn from_model(a: &crate::scenario::model::Autoscaling) -> Self {
         let t = |s: u32| ticks(f64::from(s));
         Params {
             hpa_period: t(a.hpa_sync_period_s).max(1),
@@ -298,7 +298,7 @@ impl LoadShaper {
 
     /// The shaper for a scenario: its daily profiles, `cluster.autoscaling.variation` and
     /// `simulation.seed`.
-    pub fn of(s: &crate::model::Scenario) -> Self {
+    pub fn of(s: &crate::scenario::model::Scenario) -> Self {
         let a = &s.cluster.autoscaling;
         Self::new(
             &s.demand.diurnal,

@@ -211,12 +211,7 @@ pub struct Rules {
     pub policies: Option<Vec<Policy>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum SelectPolicy {
-    Max,
-    Min,
-    Disabled,
-}
+pub use crate::scenario::model::{PolicyType, SelectPolicy};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -225,12 +220,6 @@ pub struct Policy {
     pub kind: PolicyType,
     pub value: i32,
     pub period_seconds: i32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum PolicyType {
-    Pods,
-    Percent,
 }
 
 // ---------- the world the controller sees ----------
