@@ -109,6 +109,7 @@ fn random_draws_under_finance_settings() {
         monthly_usd: 1234.5,
         source: "test".into(),
         variants: vec!["aws-warm-standby".into(), "aws-active-active".into()],
+        aws_charge: true,
     });
     assert!(check(s, 25, "finance").0 >= 18);
 }

@@ -267,3 +267,38 @@ fn savings_plan_recommendation_needs_a_discount() {
     // Without the discount input there is none (the catalog has no savings-plan rates).
     assert!(with_finance("").recommendations.iter().all(|x| x.kind == RecommendationKind::Reserved));
 }
+
+#[test]
+fn the_discount_applies_to_aws_charges_by_their_typed_class() {
+    // Spot shares, savings-plan fees and the usage they cover are AWS charges, so the negotiated
+    // discount's base includes them; an extra item only when it says it is one.
+    let text = headroom::SEED_SCENARIO
+        .replacen(
+            "    pricing: (",
+            r#"    finance: (aws_discount: 0.10,
+        spot: [(pool: "general", share: 0.5, discount: 0.6, source: "assumed spot discount")],
+        commitments: [(kind: SavingsPlan(usd_per_hour: 0.20, discount: 0.28), region: "us-east-1",
+            term_years: 1, payment: NoUpfront, start: "2027-01", source: "quote", variants: ["aws-warm-standby"])]),
+    pricing: ("#,
+            1,
+        )
+        .replacen(
+            "extra_items: [],",
+            r#"extra_items: [
+            (name: "AWS Business Support", category: Other, monthly_usd: 100, source: "quote", aws_charge: true),
+            (name: "Consulting retainer", category: Other, monthly_usd: 1000, source: "quote"),
+        ],"#,
+            1,
+        );
+    let s = load_scenario(&text, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    let r = plan(&s, Catalog::builtin());
+    let m1 = &r.variants[0].months[0];
+    // By hand, month 1 of aws-warm-standby: catalog-priced lines, then −50 % × 60 % of the two
+    // sites' EC2 lines ($420.48 and $140.16: −$126.144 and −$42.048), the savings plan's
+    // covered usage (−$0.20 × 730 / 0.72 = −$202.78) and fee (+$146), and the $100 support.
+    let catalog: f64 = m1.lines.iter().filter(|l| l.price.is_some()).filter_map(|l| l.usd).sum();
+    let base = catalog - 0.5 * 0.6 * (420.48 + 140.16) - 0.20 * 730.0 / 0.72 + 146.0 + 100.0;
+    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * base);
+    // The retainer is in the month's total but not in the base.
+    close(line_usd(m1, "Consulting retainer", View::Both), 1000.0);
+}

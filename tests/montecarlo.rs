@@ -150,6 +150,7 @@ fn rejected_draws_and_uncertain_prices() {
         monthly_usd: 1500.0,
         source: "test".into(),
         variants: vec![],
+        aws_charge: false,
     });
     t.uncertainty.inputs = vec![UncertainInput {
         path: "pricing.extra_items[0].monthly_usd".into(),

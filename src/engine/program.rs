@@ -178,11 +178,6 @@ pub fn price_used(cat: &Catalog, overrides: &BTreeMap<String, PriceOverride>, re
     }
 }
 
-/// The discount class the item-name test gave (kept until the typed classes land).
-fn legacy_class(item: &str) -> DiscountClass {
-    if item.contains("reserved") || item.contains("Savings plan") { DiscountClass::Aws } else { DiscountClass::NotAws }
-}
-
 impl Program {
     /// Compile a validated scenario against a catalog.
     pub fn compile(s: &ValidScenario, cat: &Catalog) -> Program {
@@ -249,7 +244,7 @@ fn variant_shape<'s>(s: &Scenario, v: &'s Variant, region_names: &mut Vec<&'s st
         .iter()
         .enumerate()
         .filter(|(_, e)| e.variants.is_empty() || e.variants.contains(&v.name))
-        .map(|(i, e)| (i, legacy_class(&e.name)))
+        .map(|(i, e)| (i, if e.aws_charge { DiscountClass::Aws } else { DiscountClass::NotAws }))
         .collect();
     let checked = v.sites.iter().filter(|x| !matches!(x.role, Role::BackupOnly));
     let aws = checked.clone().filter(|x| matches!(x.location, Location::Aws(_))).count() as u32;

@@ -356,7 +356,8 @@ fn spot_shares<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
     for (sp, target) in s.finance.spot.iter().zip(&input.plan.spot) {
         let Some(pool) = *target else { continue };
         let pool_name = &s.cluster.node_pools[usize::from(pool)].name;
-        let class = legacy_class(pool_name);
+        // A spot share lowers an EC2 charge: an AWS charge itself.
+        let class = DiscountClass::Aws;
         let mut i = 0;
         while i < out.tally.priced.len() {
             let l = out.tally.priced[i];
@@ -379,11 +380,6 @@ fn spot_shares<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
     }
 }
 
-/// The discount class the item-name test gave (kept until the typed classes land).
-fn legacy_class(item: &str) -> DiscountClass {
-    if item.contains("reserved") || item.contains("Savings plan") { DiscountClass::Aws } else { DiscountClass::NotAws }
-}
-
 /// Reservations and savings plans active this month: the on-demand lines they cover come off,
 /// their fees go on (upfronts paid at each term start in the cash view, amortised over the term).
 fn commitments<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
@@ -400,8 +396,9 @@ fn commitments<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
         let (site, category) = first.unwrap_or((Name::from(""), Category::Compute));
         let (hours, od_usd): (f64, f64) = covered().fold((0.0, 0.0), |(h, u), l| (h + l.quantity, u + l.usd));
         let od_rate = covered().next().map_or(0.0, |l| l.unit_usd);
-        let label = r.label();
-        let class = legacy_class(&label);
+        let label = if S::RECORDS { r.label() } else { String::new() };
+        // Commitment fees and the on-demand usage they cover are AWS charges.
+        let class = DiscountClass::Aws;
         let basis = || -> std::borrow::Cow<'static, str> {
             if r.user_supplied {
                 format!("user-supplied rate: {}", r.c.source).into()

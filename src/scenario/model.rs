@@ -1005,6 +1005,10 @@ pub struct ExtraItem {
     /// Variants it applies to (by name). Default: all.
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Whether it is an AWS charge the negotiated discount (`finance.aws_discount`) applies to
+    /// (e.g. AWS Support, Marketplace). Default: false.
+    #[serde(default)]
+    pub aws_charge: bool,
 }
 
 /// A cost range from another estimate, to compare the plan against.
