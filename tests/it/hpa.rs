@@ -304,3 +304,31 @@ fn out_of_range_current_replicas_skip_the_metrics() {
     let e = explain(&case(&json(0)));
     assert_eq!((e.desired_replicas, e.limited_by.as_str()), (0, "ScalingDisabled"));
 }
+
+/// Every case in `tests/hpa/` gives the figures its `.expect` file states (worked by hand in the
+/// tests above: `name: value` per line, for `proposal`, `desiredReplicas` and `limitedBy`).
+#[test]
+fn every_hpa_case_gives_its_expected_figures() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hpa");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let e = explain(&case(&std::fs::read_to_string(&path).unwrap()));
+        let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
+        for line in expect.lines().filter(|l| !l.trim().is_empty()) {
+            let (k, v) = line.split_once(": ").unwrap();
+            let got = match k {
+                "proposal" => e.metrics[0].proposal.map_or("none".into(), |p| p.to_string()),
+                "desiredReplicas" => e.desired_replicas.to_string(),
+                "limitedBy" => e.limited_by.clone(),
+                _ => panic!("{}: unknown key {k}", path.display()),
+            };
+            assert_eq!(got, v, "{}: {k}", path.display());
+        }
+        n += 1;
+    }
+    assert!(n >= 2);
+}

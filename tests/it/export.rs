@@ -1,8 +1,7 @@
 //! Cost sheets and the budget review: golden CSV, the XLSX read back, the HTML parsed, hostile
 //! names escaped or neutralised, atomic writes.
 
-mod common;
-use common::seed_report;
+use crate::common::seed_report;
 use headroom::output::export::{ExportFormat, export, export_with};
 use headroom::{Catalog, load_scenario, plan};
 use std::io::Cursor;

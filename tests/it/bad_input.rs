@@ -213,3 +213,23 @@ fn hpa_behavior_is_checked_with_paths() {
     assert_eq!((b.up.window_s, b.up.policies.len()), (0, 2));
     assert!(svcs[0].behavior.is_none());
 }
+
+/// Every file in `tests/bad/` fails to load with exactly the messages in its `.expected` file
+/// (as `headroom validate` prints them, the file's path in front).
+#[test]
+fn every_bad_file_gives_its_expected_messages() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{name} has no .expected file"));
+        assert_eq!(load_file(name).unwrap_err() + "\n", expected, "{name}");
+        n += 1;
+    }
+    assert!(n >= 3);
+}

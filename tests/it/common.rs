@@ -1,5 +1,5 @@
-// Shared by the integration tests (not a test target itself: included with `mod common;`).
-#![allow(dead_code)]
+//! Helpers shared by the test modules: the seed's plan, a line by site and item, and the one
+//! tolerance check.
 
 use headroom::{Catalog, Report, load_scenario, plan};
 
@@ -17,4 +17,10 @@ pub fn line<'a>(
         .iter()
         .find(|l| &*l.site == site && l.item.starts_with(item_starts))
         .unwrap_or_else(|| panic!("no line {site}/{item_starts}"))
+}
+
+/// `a` and `b` agree within `tol` (absolute).
+#[track_caller]
+pub fn close(a: f64, b: f64, tol: f64) {
+    assert!((a - b).abs() <= tol, "{a} != {b} (tolerance {tol})");
 }

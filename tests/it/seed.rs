@@ -1,12 +1,8 @@
 //! The seed scenario, month 1 and month 60, checked by hand and against a golden summary.
 
-mod common;
-use common::{line, seed_report};
+use crate::common::close;
+use crate::common::{line, seed_report};
 use headroom::scenario::model::Category;
-
-fn close(a: f64, b: f64) {
-    assert!((a - b).abs() < 1e-6, "{a} != {b}");
-}
 
 #[test]
 fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
@@ -26,14 +22,14 @@ fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
     // Traffic: 1000 users × 0.15 req/s = 150 req/s at the peak; the business-day profile
     // averages 10.7/24 of the peak, so 150 × 10.7/24 × 730 h × 3600 s requests a month.
     let t = &primary.traffic;
-    close(t.peak_rps, 150.0);
-    close(t.avg_rps, 150.0 * 10.7 / 24.0);
-    close(t.requests_per_month, 150.0 * 10.7 / 24.0 * 730.0 * 3600.0);
+    close(t.peak_rps, 150.0, 1e-6);
+    close(t.avg_rps, 150.0 * 10.7 / 24.0, 1e-6);
+    close(t.requests_per_month, 150.0 * 10.7 / 24.0 * 730.0 * 3600.0, 1e-6);
     // The standby is sized for 20 % but serves nothing; it receives the replication stream:
     // WAL 1000 × 0.2 GB + new objects 1000 × 0.05 GB = 250 GB a month.
     let dr = &m1.sites[1].traffic;
     assert_eq!(dr.requests_per_month, 0.0);
-    close(dr.replication_in_gb, 250.0);
+    close(dr.replication_in_gb, 250.0, 1e-6);
     // The hybrid variant's on-prem primary is sized the same way.
     let h = &r.variants[1].months[0].sites[0];
     assert_eq!((h.pools[0].nodes, &*h.database.as_ref().unwrap().class), (3, "db.r5.large"));
@@ -44,31 +40,31 @@ fn month_1_cost_lines_worked_by_hand() {
     let r = seed_report();
     let m1 = &r.variants[0].months[0];
     // aws-pricing.md §2: 3 nodes × 730 h × $0.192 = $420.48 (= S6's eks_node_group_test figure).
-    close(line(m1, "aws-primary", "EC2 nodes").usd.unwrap(), 420.48);
+    close(line(m1, "aws-primary", "EC2 nodes").usd.unwrap(), 420.48, 1e-6);
     // §3: EKS $0.10 × 730 = $73.00.
-    close(line(m1, "aws-primary", "EKS control plane").usd.unwrap(), 73.0);
+    close(line(m1, "aws-primary", "EKS control plane").usd.unwrap(), 73.0, 1e-6);
     // §4.1: db.r5.large Multi-AZ $0.500 × 730 = $365.00.
-    close(line(m1, "aws-primary", "RDS PostgreSQL db.r5.large").usd.unwrap(), 365.0);
+    close(line(m1, "aws-primary", "RDS PostgreSQL db.r5.large").usd.unwrap(), 365.0, 1e-6);
     // Storage: ceil((150 GB + 1000 users × 0.1 GB) × 1.25) = 313 GB × $0.23 = $71.99.
     let st = line(m1, "aws-primary", "RDS gp3 storage");
     assert_eq!(st.quantity, 313.0);
-    close(st.usd.unwrap(), 71.99);
+    close(st.usd.unwrap(), 71.99, 1e-6);
     // §5: 1 shard × (1 + 1 replica) cache.m5.large × 730 h × $0.156 = $227.76.
-    close(line(m1, "aws-primary", "ElastiCache").usd.unwrap(), 227.76);
+    close(line(m1, "aws-primary", "ElastiCache").usd.unwrap(), 227.76, 1e-6);
     // §8: Shield Advanced $3,000 (one per organisation) and WAF fees covered by it.
-    close(line(m1, "", "AWS Shield Advanced").usd.unwrap(), 3000.0);
+    close(line(m1, "", "AWS Shield Advanced").usd.unwrap(), 3000.0, 1e-6);
     assert_eq!(line(m1, "aws-primary", "WAF rules").usd, Some(0.0));
     // §9: Direct Connect $0.30 × 730 = $219.00; VPN $0.05 × 730 = $36.50.
-    close(line(m1, "", "Direct Connect 1 Gbps").usd.unwrap(), 219.0);
-    close(line(m1, "", "Site-to-site VPN").usd.unwrap(), 36.5);
+    close(line(m1, "", "Direct Connect 1 Gbps").usd.unwrap(), 219.0, 1e-6);
+    close(line(m1, "", "Site-to-site VPN").usd.unwrap(), 36.5, 1e-6);
     // Compute category = EKS + EC2 = $493.48, inside the seed's $450–600 row.
-    close(m1.category(Category::Compute), 493.48);
+    close(m1.category(Category::Compute), 493.48, 1e-6);
     // us-west-2 gaps stay gaps: the DR EKS control plane has no price and no cost.
     let dr_eks = line(m1, "aws-dr", "EKS control plane");
     assert_eq!((dr_eks.unit_usd, dr_eks.usd), (None, None));
     // The total is the sum of the known lines, and unknown lines are counted, not zeroed.
     let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
-    close(m1.total_usd, sum);
+    close(m1.total_usd, sum, 1e-6);
     assert_eq!(m1.unknown_lines as usize, m1.lines.iter().filter(|l| l.usd.is_none()).count());
     assert!(m1.unknown_lines > 0);
 }
@@ -93,8 +89,8 @@ fn month_60_grows_with_twenty_percent_a_year() {
     let r = seed_report();
     // Month 60 is index 59: 1000 × 1.2^(59/12), then December seasonality 0.85.
     let d = &r.demand[59];
-    close(d.users, 1000.0 * 1.2f64.powf(59.0 / 12.0));
-    close(d.peak_users, d.users * 0.85);
+    close(d.users, 1000.0 * 1.2f64.powf(59.0 / 12.0), 1e-6);
+    close(d.peak_users, d.users * 0.85, 1e-6);
     let m60 = &r.variants[0].months[59];
     // The working set outgrew db.r5.large's 16 GiB: (2 + 2083.5 × 6 / 1024) / 0.75 > 16.
     let db = m60.sites[0].database.as_ref().unwrap();

@@ -1,13 +1,9 @@
 //! Availability, RTO, RPO, zone loss and the comparison, worked by hand.
 
-mod common;
-use common::seed_report;
+use crate::common::close;
+use crate::common::seed_report;
 use headroom::engine::topology::HOURS_PER_YEAR;
 use headroom::{Catalog, load_scenario, plan};
-
-fn close(a: f64, b: f64, tol: f64) {
-    assert!((a - b).abs() <= tol, "{a} != {b}");
-}
 
 #[test]
 fn series_and_failover_availability_by_hand() {
