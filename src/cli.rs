@@ -281,52 +281,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             out(&text)
         }
         Some(Command::Compare { file, baseline, format, zone_loss_month }) => {
-            let s = load(&file)?;
-            let mut report = plan(&s, Catalog::builtin());
-            let zone_checks: Vec<(String, headroom::engine::topology::ZoneLossCheck)> = match zone_loss_month {
-                None => Vec::new(),
-                Some(m) if m < 1 || m > s.meta.horizon_months => {
-                    return Err(bad(format!(
-                        "--zone-loss-month must be between 1 and {}, found {m}",
-                        s.meta.horizon_months
-                    )));
-                }
-                Some(m) => report
-                    .variants
-                    .iter()
-                    .map(|v| (v.name.clone(), headroom::engine::topology::zone_loss(&v.months[m as usize - 1])))
-                    .collect(),
-            };
-            if let Some(b) = &baseline {
-                headroom::engine::plan::find_variant(&s, b).map_err(bad)?;
-                report.comparison =
-                    headroom::engine::topology::compare(&s, &report.variants, &report.resilience, Some(b));
-            }
-            match format {
-                CompareFormat::Table => {
-                    let mut text = render::compare_table(&report);
-                    for (v, z) in &zone_checks {
-                        text += &format!("\n{v}: {}", render::zone_loss_line(z));
-                    }
-                    out(&(text + if zone_checks.is_empty() { "" } else { "\n" }))
-                }
-                CompareFormat::Json => {
-                    #[derive(serde::Serialize)]
-                    struct CompareJson<'a> {
-                        comparison: &'a headroom::engine::topology::Comparison,
-                        resilience: &'a [headroom::engine::topology::Resilience],
-                        #[serde(skip_serializing_if = "<[_]>::is_empty")]
-                        zone_loss: &'a [(String, headroom::engine::topology::ZoneLossCheck)],
-                    }
-                    let j = serde_json::to_string_pretty(&CompareJson {
-                        comparison: &report.comparison,
-                        resilience: &report.resilience,
-                        zone_loss: &zone_checks,
-                    })
-                    .map_err(|e| Fail { code: 1, message: e.to_string() })?;
-                    out(&(j + "\n"))
-                }
-            }
+            compare(file, baseline, format, zone_loss_month)
         }
         Some(Command::Day { file, variant, month, site, format }) => {
             let s = load(&file)?;
@@ -373,49 +328,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             }
         }
         Some(Command::Simulate { file, paths, seed, percentiles, format }) => {
-            let s = load(&file)?;
-            if let Some(p) = paths
-                && !(1..=1_000_000).contains(&p)
-            {
-                return Err(bad(format!("--paths must be between 1 and 1000000, found {p}")));
-            }
-            if let Some(p) = percentiles.iter().find(|p| !(p.is_finite() && (0.0..=100.0).contains(*p))) {
-                return Err(bad(format!("--percentiles must be between 0 and 100, found {p}")));
-            }
-            let s = match seed {
-                Some(seed) => {
-                    let mut t = s.into_inner();
-                    t.simulation.seed = seed;
-                    headroom::validate(t, Catalog::builtin()).map_err(|p| bad(p[0].to_string()))?
-                }
-                None => s,
-            };
-            if s.uncertainty.inputs.is_empty() {
-                eprintln!("note: uncertainty.inputs is empty: every path is the same plan");
-            }
-            let n = paths.unwrap_or(s.uncertainty.paths);
-            let bar = indicatif::ProgressBar::new(u64::from(n));
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {per_sec}, ETA {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            let cancel = std::sync::atomic::AtomicBool::new(false);
-            let r = headroom::uncertainty::montecarlo::run(
-                &s,
-                Catalog::builtin(),
-                paths,
-                &percentiles,
-                &|done| bar.set_position(done as u64),
-                &cancel,
-            )
-            .map_err(|e| Fail { code: 1, message: format!("the simulation did not complete: {e}") })?;
-            bar.finish_and_clear();
-            match format {
-                CompareFormat::Table => out(&render::simulate_table(&r)),
-                CompareFormat::Json => out(&(serde_json::to_string_pretty(&r)
-                    .map_err(|e| Fail { code: 1, message: e.to_string() })?
-                    + "\n")),
-            }
+            simulate(file, paths, seed, percentiles, format)
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;
@@ -428,33 +341,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     + "\n")),
             }
         }
-        Some(Command::Export { file, format, output, paths }) => {
-            let s = load(&file)?;
-            let report = plan(&s, Catalog::builtin());
-            let format: ExportFormat = format.into();
-            let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
-                && !s.uncertainty.inputs.is_empty()
-                && paths != Some(0)
-            {
-                headroom::uncertainty::montecarlo::run(
-                    &s,
-                    Catalog::builtin(),
-                    paths,
-                    &[10.0, 50.0, 90.0],
-                    &|_| {},
-                    &std::sync::atomic::AtomicBool::new(false),
-                )
-                .ok()
-            } else {
-                None
-            };
-            let bytes =
-                export_with(&report, mc.as_ref(), format).map_err(|e| Fail { code: 1, message: e.to_string() })?;
-            headroom::write_atomic(&output, &bytes)
-                .map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
-            eprintln!("{}: {} bytes", output.display(), bytes.len());
-            Ok(())
-        }
+        Some(Command::Export { file, format, output, paths }) => export(file, format, output, paths),
         #[cfg(feature = "gui")]
         Some(Command::Gui { file, tab }) => gui(file, tab),
     }
@@ -484,4 +371,135 @@ fn gui(file: Option<PathBuf>, tab: Option<headroom::gui::Tab>) -> Result<(), Fai
     };
     let start = headroom::gui::Start { tab, ..start };
     headroom::gui::run(start).map_err(|e| Fail { code: 1, message: format!("cannot open the window: {e}") })
+}
+
+/// `headroom compare`: the variants side by side, optionally against a baseline file and with a zone lost.
+fn compare(
+    file: PathBuf,
+    baseline: Option<String>,
+    format: CompareFormat,
+    zone_loss_month: Option<u32>,
+) -> Result<(), Fail> {
+    let s = load(&file)?;
+    let mut report = plan(&s, Catalog::builtin());
+    let zone_checks: Vec<(String, headroom::engine::topology::ZoneLossCheck)> = match zone_loss_month {
+        None => Vec::new(),
+        Some(m) if m < 1 || m > s.meta.horizon_months => {
+            return Err(bad(format!("--zone-loss-month must be between 1 and {}, found {m}", s.meta.horizon_months)));
+        }
+        Some(m) => report
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), headroom::engine::topology::zone_loss(&v.months[m as usize - 1])))
+            .collect(),
+    };
+    if let Some(b) = &baseline {
+        headroom::engine::plan::find_variant(&s, b).map_err(bad)?;
+        report.comparison = headroom::engine::topology::compare(&s, &report.variants, &report.resilience, Some(b));
+    }
+    match format {
+        CompareFormat::Table => {
+            let mut text = render::compare_table(&report);
+            for (v, z) in &zone_checks {
+                text += &format!("\n{v}: {}", render::zone_loss_line(z));
+            }
+            out(&(text + if zone_checks.is_empty() { "" } else { "\n" }))
+        }
+        CompareFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct CompareJson<'a> {
+                comparison: &'a headroom::engine::topology::Comparison,
+                resilience: &'a [headroom::engine::topology::Resilience],
+                #[serde(skip_serializing_if = "<[_]>::is_empty")]
+                zone_loss: &'a [(String, headroom::engine::topology::ZoneLossCheck)],
+            }
+            let j = serde_json::to_string_pretty(&CompareJson {
+                comparison: &report.comparison,
+                resilience: &report.resilience,
+                zone_loss: &zone_checks,
+            })
+            .map_err(|e| Fail { code: 1, message: e.to_string() })?;
+            out(&(j + "\n"))
+        }
+    }
+}
+
+/// `headroom simulate`: the Monte Carlo with a progress bar.
+fn simulate(
+    file: PathBuf,
+    paths: Option<u32>,
+    seed: Option<u64>,
+    percentiles: Vec<f64>,
+    format: CompareFormat,
+) -> Result<(), Fail> {
+    let s = load(&file)?;
+    if let Some(p) = paths
+        && !(1..=1_000_000).contains(&p)
+    {
+        return Err(bad(format!("--paths must be between 1 and 1000000, found {p}")));
+    }
+    if let Some(p) = percentiles.iter().find(|p| !(p.is_finite() && (0.0..=100.0).contains(*p))) {
+        return Err(bad(format!("--percentiles must be between 0 and 100, found {p}")));
+    }
+    let s = match seed {
+        Some(seed) => {
+            let mut t = s.into_inner();
+            t.simulation.seed = seed;
+            headroom::validate(t, Catalog::builtin()).map_err(|p| bad(p[0].to_string()))?
+        }
+        None => s,
+    };
+    if s.uncertainty.inputs.is_empty() {
+        eprintln!("note: uncertainty.inputs is empty: every path is the same plan");
+    }
+    let n = paths.unwrap_or(s.uncertainty.paths);
+    let bar = indicatif::ProgressBar::new(u64::from(n));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {per_sec}, ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let r = headroom::uncertainty::montecarlo::run(
+        &s,
+        Catalog::builtin(),
+        paths,
+        &percentiles,
+        &|done| bar.set_position(done as u64),
+        &cancel,
+    )
+    .map_err(|e| Fail { code: 1, message: format!("the simulation did not complete: {e}") })?;
+    bar.finish_and_clear();
+    match format {
+        CompareFormat::Table => out(&render::simulate_table(&r)),
+        CompareFormat::Json => {
+            out(&(serde_json::to_string_pretty(&r).map_err(|e| Fail { code: 1, message: e.to_string() })? + "\n"))
+        }
+    }
+}
+
+/// `headroom export`: a cost sheet or the budget review, written atomically.
+fn export(file: PathBuf, format: ExportKind, output: PathBuf, paths: Option<u32>) -> Result<(), Fail> {
+    let s = load(&file)?;
+    let report = plan(&s, Catalog::builtin());
+    let format: ExportFormat = format.into();
+    let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
+        && !s.uncertainty.inputs.is_empty()
+        && paths != Some(0)
+    {
+        headroom::uncertainty::montecarlo::run(
+            &s,
+            Catalog::builtin(),
+            paths,
+            &[10.0, 50.0, 90.0],
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .ok()
+    } else {
+        None
+    };
+    let bytes = export_with(&report, mc.as_ref(), format).map_err(|e| Fail { code: 1, message: e.to_string() })?;
+    headroom::write_atomic(&output, &bytes).map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
+    eprintln!("{}: {} bytes", output.display(), bytes.len());
+    Ok(())
 }

@@ -775,83 +775,7 @@ pub fn explain(case: &Case) -> Explanation {
         },
     }];
     let specs: &[MetricSpec] = if spec.metrics.is_empty() { &default_cpu } else { &spec.metrics };
-    let mut results = Vec::new();
-    for m in specs {
-        let r = match m {
-            MetricSpec::Resource { resource } => {
-                let name = resource.name.clone();
-                let n2 = name.clone();
-                pods_metric(
-                    case,
-                    &st,
-                    &format!("resource {name}"),
-                    &move |p| resource_values(p, &n2, None),
-                    resource.target.clone(),
-                    name == "cpu",
-                )
-            }
-            MetricSpec::ContainerResource { container_resource: c } => {
-                let (n2, c2) = (c.name.clone(), c.container.clone());
-                pods_metric(
-                    case,
-                    &st,
-                    &format!("container resource {} of {}", c.name, c.container),
-                    &move |p| resource_values(p, &n2, Some(&c2)),
-                    c.target.clone(),
-                    c.name == "cpu",
-                )
-            }
-            MetricSpec::Pods { pods } => {
-                let n = pods.metric.name.clone();
-                let mut t = pods.target.clone();
-                t.kind = TargetType::AverageValue;
-                pods_metric(
-                    case,
-                    &st,
-                    &format!("pods metric {n}"),
-                    &move |p| (p.metrics.get(&n).map(|m| m.0), None),
-                    t,
-                    false,
-                )
-            }
-            MetricSpec::Object { object } => match case.object_metrics.get(&object.metric.name) {
-                Some(v) => {
-                    value_metric(case, &st, &format!("object metric {}", object.metric.name), v.0, &object.target)
-                }
-                None => MetricResult {
-                    metric: format!("object metric {}", object.metric.name),
-                    proposal: None,
-                    ratio: None,
-                    current: None,
-                    pods: vec![],
-                    note: String::new(),
-                    error: Some("no value for this object metric".into()),
-                },
-            },
-            MetricSpec::External { external } => match case.external_metrics.get(&external.metric.name) {
-                Some(vs) if !vs.is_empty() => {
-                    let total = vs.iter().map(|m| m.0).sum();
-                    value_metric(
-                        case,
-                        &st,
-                        &format!("external metric {} (sum of {} series)", external.metric.name, vs.len()),
-                        total,
-                        &external.target,
-                    )
-                }
-                _ => MetricResult {
-                    metric: format!("external metric {}", external.metric.name),
-                    proposal: None,
-                    ratio: None,
-                    current: None,
-                    pods: vec![],
-                    note: String::new(),
-                    error: Some("no series for this external metric".into()),
-                },
-            },
-        };
-        results.push(r);
-    }
+    let results: Vec<MetricResult> = specs.iter().map(|m| metric_result(case, &st, m)).collect();
     // Max over metrics, with the invalid-metric scale-down veto.
     let invalid = results.iter().filter(|r| r.proposal.is_none()).count();
     let best = results.iter().filter_map(|r| r.proposal).max();
@@ -870,88 +794,182 @@ pub fn explain(case: &Case) -> Explanation {
         steps.push(format!("no history: the controller seeds its recommendations with the current {current}"));
         History { recommendations: vec![Recommendation { replicas: current, seconds_ago: 0.0 }], ..Default::default() }
     });
+    let bounds = Bounds { current, min, max };
     let (final_desired, limited_by) = match &spec.behavior {
-        None => {
-            // Legacy: 5-minute downscale stabilisation, scale-up cap max(2 × current, 4).
-            let stabilized = history
-                .recommendations
-                .iter()
-                .filter(|r| r.seconds_ago <= st.downscale_window)
-                .map(|r| r.replicas)
-                .fold(desired, i32::max);
-            if stabilized != desired {
-                steps.push(format!(
-                    "downscale stabilisation ({} s): highest recent recommendation {stabilized}",
-                    st.downscale_window
-                ));
-            }
-            let limit = ((2.0 * f64::from(current)).max(4.0)) as i32;
-            let max_allowed = max.min(limit);
-            if stabilized < min {
-                (min, "TooFewReplicas")
-            } else if stabilized > max_allowed {
-                steps.push(format!("scale-up limit max(2 × {current}, 4) = {limit}; maxReplicas {max}"));
-                (max_allowed, if limit < max { "ScaleUpLimit" } else { "TooManyReplicas" })
-            } else {
-                (stabilized, if stabilized != desired { "ScaleDownStabilized" } else { "DesiredWithinRange" })
-            }
-        }
-        Some(b) => {
-            let (up_w, up_sel, up_pol) = scale_rules(Some(b), true, st.downscale_window);
-            let (down_w, down_sel, down_pol) = scale_rules(Some(b), false, st.downscale_window);
-            let up_rec = history
-                .recommendations
-                .iter()
-                .filter(|r| r.seconds_ago < up_w)
-                .map(|r| r.replicas)
-                .fold(desired, i32::min);
-            let down_rec = history
-                .recommendations
-                .iter()
-                .filter(|r| r.seconds_ago < down_w)
-                .map(|r| r.replicas)
-                .fold(desired, i32::max);
-            let mut rec = current;
-            if rec < up_rec {
-                rec = up_rec;
-            }
-            if rec > down_rec {
-                rec = down_rec;
-            }
-            let mut reason = "DesiredWithinRange";
-            if rec != desired {
-                steps.push(format!("stabilisation windows (up {up_w} s, down {down_w} s): {rec}"));
-                reason = if rec > desired { "ScaleDownStabilized" } else { "ScaleUpStabilized" };
-            }
-            if rec > current {
-                let (limit, proposals) = policy_limit(current, &up_pol, up_sel, &history, true);
-                let max_allowed = max.min(limit);
-                if rec > max_allowed {
-                    steps.push(format!(
-                        "scale-up policies ({up_sel:?} of {proposals:?}) allow {limit}; maxReplicas {max}"
-                    ));
-                    (max_allowed, if limit < max { "ScaleUpLimit" } else { "TooManyReplicas" })
-                } else {
-                    (rec, reason)
-                }
-            } else if rec < current {
-                let (limit, proposals) = policy_limit(current, &down_pol, down_sel, &history, false);
-                let min_allowed = min.max(limit);
-                if rec < min_allowed {
-                    steps.push(format!(
-                        "scale-down policies ({down_sel:?} of {proposals:?}) allow {limit}; minReplicas {min}"
-                    ));
-                    (min_allowed, if limit > min { "ScaleDownLimit" } else { "TooFewReplicas" })
-                } else {
-                    (rec, reason)
-                }
-            } else {
-                (rec, reason)
-            }
-        }
+        None => legacy_rules(&st, &history, desired, bounds, &mut steps),
+        Some(b) => behavior_rules(b, &st, &history, desired, bounds, &mut steps),
     };
     let why = format!("desired {final_desired} ({limited_by})");
     done(final_desired, limited_by, results, Some(desired), steps, why)
+}
+
+/// The replica counts a decision is bounded by.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    current: i32,
+    min: i32,
+    max: i32,
+}
+
+/// One metric's proposal (replica calculator) for the case.
+fn metric_result(case: &Case, st: &Settings, m: &MetricSpec) -> MetricResult {
+    match m {
+        MetricSpec::Resource { resource } => {
+            let name = resource.name.clone();
+            let n2 = name.clone();
+            pods_metric(
+                case,
+                st,
+                &format!("resource {name}"),
+                &move |p| resource_values(p, &n2, None),
+                resource.target.clone(),
+                name == "cpu",
+            )
+        }
+        MetricSpec::ContainerResource { container_resource: c } => {
+            let (n2, c2) = (c.name.clone(), c.container.clone());
+            pods_metric(
+                case,
+                st,
+                &format!("container resource {} of {}", c.name, c.container),
+                &move |p| resource_values(p, &n2, Some(&c2)),
+                c.target.clone(),
+                c.name == "cpu",
+            )
+        }
+        MetricSpec::Pods { pods } => {
+            let n = pods.metric.name.clone();
+            let mut t = pods.target.clone();
+            t.kind = TargetType::AverageValue;
+            pods_metric(
+                case,
+                st,
+                &format!("pods metric {n}"),
+                &move |p| (p.metrics.get(&n).map(|m| m.0), None),
+                t,
+                false,
+            )
+        }
+        MetricSpec::Object { object } => match case.object_metrics.get(&object.metric.name) {
+            Some(v) => value_metric(case, st, &format!("object metric {}", object.metric.name), v.0, &object.target),
+            None => MetricResult {
+                metric: format!("object metric {}", object.metric.name),
+                proposal: None,
+                ratio: None,
+                current: None,
+                pods: vec![],
+                note: String::new(),
+                error: Some("no value for this object metric".into()),
+            },
+        },
+        MetricSpec::External { external } => match case.external_metrics.get(&external.metric.name) {
+            Some(vs) if !vs.is_empty() => {
+                let total = vs.iter().map(|m| m.0).sum();
+                value_metric(
+                    case,
+                    st,
+                    &format!("external metric {} (sum of {} series)", external.metric.name, vs.len()),
+                    total,
+                    &external.target,
+                )
+            }
+            _ => MetricResult {
+                metric: format!("external metric {}", external.metric.name),
+                proposal: None,
+                ratio: None,
+                current: None,
+                pods: vec![],
+                note: String::new(),
+                error: Some("no series for this external metric".into()),
+            },
+        },
+    }
+}
+
+/// The legacy rules (no `behavior`): 5-minute downscale stabilisation, scale-up cap
+/// max(2 × current, 4).
+fn legacy_rules(
+    st: &Settings,
+    history: &History,
+    desired: i32,
+    b: Bounds,
+    steps: &mut Vec<String>,
+) -> (i32, &'static str) {
+    let Bounds { current, min, max } = b;
+    // Legacy: 5-minute downscale stabilisation, scale-up cap max(2 × current, 4).
+    let stabilized = history
+        .recommendations
+        .iter()
+        .filter(|r| r.seconds_ago <= st.downscale_window)
+        .map(|r| r.replicas)
+        .fold(desired, i32::max);
+    if stabilized != desired {
+        steps.push(format!(
+            "downscale stabilisation ({} s): highest recent recommendation {stabilized}",
+            st.downscale_window
+        ));
+    }
+    let limit = ((2.0 * f64::from(current)).max(4.0)) as i32;
+    let max_allowed = max.min(limit);
+    if stabilized < min {
+        (min, "TooFewReplicas")
+    } else if stabilized > max_allowed {
+        steps.push(format!("scale-up limit max(2 × {current}, 4) = {limit}; maxReplicas {max}"));
+        (max_allowed, if limit < max { "ScaleUpLimit" } else { "TooManyReplicas" })
+    } else {
+        (stabilized, if stabilized != desired { "ScaleDownStabilized" } else { "DesiredWithinRange" })
+    }
+}
+
+/// The `behavior` rules: stabilisation windows per direction, then the selected policy's limit.
+fn behavior_rules(
+    b: &Behavior,
+    st: &Settings,
+    history: &History,
+    desired: i32,
+    bounds: Bounds,
+    steps: &mut Vec<String>,
+) -> (i32, &'static str) {
+    let Bounds { current, min, max } = bounds;
+    let (up_w, up_sel, up_pol) = scale_rules(Some(b), true, st.downscale_window);
+    let (down_w, down_sel, down_pol) = scale_rules(Some(b), false, st.downscale_window);
+    let up_rec =
+        history.recommendations.iter().filter(|r| r.seconds_ago < up_w).map(|r| r.replicas).fold(desired, i32::min);
+    let down_rec =
+        history.recommendations.iter().filter(|r| r.seconds_ago < down_w).map(|r| r.replicas).fold(desired, i32::max);
+    let mut rec = current;
+    if rec < up_rec {
+        rec = up_rec;
+    }
+    if rec > down_rec {
+        rec = down_rec;
+    }
+    let mut reason = "DesiredWithinRange";
+    if rec != desired {
+        steps.push(format!("stabilisation windows (up {up_w} s, down {down_w} s): {rec}"));
+        reason = if rec > desired { "ScaleDownStabilized" } else { "ScaleUpStabilized" };
+    }
+    if rec > current {
+        let (limit, proposals) = policy_limit(current, &up_pol, up_sel, history, true);
+        let max_allowed = max.min(limit);
+        if rec > max_allowed {
+            steps.push(format!("scale-up policies ({up_sel:?} of {proposals:?}) allow {limit}; maxReplicas {max}"));
+            (max_allowed, if limit < max { "ScaleUpLimit" } else { "TooManyReplicas" })
+        } else {
+            (rec, reason)
+        }
+    } else if rec < current {
+        let (limit, proposals) = policy_limit(current, &down_pol, down_sel, history, false);
+        let min_allowed = min.max(limit);
+        if rec < min_allowed {
+            steps.push(format!("scale-down policies ({down_sel:?} of {proposals:?}) allow {limit}; minReplicas {min}"));
+            (min_allowed, if limit > min { "ScaleDownLimit" } else { "TooFewReplicas" })
+        } else {
+            (rec, reason)
+        }
+    } else {
+        (rec, reason)
+    }
 }
 
 /// The explanation as text.

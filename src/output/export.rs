@@ -234,16 +234,46 @@ fn quote_sheet(name: &str) -> String {
 
 fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("$#,##0.00");
-    let money_bold = Format::new().set_num_format("$#,##0.00").set_bold();
+    let fmt = Formats {
+        bold: Format::new().set_bold(),
+        money: Format::new().set_num_format("$#,##0.00"),
+        money_bold: Format::new().set_num_format("$#,##0.00").set_bold(),
+    };
+    // Per-variant sheets first (the Summary refers to their total rows).
+    let (sheets, totals) = variant_sheets(r, &fmt)?;
+    wb.push_worksheet(summary_sheet(r, &totals, &fmt)?);
+    for ws in sheets {
+        wb.push_worksheet(ws);
+    }
+    wb.push_worksheet(capacity_sheet(r, &fmt)?);
+    if let Some(mc) = mc {
+        wb.push_worksheet(uncertainty_sheet(mc, &fmt.bold, &fmt.money)?);
+    }
+    wb.push_worksheet(assumptions_sheet(r, &fmt)?);
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The workbook's cell formats.
+struct Formats {
+    bold: Format,
+    money: Format,
+    money_bold: Format,
+}
+
+/// Column of the first month in a variant sheet.
+const FIRST_MONTH_COL: u16 = 4;
+
+/// Per variant (sheet name, its total row), for the Summary's formulas.
+type Totals = Vec<(String, String, u32)>;
+
+/// One sheet per variant: every line item by month, with live `SUM` totals.
+fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals), ExportError> {
+    let Formats { bold, money, money_bold } = fmt;
     let mut taken =
         vec!["Summary".to_string(), "Capacity".to_string(), "Uncertainty".to_string(), "Assumptions".to_string()];
     let months = r.demand.len() as u16;
-    let first_month_col: u16 = 4;
+    let first_month_col = FIRST_MONTH_COL;
     let total_col = first_month_col + months;
-
-    // Per-variant sheets first (the Summary refers to their total rows).
     let mut totals: Vec<(String, String, u32)> = Vec::new(); // (variant, sheet, total row)
     let mut sheets = Vec::new();
     for v in &r.variants {
@@ -251,12 +281,12 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         let mut ws = Worksheet::new();
         ws.set_name(&name)?;
         for (c, h) in ["Site", "Category", "Line item", "Unit"].iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+            ws.write_string_with_format(0, c as u16, *h, bold)?;
         }
         for (i, d) in r.demand.iter().enumerate() {
-            ws.write_string_with_format(0, first_month_col + i as u16, d.month.to_string(), &bold)?;
+            ws.write_string_with_format(0, first_month_col + i as u16, d.month.to_string(), bold)?;
         }
-        ws.write_string_with_format(0, total_col, "Total", &bold)?;
+        ws.write_string_with_format(0, total_col, "Total", bold)?;
         let items = line_items(v);
         let mut row = 1u32;
         let mut both_end = 1u32; // first row that is not in both views
@@ -278,7 +308,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
                 let col = first_month_col + i as u16;
                 match l {
                     Some(l) => match l.usd {
-                        Some(u) => ws.write_number_with_format(row, col, u, &money)?,
+                        Some(u) => ws.write_number_with_format(row, col, u, money)?,
                         None => ws.write_string(row, col, "unknown")?,
                     },
                     None => continue,
@@ -286,7 +316,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
             }
             let f = format!("=SUM({}:{})", row_col_to_cell(row, first_month_col), row_col_to_cell(row, total_col - 1));
             let known: f64 = ls.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
-            ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(format!("{known}")), &money)?;
+            ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(format!("{known}")), money)?;
             row += 1;
         }
         // Rows are ordered both-views, amortised-only, cash-only: each total is one or two
@@ -303,34 +333,34 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
             }
             format!("=SUM({})", parts.join(","))
         };
-        ws.write_string_with_format(amortised_total_row, 2, "TOTAL amortised (known prices)", &bold)?;
-        ws.write_string_with_format(cash_total_row, 2, "TOTAL cash (known prices)", &bold)?;
+        ws.write_string_with_format(amortised_total_row, 2, "TOTAL amortised (known prices)", bold)?;
+        ws.write_string_with_format(cash_total_row, 2, "TOTAL cash (known prices)", bold)?;
         for (i, m) in v.months.iter().enumerate() {
             let col = first_month_col + i as u16;
             ws.write_formula_with_format(
                 amortised_total_row,
                 col,
                 Formula::new(amortised_f(col)).set_result(format!("{}", m.total_usd)),
-                &money_bold,
+                money_bold,
             )?;
             ws.write_formula_with_format(
                 cash_total_row,
                 col,
                 Formula::new(cash_f(col)).set_result(format!("{}", m.cash_usd)),
-                &money_bold,
+                money_bold,
             )?;
         }
         ws.write_formula_with_format(
             amortised_total_row,
             total_col,
             Formula::new(amortised_f(total_col)).set_result(format!("{}", v.total_usd)),
-            &money_bold,
+            money_bold,
         )?;
         ws.write_formula_with_format(
             cash_total_row,
             total_col,
             Formula::new(cash_f(total_col)).set_result(format!("{}", v.total_cash_usd)),
-            &money_bold,
+            money_bold,
         )?;
         let row = amortised_total_row;
         ws.set_freeze_panes(1, first_month_col)?;
@@ -345,10 +375,18 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         sheets.push(ws);
     }
 
-    // Summary: formulas into the variant sheets, so edits there move these figures.
+    Ok((sheets, totals))
+}
+
+/// The Summary: formulas into the variant sheets, so edits there move these figures.
+fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let Formats { bold, money, money_bold } = fmt;
+    let months = r.demand.len() as u16;
+    let first_month_col = FIRST_MONTH_COL;
+    let total_col = first_month_col + months;
     let mut sum = Worksheet::new();
     sum.set_name("Summary")?;
-    sum.write_string_with_format(0, 0, neutralise(&r.scenario), &bold)?;
+    sum.write_string_with_format(0, 0, neutralise(&r.scenario), bold)?;
     sum.write_string(
         1,
         0,
@@ -385,7 +423,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         .map(String::from),
     );
     for (c, h) in header.iter().enumerate() {
-        sum.write_string_with_format(3, c as u16, h, &bold)?;
+        sum.write_string_with_format(3, c as u16, h, bold)?;
     }
     for (i, ((vname, sheet, trow), v)) in totals.iter().zip(&r.variants).enumerate() {
         let row = 4 + i as u32;
@@ -396,7 +434,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
             row,
             1,
             Formula::new(format!("={}", cell(first_month_col))).set_result(format!("{}", v.months[0].total_usd)),
-            &money,
+            money,
         )?;
         let last = v.months.len() as u16 - 1;
         sum.write_formula_with_format(
@@ -404,7 +442,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
             2,
             Formula::new(format!("={}", cell(first_month_col + last)))
                 .set_result(format!("{}", v.months[last as usize].total_usd)),
-            &money,
+            money,
         )?;
         for (yi, y) in years.iter().enumerate() {
             let cols: Vec<u16> = r
@@ -417,21 +455,21 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
             let (a, b) = (cols[0], cols[cols.len() - 1]);
             let known: f64 = v.months.iter().filter(|m| m.month.year() == *y).map(|m| m.total_usd).sum();
             let f = format!("=SUM({q}!{}:{})", row_col_to_cell(*trow, a), row_col_to_cell(*trow, b));
-            sum.write_formula_with_format(row, 3 + yi as u16, Formula::new(f).set_result(format!("{known}")), &money)?;
+            sum.write_formula_with_format(row, 3 + yi as u16, Formula::new(f).set_result(format!("{known}")), money)?;
         }
         let tc = 3 + years.len() as u16;
         sum.write_formula_with_format(
             row,
             tc,
             Formula::new(format!("={}", cell(total_col))).set_result(format!("{}", v.total_usd)),
-            &money_bold,
+            money_bold,
         )?;
         let cash_cell = format!("{q}!{}", row_col_to_cell(*trow + 1, total_col));
         sum.write_formula_with_format(
             row,
             tc + 1,
             Formula::new(format!("={cash_cell}")).set_result(format!("{}", v.total_cash_usd)),
-            &money_bold,
+            money_bold,
         )?;
         sum.write_number(row, tc + 2, v.unknown_items.len() as f64)?;
         if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
@@ -461,7 +499,12 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     }
     sum.set_freeze_panes(4, 1)?;
 
-    // Capacity.
+    Ok(sum)
+}
+
+/// Capacity per variant, month and site.
+fn capacity_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let bold = &fmt.bold;
     let mut cap = Worksheet::new();
     cap.set_name("Capacity")?;
     let ch = [
@@ -481,7 +524,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         "Node-hours at peak sizing",
     ];
     for (c, h) in ch.iter().enumerate() {
-        cap.write_string_with_format(0, c as u16, *h, &bold)?;
+        cap.write_string_with_format(0, c as u16, *h, bold)?;
     }
     let mut row = 1;
     for v in &r.variants {
@@ -511,11 +554,16 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     cap.set_column_width(0, 24)?;
     cap.set_column_width(2, 16)?;
 
-    // Assumptions: every input, then every price with its source and date.
+    Ok(cap)
+}
+
+/// Assumptions: every input, then every price with its source and date.
+fn assumptions_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let bold = &fmt.bold;
     let mut asm = Worksheet::new();
     asm.set_name("Assumptions")?;
     for (c, h) in ["Input", "Value", "Unit"].iter().enumerate() {
-        asm.write_string_with_format(0, c as u16, *h, &bold)?;
+        asm.write_string_with_format(0, c as u16, *h, bold)?;
     }
     let mut row = 1;
     for a in &r.assumptions {
@@ -527,7 +575,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     row += 1;
     let ph = ["Region", "Price", "USD", "Unit", "Source", "Source title", "As of", "Confidence", "Note"];
     for (c, h) in ph.iter().enumerate() {
-        asm.write_string_with_format(row, c as u16, *h, &bold)?;
+        asm.write_string_with_format(row, c as u16, *h, bold)?;
     }
     row += 1;
     for p in &r.prices {
@@ -550,16 +598,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     asm.set_column_width(2, 22)?;
     asm.set_freeze_panes(1, 0)?;
 
-    wb.push_worksheet(sum);
-    for ws in sheets {
-        wb.push_worksheet(ws);
-    }
-    wb.push_worksheet(cap);
-    if let Some(mc) = mc {
-        wb.push_worksheet(uncertainty_sheet(mc, &bold, &money)?);
-    }
-    wb.push_worksheet(asm);
-    Ok(wb.save_to_buffer()?)
+    Ok(asm)
 }
 
 /// The Monte Carlo as a sheet: per variant and fiscal year the percentiles, the budget and the
@@ -922,7 +961,18 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         e(&r.currency)
     );
 
-    // Executive summary.
+    html_summary(&mut h, r);
+    html_comparison(&mut h, r);
+    html_charts(&mut h, r);
+    html_resilience(&mut h, r, mc);
+    html_risks(&mut h, r);
+    html_assumptions(&mut h, r);
+    h
+}
+
+/// The executive summary: each variant's total and its months.
+fn html_summary(h: &mut String, r: &Report) {
+    let e = escape;
     h.push_str("<h2>Executive summary</h2><div class=\"kpis\">");
     for v in &r.variants {
         let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
@@ -971,8 +1021,11 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         }
         h.push_str("</p>");
     }
+}
 
-    // Comparison table.
+/// The variants side by side.
+fn html_comparison(h: &mut String, r: &Report) {
+    let e = escape;
     h.push_str("<h2>Variants side by side</h2><table><thead><tr><th>Variant</th><th class=\"n\">Month 1</th><th class=\"n\">Last month</th><th class=\"n\">Total</th><th class=\"n\">Nodes m1 → last</th><th>Database m1 → last</th><th class=\"n\">Unknown items</th></tr></thead><tbody>");
     for v in &r.variants {
         let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
@@ -992,8 +1045,10 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         );
     }
     h.push_str("</tbody></table>");
+}
 
-    // Charts.
+/// Monthly totals and the cost mix as inline SVG.
+fn html_charts(h: &mut String, r: &Report) {
     let labels: Vec<String> = r.demand.iter().map(|d| d.month.to_string()).collect();
     h.push_str("<h2>Cost over time</h2>");
     let series: Vec<(String, Vec<f64>)> =
@@ -1015,8 +1070,11 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     let users: Vec<(String, Vec<f64>)> =
         vec![("peak concurrent users".into(), r.demand.iter().map(|d| d.peak_users).collect())];
     h.push_str(&svg_lines("Peak concurrent users", "users", &labels, &users));
+}
 
-    // Resilience.
+/// Availability, RTO and RPO per variant against the targets.
+fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
+    let e = escape;
     let c = &r.comparison;
     let t = &c.targets;
     let _ = write!(
@@ -1077,10 +1135,13 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     }
 
     if let Some(mc) = mc {
-        uncertainty_html(&mut h, mc);
+        uncertainty_html(h, mc);
     }
+}
 
-    // Risks.
+/// Warnings, reference checks and the uncertainty.
+fn html_risks(h: &mut String, r: &Report) {
+    let e = escape;
     h.push_str("<h2>Risks</h2>");
     if r.warnings.is_empty() {
         h.push_str("<p class=\"ok\">No saturation, undersizing or unknown prices.</p>");
@@ -1119,8 +1180,11 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         }
         h.push_str("</tbody></table>");
     }
+}
 
-    // Assumptions and prices.
+/// Every input and every price with its source and date.
+fn html_assumptions(h: &mut String, r: &Report) {
+    let e = escape;
     h.push_str("<h2>Assumptions</h2><table><thead><tr><th>Input</th><th>Value</th><th>Unit</th></tr></thead><tbody>");
     for Assumption { path, value, unit } in &r.assumptions {
         let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", e(path), e(value), e(unit));
@@ -1141,7 +1205,6 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         );
     }
     h.push_str("</tbody></table></body></html>\n");
-    h
 }
 
 #[cfg(test)]

@@ -151,8 +151,26 @@ pub fn validate(s: Scenario, catalog: &Catalog) -> Result<ValidScenario, Vec<Pro
     if c.problems.is_empty() { Ok(ValidScenario(s)) } else { Err(c.problems) }
 }
 
+/// The last month of the plan.
+fn horizon_end(s: &Scenario) -> YearMonth {
+    s.meta.start.plus(s.meta.horizon_months.saturating_sub(1).min(240))
+}
+
+/// Check every section of a scenario; all problems are collected.
 fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
-    // meta
+    check_meta(c, s);
+    check_demand(c, s);
+    check_cluster(c, s, cat);
+    check_workload(c, s);
+    check_data(c, s, cat);
+    check_platform(c, s);
+    check_variants(c, s, cat);
+    check_availability(c, s, cat);
+    check_pricing(c, s, cat);
+}
+
+/// The scenario's name, horizon and currency.
+fn check_meta(c: &mut Checker, s: &Scenario) {
     c.name("meta.name", &s.meta.name);
     c.urange("meta.horizon_months", s.meta.horizon_months, 1, 240);
     if s.meta.currency != "USD" {
@@ -161,9 +179,11 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             format!("only \"USD\" is supported (all price tables are USD), found {:?}", s.meta.currency),
         );
     }
-    let horizon_end = s.meta.start.plus(s.meta.horizon_months.saturating_sub(1).min(240));
+}
 
-    // demand
+/// Users, growth, events and seasonality.
+fn check_demand(c: &mut Checker, s: &Scenario) {
+    let horizon_end = horizon_end(s);
     let d = &s.demand;
     c.range("demand.concurrent_users", d.concurrent_users, 1.0, 1e8);
     c.range("demand.annual_growth", d.annual_growth, -0.9, 10.0);
@@ -208,8 +228,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             c.range(format_args!("demand.weekend_diurnal[{i}]"), *v, 0.0, 1.0);
         }
     }
+}
 
-    // cluster (before services, which refer to pools)
+/// Node pools, DaemonSets, system pods and the autoscaler (before services, which refer to pools).
+fn check_cluster(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     let cl = &s.cluster;
     let a = &cl.autoscaling;
     c.range("cluster.autoscaling.variation", a.variation, 0.0, 1.0);
@@ -271,8 +293,11 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.range(format_args!("{path}.requests.memory_mib"), sp.requests.memory_mib, 0.0, 1048576.0);
         check_pool_ref(c, &format!("{path}.pool"), &sp.pool, cl);
     }
+}
 
-    // workload
+/// Services: their load, pods, replicas and HPA behavior.
+fn check_workload(c: &mut Checker, s: &Scenario) {
+    let cl = &s.cluster;
     let w = &s.workload;
     c.positive("workload.peak_requests_per_user_per_s", w.peak_requests_per_user_per_s, 1000.0);
     if w.services.is_empty() {
@@ -366,8 +391,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             check_pool_ref(c, &format!("{p}.also_pools[{j}]"), &Some(name.clone()), cl);
         }
     }
+}
 
-    // data tier
+/// The data tier: PostgreSQL, Redis, object storage, telemetry.
+fn check_data(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     let pg = &s.data.postgres;
     c.positive("data.postgres.cpu_ms_per_query", pg.cpu_ms_per_query, 600_000.0);
     c.positive("data.postgres.target_cpu_utilization", pg.target_cpu_utilization, 1.0);
@@ -408,8 +435,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.urange("data.telemetry.custom_metrics", t.custom_metrics, 0, 1_000_000);
     c.urange("data.telemetry.alarms", t.alarms, 0, 100_000);
     c.urange("data.telemetry.dashboards", t.dashboards, 0, 1000);
+}
 
-    // platform
+/// Platform-wide counts and shares.
+fn check_platform(c: &mut Checker, s: &Scenario) {
     let pl = &s.platform;
     c.urange("platform.waf_web_acls", pl.waf_web_acls, 0, 100);
     c.urange("platform.waf_rules", pl.waf_rules, 0, 1000);
@@ -424,8 +453,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.urange("platform.dns_zones", pl.dns_zones, 0, 1000);
     c.range("platform.dns_queries_per_user_per_month", pl.dns_queries_per_user_per_month, 0.0, 1e6);
     c.urange("platform.health_checks_per_site", pl.health_checks_per_site, 0, 1000);
+}
 
-    // variants
+/// Variants and their sites.
+fn check_variants(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     if s.variants.is_empty() {
         c.err("variants", "must have at least one variant");
     }
@@ -500,8 +531,10 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.urange(format_args!("{p}.connectivity.vpn_connections"), cn.vpn_connections, 0, 100);
         c.range(format_args!("{p}.connectivity.dx_gb_per_user_per_month"), cn.dx_gb_per_user_per_month, 0.0, 1e4);
     }
+}
 
-    // targets and availability
+/// Targets and component availabilities.
+fn check_availability(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     let t = &s.targets;
     if !t.availability.is_finite() || t.availability < 0.9 || t.availability >= 1.0 {
         c.err("targets.availability", format!("must be at least 0.9 and below 1, found {}", num(t.availability)));
@@ -527,10 +560,12 @@ fn check(c: &mut Checker, s: &Scenario, cat: &Catalog) {
         c.positive("availability.mttr_hours", m, 720.0);
     }
 
-    check_finance(c, s, cat, horizon_end);
+    check_finance(c, s, cat, horizon_end(s));
     check_uncertainty(c, s);
+}
 
-    // pricing
+/// Price overrides, extra items, reference estimates, uncertainty and finance.
+fn check_pricing(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     for (k, o) in &s.pricing.overrides {
         let p = format!("pricing.overrides[{k:?}]");
         match k.split_once('/') {
@@ -634,97 +669,7 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
         c.name("finance.reporting_currency.source", &r.source);
     }
     for (i, k) in f.commitments.iter().enumerate() {
-        let p = format!("finance.commitments[{i}]");
-        c.known(format_args!("{p}.region"), "AWS region", &k.region, &mut cat.regions());
-        if k.term_years != 1 && k.term_years != 3 {
-            c.err(format!("{p}.term_years"), format!("must be 1 or 3, found {}", k.term_years));
-        }
-        if k.start > horizon_end {
-            c.err(
-                format!("{p}.start"),
-                format!("must be at most {horizon_end} (the last planned month), found {}", k.start),
-            );
-        }
-        match &k.kind {
-            CommitmentKind::Ec2Reserved { instance_type, count } => {
-                c.known(
-                    format!("{p}.kind.instance_type"),
-                    "instance type",
-                    instance_type,
-                    &mut cat.ec2.keys().map(String::as_str),
-                );
-                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
-            }
-            CommitmentKind::RdsReserved { class, count } => {
-                c.known(
-                    format!("{p}.kind.class"),
-                    "RDS instance class",
-                    class,
-                    &mut cat.rds.keys().map(String::as_str),
-                );
-                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
-            }
-            CommitmentKind::CacheReserved { node_type, count } => {
-                c.known(
-                    format!("{p}.kind.node_type"),
-                    "ElastiCache node type",
-                    node_type,
-                    &mut cat.cache.keys().map(String::as_str),
-                );
-                c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
-            }
-            CommitmentKind::SavingsPlan { usd_per_hour, discount, family } => {
-                if let Some(fam) = family
-                    && !cat.ec2.keys().any(|k| k.split('.').next() == Some(fam.as_str()))
-                {
-                    let families: std::collections::BTreeSet<&str> =
-                        cat.ec2.keys().filter_map(|k| k.split('.').next()).collect();
-                    c.err(
-                        format!("{p}.kind.family"),
-                        format!(
-                            "unknown instance family {fam:?}; known: {}",
-                            families.into_iter().collect::<Vec<_>>().join(", ")
-                        ),
-                    );
-                }
-                c.positive(format_args!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
-                if !discount.is_finite() || *discount <= 0.0 || *discount >= 1.0 {
-                    c.err(format!("{p}.kind.discount"), format!("must be above 0 and below 1 (savings-plan rates are not in the catalog: supply yours), found {}", num(*discount)));
-                }
-            }
-        }
-        if let Some(h) = k.hourly_usd {
-            c.range(format_args!("{p}.hourly_usd"), h, 0.0, 1_000.0);
-        }
-        if let Some(u) = k.upfront_usd {
-            c.range(format_args!("{p}.upfront_usd"), u, 0.0, 100_000_000.0);
-        }
-        let reservation = !matches!(k.kind, CommitmentKind::SavingsPlan { .. });
-        if reservation && k.hourly_usd.is_none() {
-            let key = k.catalog_rate_key();
-            let known = key.as_ref().and_then(|key| cat.price(&k.region, key)).and_then(|x| x.usd).is_some();
-            if !known {
-                c.err(
-                    format!("{p}.hourly_usd"),
-                    format!(
-                        "the catalog has no verified {}-year {:?} rate for this in {}: supply hourly_usd (and upfront_usd) with their source",
-                        k.term_years, k.payment, k.region
-                    ),
-                );
-            }
-        }
-        if k.payment != Payment::NoUpfront && k.upfront_usd.is_none() {
-            c.err(
-                format!("{p}.upfront_usd"),
-                format!("required for {:?} (the catalog has no upfront prices)", k.payment),
-            );
-        }
-        if (k.hourly_usd.is_some() || k.upfront_usd.is_some() || !reservation) && k.source.trim().is_empty() {
-            c.err(format!("{p}.source"), "must say where the supplied rate comes from");
-        }
-        for (j, v) in k.variants.iter().enumerate() {
-            c.known(format_args!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
-        }
+        check_commitment(c, s, cat, horizon_end, i, k);
     }
     for (i, sp) in f.spot.iter().enumerate() {
         let p = format!("finance.spot[{i}]");
@@ -746,29 +691,121 @@ fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Year
         c.err("finance.savings_plan_discount", format!("must be above 0 and below 1, found {}", num(d)));
     }
     if let Some(t) = &f.onprem {
-        let p = "finance.onprem";
-        c.urange(format_args!("{p}.server.cores"), t.server.cores, 1, 1024);
-        c.range(format_args!("{p}.server.memory_gib"), t.server.memory_gib, 1.0, 65536.0);
-        c.range(format_args!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
-        c.range(format_args!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
-        c.urange(format_args!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
-        c.urange(format_args!("{p}.database_servers"), t.database_servers, 0, 100);
-        c.range(format_args!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
-        c.range(format_args!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
-        c.range(format_args!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
-        for (i, h) in t.fixed_hardware.iter().enumerate() {
-            c.name(format_args!("{p}.fixed_hardware[{i}].name"), &h.name);
-            c.range(format_args!("{p}.fixed_hardware[{i}].usd"), h.usd, 0.0, 1e7);
-            c.range(format_args!("{p}.fixed_hardware[{i}].power_kw"), h.power_kw, 0.0, 20.0);
-            c.urange(format_args!("{p}.fixed_hardware[{i}].rack_units"), h.rack_units, 0, 42);
-        }
-        c.urange(format_args!("{p}.depreciation_years"), t.depreciation_years, 1, 10);
-        c.range(format_args!("{p}.pue"), t.pue, 1.0, 3.0);
-        c.range(format_args!("{p}.usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
-        c.range(format_args!("{p}.usd_per_rack_unit_month"), t.usd_per_rack_unit_month, 0.0, 10_000.0);
-        c.range(format_args!("{p}.support_usd_per_core_year"), t.support_usd_per_core_year, 0.0, 100_000.0);
-        c.range(format_args!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
-        c.range(format_args!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
-        c.name(format_args!("{p}.source"), &t.source);
+        check_onprem(c, t);
     }
+}
+
+/// One commitment: region, term, start, kind, rates and their source.
+fn check_commitment(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: YearMonth, i: usize, k: &Commitment) {
+    let p = format!("finance.commitments[{i}]");
+    c.known(format_args!("{p}.region"), "AWS region", &k.region, &mut cat.regions());
+    if k.term_years != 1 && k.term_years != 3 {
+        c.err(format!("{p}.term_years"), format!("must be 1 or 3, found {}", k.term_years));
+    }
+    if k.start > horizon_end {
+        c.err(
+            format!("{p}.start"),
+            format!("must be at most {horizon_end} (the last planned month), found {}", k.start),
+        );
+    }
+    match &k.kind {
+        CommitmentKind::Ec2Reserved { instance_type, count } => {
+            c.known(
+                format!("{p}.kind.instance_type"),
+                "instance type",
+                instance_type,
+                &mut cat.ec2.keys().map(String::as_str),
+            );
+            c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
+        }
+        CommitmentKind::RdsReserved { class, count } => {
+            c.known(format!("{p}.kind.class"), "RDS instance class", class, &mut cat.rds.keys().map(String::as_str));
+            c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
+        }
+        CommitmentKind::CacheReserved { node_type, count } => {
+            c.known(
+                format!("{p}.kind.node_type"),
+                "ElastiCache node type",
+                node_type,
+                &mut cat.cache.keys().map(String::as_str),
+            );
+            c.urange(format_args!("{p}.kind.count"), *count, 1, 10_000);
+        }
+        CommitmentKind::SavingsPlan { usd_per_hour, discount, family } => {
+            if let Some(fam) = family
+                && !cat.ec2.keys().any(|k| k.split('.').next() == Some(fam.as_str()))
+            {
+                let families: std::collections::BTreeSet<&str> =
+                    cat.ec2.keys().filter_map(|k| k.split('.').next()).collect();
+                c.err(
+                    format!("{p}.kind.family"),
+                    format!(
+                        "unknown instance family {fam:?}; known: {}",
+                        families.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            c.positive(format_args!("{p}.kind.usd_per_hour"), *usd_per_hour, 1_000_000.0);
+            if !discount.is_finite() || *discount <= 0.0 || *discount >= 1.0 {
+                c.err(format!("{p}.kind.discount"), format!("must be above 0 and below 1 (savings-plan rates are not in the catalog: supply yours), found {}", num(*discount)));
+            }
+        }
+    }
+    if let Some(h) = k.hourly_usd {
+        c.range(format_args!("{p}.hourly_usd"), h, 0.0, 1_000.0);
+    }
+    if let Some(u) = k.upfront_usd {
+        c.range(format_args!("{p}.upfront_usd"), u, 0.0, 100_000_000.0);
+    }
+    let reservation = !matches!(k.kind, CommitmentKind::SavingsPlan { .. });
+    if reservation && k.hourly_usd.is_none() {
+        let key = k.catalog_rate_key();
+        let known = key.as_ref().and_then(|key| cat.price(&k.region, key)).and_then(|x| x.usd).is_some();
+        if !known {
+            c.err(
+                format!("{p}.hourly_usd"),
+                format!(
+                    "the catalog has no verified {}-year {:?} rate for this in {}: supply hourly_usd (and upfront_usd) with their source",
+                    k.term_years, k.payment, k.region
+                ),
+            );
+        }
+    }
+    if k.payment != Payment::NoUpfront && k.upfront_usd.is_none() {
+        c.err(format!("{p}.upfront_usd"), format!("required for {:?} (the catalog has no upfront prices)", k.payment));
+    }
+    if (k.hourly_usd.is_some() || k.upfront_usd.is_some() || !reservation) && k.source.trim().is_empty() {
+        c.err(format!("{p}.source"), "must say where the supplied rate comes from");
+    }
+    for (j, v) in k.variants.iter().enumerate() {
+        c.known(format_args!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));
+    }
+}
+
+/// The on-premises TCO inputs.
+fn check_onprem(c: &mut Checker, t: &OnPremTco) {
+    let p = "finance.onprem";
+    c.urange(format_args!("{p}.server.cores"), t.server.cores, 1, 1024);
+    c.range(format_args!("{p}.server.memory_gib"), t.server.memory_gib, 1.0, 65536.0);
+    c.range(format_args!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
+    c.range(format_args!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
+    c.urange(format_args!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
+    c.urange(format_args!("{p}.database_servers"), t.database_servers, 0, 100);
+    c.range(format_args!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
+    c.range(format_args!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
+    c.range(format_args!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
+    for (i, h) in t.fixed_hardware.iter().enumerate() {
+        c.name(format_args!("{p}.fixed_hardware[{i}].name"), &h.name);
+        c.range(format_args!("{p}.fixed_hardware[{i}].usd"), h.usd, 0.0, 1e7);
+        c.range(format_args!("{p}.fixed_hardware[{i}].power_kw"), h.power_kw, 0.0, 20.0);
+        c.urange(format_args!("{p}.fixed_hardware[{i}].rack_units"), h.rack_units, 0, 42);
+    }
+    c.urange(format_args!("{p}.depreciation_years"), t.depreciation_years, 1, 10);
+    c.range(format_args!("{p}.pue"), t.pue, 1.0, 3.0);
+    c.range(format_args!("{p}.usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
+    c.range(format_args!("{p}.usd_per_rack_unit_month"), t.usd_per_rack_unit_month, 0.0, 10_000.0);
+    c.range(format_args!("{p}.support_usd_per_core_year"), t.support_usd_per_core_year, 0.0, 100_000.0);
+    c.range(format_args!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
+    c.range(format_args!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
+    c.name(format_args!("{p}.source"), &t.source);
 }

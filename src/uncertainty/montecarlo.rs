@@ -228,7 +228,6 @@ pub fn run(
     }
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
-    let column = |f: &dyn Fn(&PathTotals) -> f64| -> Vec<f64> { ok.iter().map(f).collect() };
     // Bands per month in parallel (each its own sort; collected in month order).
     let bands = |f: &(dyn Fn(&PathTotals, usize) -> f64 + Sync)| -> Vec<Band> {
         (0..nm)
@@ -244,31 +243,8 @@ pub fn run(
         .map(|(v, vp)| {
             let cost = bands(&|o, m| o.cost[v][m]);
             let nodes = bands(&|o, m| f64::from(o.nodes[v][m]));
-            let fiscal_years = vp
-                .fiscal_years
-                .iter()
-                .enumerate()
-                .map(|(fi, fy)| {
-                    let mut xs = column(&|o| o.fiscal[v].get(fi).map_or(f64::NAN, |x| x.1));
-                    let budget = u
-                        .budgets
-                        .iter()
-                        .find(|b| {
-                            b.fiscal_year.trim_start_matches("FY").parse() == Ok(fy.year)
-                                && b.variant.as_ref().is_none_or(|n| *n == vp.name)
-                        })
-                        .map(|b| b.usd);
-                    let p_exceed =
-                        budget.map(|b| xs.iter().filter(|&&x| x > b).count() as f64 / xs.len().max(1) as f64);
-                    FiscalBand { label: fy.label(), cost: Band::of(&mut xs, percentiles), budget_usd: budget, p_exceed }
-                })
-                .collect();
-            let mut firsts: Vec<u32> = ok.iter().map(|o| o.limit_month[v].unwrap_or(u32::MAX)).collect();
-            firsts.sort_unstable();
-            let hit = firsts.iter().filter(|&&m| m != u32::MAX).count();
-            // The earliest month by which at least `confidence` of the paths have hit a limit.
-            let k = ((u.confidence * firsts.len() as f64).ceil() as usize).clamp(1, firsts.len().max(1));
-            let capacity_limit_month = firsts.get(k - 1).copied().filter(|&m| m != u32::MAX);
+            let fiscal_years = fiscal_bands(u, vp, v, &ok, percentiles);
+            let (capacity_limit_month, p_capacity_limit) = limit_month(&ok, v, u.confidence);
             let mut sw: Vec<Swing> = swings
                 .iter()
                 .map(|p| Swing {
@@ -286,7 +262,7 @@ pub fn run(
                 nodes,
                 fiscal_years,
                 capacity_limit_month,
-                p_capacity_limit: hit as f64 / firsts.len().max(1) as f64,
+                p_capacity_limit,
                 p_cheapest: cheapest[v] as f64 / ok.len().max(1) as f64,
                 unknown_items: vp.unknown_items.len(),
                 horizon_usd: vp.total_usd,
@@ -306,6 +282,43 @@ pub fn run(
         users,
         variants,
     })
+}
+
+/// A variant's fiscal years over the paths, with the budget line and the share of paths above it.
+fn fiscal_bands(
+    u: &crate::scenario::model::Uncertainty,
+    vp: &crate::engine::report::VariantPlan,
+    v: usize,
+    ok: &[PathTotals],
+    percentiles: &[f64],
+) -> Vec<FiscalBand> {
+    vp.fiscal_years
+        .iter()
+        .enumerate()
+        .map(|(fi, fy)| {
+            let mut xs: Vec<f64> = ok.iter().map(|o| o.fiscal[v].get(fi).map_or(f64::NAN, |x| x.1)).collect();
+            let budget = u
+                .budgets
+                .iter()
+                .find(|b| {
+                    b.fiscal_year.trim_start_matches("FY").parse() == Ok(fy.year)
+                        && b.variant.as_ref().is_none_or(|n| *n == vp.name)
+                })
+                .map(|b| b.usd);
+            let p_exceed = budget.map(|b| xs.iter().filter(|&&x| x > b).count() as f64 / xs.len().max(1) as f64);
+            FiscalBand { label: fy.label(), cost: Band::of(&mut xs, percentiles), budget_usd: budget, p_exceed }
+        })
+        .collect()
+}
+
+/// The earliest month by which at least `confidence` of the paths have hit a capacity limit
+/// (None if not within the horizon), and the share of paths that hit one at all.
+fn limit_month(ok: &[PathTotals], v: usize, confidence: f64) -> (Option<u32>, f64) {
+    let mut firsts: Vec<u32> = ok.iter().map(|o| o.limit_month[v].unwrap_or(u32::MAX)).collect();
+    firsts.sort_unstable();
+    let hit = firsts.iter().filter(|&&m| m != u32::MAX).count();
+    let k = ((confidence * firsts.len() as f64).ceil() as usize).clamp(1, firsts.len().max(1));
+    (firsts.get(k - 1).copied().filter(|&m| m != u32::MAX), hit as f64 / firsts.len().max(1) as f64)
 }
 
 /// One input at its P10 and P90, the others as written: the plans (None when the value breaks

@@ -115,3 +115,47 @@ fn the_engine_touches_no_file_and_no_window() {
         }
     }
 }
+#[test]
+fn engine_functions_fit_on_a_screen() {
+    // Brace-counted function bodies outside tests; 150 lines at most.
+    let mut long = Vec::new();
+    for (top, path, text) in sources() {
+        if !ENGINE.contains(&top.as_str()) {
+            continue;
+        }
+        let code = code(&text);
+        let lines: Vec<&str> = code.lines().collect();
+        for (k, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let is_fn = t.starts_with("fn ")
+                || t.starts_with("pub fn ")
+                || t.starts_with("pub(crate) fn ")
+                || t.starts_with("const fn ")
+                || t.starts_with("pub const fn ");
+            if !is_fn {
+                continue;
+            }
+            let (mut depth, mut started) = (0i32, false);
+            for (j, l) in lines.iter().enumerate().skip(k) {
+                for c in l.chars() {
+                    match c {
+                        '{' => {
+                            depth += 1;
+                            started = true;
+                        }
+                        '}' => depth -= 1,
+                        ';' if !started => break,
+                        _ => {}
+                    }
+                }
+                if (started && depth == 0) || (!started && l.contains(';')) {
+                    if started && j - k + 1 > 150 {
+                        long.push(format!("{}:{} ({} lines)", path.display(), k + 1, j - k + 1));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "functions over 150 lines:\n{}", long.join("\n"));
+}
