@@ -205,8 +205,8 @@ struct Fail {
     message: String,
 }
 
-fn bad(message: impl Into<String>) -> Fail {
-    Fail { code: 2, message: message.into() }
+fn bad(message: impl std::fmt::Display) -> Fail {
+    Fail { code: 2, message: message.to_string() }
 }
 
 pub fn main() -> ExitCode {
@@ -276,7 +276,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 Format::Table if month.is_some() => render::month_detail(&r, view),
                 Format::Table => render::table(&r, view) + &render::recommendations(&r),
                 Format::Json => render::json(&r) + "\n",
-                Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m })?,
+                Format::Csv => render::csv(&r).map_err(|m| Fail { code: 1, message: m.to_string() })?,
             };
             out(&text)
         }
@@ -293,7 +293,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 .map_err(bad)?;
             let text = match format {
                 Format::Table => render::day_table(&d),
-                Format::Csv => render::day_csv(&d).map_err(|m| Fail { code: 1, message: m })?,
+                Format::Csv => render::day_csv(&d).map_err(|m| Fail { code: 1, message: m.to_string() })?,
                 Format::Json => {
                     serde_json::to_string_pretty(&d).map_err(|e| Fail { code: 1, message: e.to_string() })? + "\n"
                 }

@@ -120,9 +120,12 @@ impl Catalog {
     }
 
     /// Build a catalog from RON texts (sources, instance specs, `(file name, table)` pairs).
-    pub fn parse(sources: &str, instances: &str, tables: &[(&str, &str)]) -> Result<Catalog, String> {
-        let at = |file: &str, e: ron::error::SpannedError| {
-            format!("{file}:{}:{}: {}", e.span.start.line, e.span.start.col, e.code)
+    pub fn parse(sources: &str, instances: &str, tables: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
+        let at = |file: &str, e: ron::error::SpannedError| CatalogError::Syntax {
+            file: file.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
         };
         let opts = ron_options();
         let sources: BTreeMap<String, Source> = opts.from_str(sources).map_err(|e| at("sources.ron", e))?;
@@ -132,10 +135,14 @@ impl Catalog {
             let t: PriceTable = opts.from_str(text).map_err(|e| at(file, e))?;
             for (key, p) in &t.prices {
                 if !sources.contains_key(&p.source) {
-                    return Err(format!("{file}: {key}: unknown source id {:?}", p.source));
+                    return Err(CatalogError::UnknownSource {
+                        file: file.to_string(),
+                        key: key.clone(),
+                        id: p.source.clone(),
+                    });
                 }
                 if p.usd.is_some() == p.confidence.is_none() {
-                    return Err(format!("{file}: {key}: a price needs a confidence tag and a gap must not have one"));
+                    return Err(CatalogError::Confidence { file: file.to_string(), key: key.clone() });
                 }
             }
             map.insert(t.region.clone(), t);
@@ -159,6 +166,17 @@ pub fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a 
     let mut scored: Vec<(f64, &str)> = known.map(|k| (strsim::normalized_damerau_levenshtein(name, k), k)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+/// Why a price table could not be read: the file, and the line and column or the price key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{file}:{line}:{col}: {message}")]
+    Syntax { file: String, line: usize, col: usize, message: String },
+    #[error("{file}: {key}: unknown source id {id:?}")]
+    UnknownSource { file: String, key: String, id: String },
+    #[error("{file}: {key}: a price needs a confidence tag and a gap must not have one")]
+    Confidence { file: String, key: String },
 }
 
 /// RON as Headroom reads it: optional fields may be written bare (`max_pods: 58`, no `Some(…)`).

@@ -77,8 +77,18 @@ pub struct Eval<'a> {
     pub sizes: &'a Sizes,
     /// KiB of response per user request.
     resp_kib: f64,
-    /// Per pool: the instance's vCPUs and memory (GiB), for on-prem server counts.
-    specs: Vec<(u32, f64)>,
+    /// Per pool: the instance's vCPUs and memory (GiB), for on-prem server counts
+    /// ([`pool_specs`]).
+    specs: &'a [(u32, f64)],
+}
+
+/// Per node pool: its instance's vCPUs and memory (GiB).
+pub fn pool_specs(s: &Scenario, cat: &Catalog) -> Vec<(u32, f64)> {
+    s.cluster
+        .node_pools
+        .iter()
+        .map(|p| cat.ec2.get(&p.instance_type).map_or((0, 0.0), |e| (e.vcpu, e.memory_gib)))
+        .collect()
 }
 
 /// One site in one month, as its lines read it.
@@ -87,13 +97,22 @@ struct SiteCtx<'a> {
     site: &'a Site,
     name: Name,
     size: &'a RoleSizing,
-    database: Option<DbSizing>,
+    /// The database the site runs: its own (serving) or the primary's, as a replica.
+    database: Option<&'a DbSizing>,
+    /// The database is a cross-region replica of the primary's: same class, Single-AZ, no
+    /// backups of its own.
+    replica: bool,
     traffic: Traffic,
     holds_objects: bool,
     object_storage_gb: f64,
 }
 
 impl SiteCtx<'_> {
+    /// The site's database as the report shows it (a replica: Single-AZ, no backup storage).
+    fn db(&self) -> Option<DbSizing> {
+        self.database
+            .map(|d| if self.replica { DbSizing { multi_az: false, billable_backup_gb: 0.0, ..*d } } else { *d })
+    }
     fn standby(&self) -> bool {
         !serving(self.site.role)
     }
@@ -104,18 +123,13 @@ impl SiteCtx<'_> {
 }
 
 impl<'a> Eval<'a> {
-    pub fn new(prog: &'a Program, s: &'a Scenario, cat: &Catalog, sizes: &'a Sizes) -> Self {
+    pub fn new(prog: &'a Program, s: &'a Scenario, specs: &'a [(u32, f64)], sizes: &'a Sizes) -> Self {
         Eval {
             prog,
             s,
             sizes,
             resp_kib: s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum(),
-            specs: s
-                .cluster
-                .node_pools
-                .iter()
-                .map(|p| cat.ec2.get(&p.instance_type).map_or((0, 0.0), |e| (e.vcpu, e.memory_gib)))
-                .collect(),
+            specs,
         }
     }
 
@@ -136,26 +150,27 @@ impl<'a> Eval<'a> {
         let v = &s.variants[vi];
         let shape = &self.prog.variants[vi];
         let input = MonthInput { s, plan: &self.prog.finance, variant: vi, month: m.md.index, onprem: &[] };
-        tally.reset(finance::reads_priced_lines(&input));
-        let mut out = Ledger { tally, sink, prices: &self.prog.prices, site: self.prog.names.whole };
+        tally.reset(finance::reads_priced_lines(&input), S::RECORDS || finance::reads_bases(&s.finance));
+        let mut out =
+            Ledger { tally, sink, prices: &self.prog.prices, usd: &self.prog.usd, site: self.prog.names.whole };
         let mut res = MonthOut { nodes: 0, limit: false };
         state.onprem.clear();
         // Primary and active sites first, so standbys can mirror the primary database class.
-        let mut primary_db: Option<DbSizing> = None;
+        let mut primary_db: Option<&DbSizing> = None;
         for &si in &shape.order {
             let site = &v.sites[si];
-            let size = self.sizes.of(mi, s, site);
+            let size = self.sizes.of(mi, vi, si);
             res.nodes += size.nodes;
             res.limit |= size.limit;
-            let database = match site.role {
-                Role::BackupOnly => None,
+            let (database, replica) = match site.role {
+                Role::BackupOnly => (None, false),
                 r if serving(r) => {
-                    primary_db = primary_db.or(size.database);
-                    size.database
+                    primary_db = primary_db.or(size.database.as_ref());
+                    (size.database.as_ref(), false)
                 }
                 // A cross-region replica: same class as the primary (it must keep up with the
                 // write stream and take over), Single-AZ.
-                _ => primary_db.map(|d| DbSizing { multi_az: false, billable_backup_gb: 0.0, ..d }),
+                _ => (primary_db, true),
             };
             let holds_objects = si == shape.primary || site.replicate_object_storage;
             let x = SiteCtx {
@@ -163,8 +178,9 @@ impl<'a> Eval<'a> {
                 site,
                 name: shape.site_names[si],
                 size,
-                traffic: self.traffic(site, m, database.as_ref()),
+                traffic: self.traffic(site, m, database),
                 database,
+                replica,
                 holds_objects,
                 object_storage_gb: if holds_objects { m.stored_objects_gb } else { 0.0 },
             };
@@ -172,7 +188,7 @@ impl<'a> Eval<'a> {
                 site_notes(s, &x, notes);
             }
             match shape.site_region[si] {
-                Some(r) => self.aws_site(&x, m, shape, &self.prog.regions[r], primary_db.as_ref(), &mut out),
+                Some(r) => self.aws_site(&x, m, shape, &self.prog.regions[r], primary_db, &mut out),
                 None if s.finance.onprem.is_some() => state.onprem.push(self.onprem_site(&x)),
                 None => self.onprem_unpriced(&x, &mut out),
             }
@@ -216,7 +232,7 @@ impl<'a> Eval<'a> {
 
     /// What the on-prem TCO reads of an on-prem site.
     fn onprem_site(&self, x: &SiteCtx) -> OnPremSite {
-        let (cores, memory_gib) = x.size.pools.iter().zip(&self.specs).fold((0.0, 0.0), |(c, m), (p, &(vcpu, gib))| {
+        let (cores, memory_gib) = x.size.pools.iter().zip(self.specs).fold((0.0, 0.0), |(c, m), (p, &(vcpu, gib))| {
             (c + f64::from(p.nodes * vcpu), m + f64::from(p.nodes) * gib)
         });
         OnPremSite {
@@ -225,7 +241,7 @@ impl<'a> Eval<'a> {
             dr: x.standby(),
             cores,
             memory_gib,
-            db_gb: x.database.as_ref().map(|d| d.provisioned_gb),
+            db_gb: x.database.map(|d| d.provisioned_gb),
             objects_gb: x.object_storage_gb,
         }
     }
@@ -239,8 +255,9 @@ impl<'a> Eval<'a> {
         for p in &x.size.pools {
             out.unpriced(x.cat(Category::Compute), f64::from(p.nodes), d("On-prem Kubernetes nodes", "node-month"));
         }
-        if let Some(db) = &x.database {
-            let item = if db.multi_az { "On-prem PostgreSQL (primary + standby)" } else { "On-prem PostgreSQL" };
+        if let Some(db) = x.database {
+            let item =
+                if db.multi_az && !x.replica { "On-prem PostgreSQL (primary + standby)" } else { "On-prem PostgreSQL" };
             out.unpriced(x.cat(Category::Database), 1.0, d(item, "cluster-month"));
             out.unpriced(x.cat(Category::Database), db.provisioned_gb, d("On-prem database storage", "GB-month"));
         }
@@ -361,10 +378,11 @@ impl<'a> Eval<'a> {
         out: &mut Ledger<S>,
     ) {
         let primary_region = shape.primary_region.map(|r| &self.prog.regions[r]);
-        if let Some(db) = &x.database {
+        if let Some(db) = x.database {
+            let multi_az = db.multi_az && !x.replica;
             let class = self.sizes.class_index(db.class);
             let names = &self.prog.names;
-            let (item, slot) = match (serving(x.site.role), db.multi_az) {
+            let (item, slot) = match (serving(x.site.role), multi_az) {
                 (false, _) => (names.db_replica[class], rp.rds_single[class]),
                 (true, true) => (names.db_multi_az[class], rp.rds_multi[class]),
                 (true, false) => (names.db_single_az[class], rp.rds_single[class]),
@@ -376,7 +394,7 @@ impl<'a> Eval<'a> {
                 slot,
                 "1 instance × 730 h; smallest allowed class meeting peak CPU, memory and connections",
             );
-            let storage = if db.multi_az { rp.rds_storage_multi } else { rp.rds_storage_single };
+            let storage = if multi_az { rp.rds_storage_multi } else { rp.rds_storage_single };
             out.priced(
                 x.cat(Category::Database),
                 "RDS gp3 storage",
@@ -384,7 +402,7 @@ impl<'a> Eval<'a> {
                 storage,
                 "data × (1 + free space), at least 20 GB",
             );
-            if db.billable_backup_gb > 0.0 {
+            if !x.replica && db.billable_backup_gb > 0.0 {
                 out.priced(
                     Category::Database,
                     "RDS backup storage",
@@ -740,7 +758,7 @@ fn site_notes(s: &Scenario, x: &SiteCtx, notes: &mut Notes) {
             load_fraction: load_fraction(x.site.role),
             services: size.services.clone(),
             pools: size.pools.clone(),
-            database: x.database,
+            database: x.db(),
             cache: size.cache,
             object_storage_gb: x.object_storage_gb,
             traffic: x.traffic.clone(),

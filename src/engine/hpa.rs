@@ -18,9 +18,9 @@ pub struct Milli(pub i64);
 impl Milli {
     /// Exact decimal arithmetic (no floats): `"409m"` is 409, `"0.1"` is 100, `"1.0001m"`
     /// rounds up to 2 (Kubernetes rounds MilliValue up).
-    pub fn parse(s: &str) -> Result<Milli, String> {
-        let bad = || format!("not a Kubernetes quantity: {s:?}");
-        let range = || format!("quantity out of range: {s:?}");
+    pub fn parse(s: &str) -> Result<Milli, QuantityError> {
+        let bad = || QuantityError::Malformed(s.to_string());
+        let range = || QuantityError::OutOfRange(s.to_string());
         let t = s.trim();
         // Suffix: binary (2^10k) or decimal (10^p).
         let suffixes: [(&str, u32, i32); 15] = [
@@ -333,12 +333,35 @@ pub struct Case {
 }
 
 /// Parse a case, with the JSON path of any error (`pods[2].cpu.usage: …`).
-pub fn parse_case(text: &str) -> Result<Case, String> {
+/// Why a Kubernetes quantity could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuantityError {
+    #[error("not a Kubernetes quantity: {0:?}")]
+    Malformed(String),
+    #[error("quantity out of range: {0:?}")]
+    OutOfRange(String),
+}
+
+/// Why an `hpa explain` case could not be read: where (line and column, or the field path) and
+/// what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("{line}:{col}: {message}")]
+    Syntax { line: usize, col: usize, message: String },
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+}
+
+pub fn parse_case(text: &str) -> Result<Case, CaseError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if path == "." { format!("{}:{}: {inner}", inner.line(), inner.column()) } else { format!("{path}: {inner}") }
+        if path == "." {
+            CaseError::Syntax { line: inner.line(), col: inner.column(), message: inner.to_string() }
+        } else {
+            CaseError::Field { path, message: inner.to_string() }
+        }
     })
 }
 

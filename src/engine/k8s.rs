@@ -154,8 +154,16 @@ pub fn nodes_surviving_zone_loss(packed: u32, zones: u32) -> u32 {
 
 /// Nodes per zone when `n` nodes are spread evenly over `zones` (first zones take the extras).
 pub fn spread(n: u32, zones: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    spread_into(n, zones, &mut out);
+    out
+}
+
+/// [`spread`] into a buffer (reused from month to month).
+pub fn spread_into(n: u32, zones: u32, out: &mut Vec<u32>) {
     let z = zones.max(1);
-    (0..z).map(|i| n / z + u32::from(i < n % z)).collect()
+    out.clear();
+    out.extend((0..z).map(|i| n / z + u32::from(i < n % z)));
 }
 
 #[cfg(test)]

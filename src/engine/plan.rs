@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::catalog::Catalog;
 use crate::engine::autoscale::{self, SimResult};
 use crate::engine::demand::{self, MonthDemand};
-use crate::engine::eval::{Eval, Month, Notes, VariantState, months};
+use crate::engine::eval::{Eval, Month, Notes, VariantState, months, pool_specs};
 use crate::engine::program::Program;
 use crate::engine::report::*;
 use crate::engine::sizing::{Sizer, Sizes, latency_check, load_fraction, simulated_site};
@@ -47,7 +47,8 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
     sizer.sims = simulate_months(s, &sizer, &demand);
     let mut sizes = Sizes::default();
     sizes.fill(&mut sizer, &demand);
-    let ev = Eval::new(&prog, s, cat, &sizes);
+    let specs = pool_specs(s, cat);
+    let ev = Eval::new(&prog, s, &specs, &sizes);
     let months = months(s, &demand);
     let mut record = Record::default();
     for slot in prog.commitment_slots() {
@@ -208,6 +209,7 @@ pub struct Scratch {
     sizes: Sizes,
     tally: Tally,
     notes: Notes,
+    states: Vec<VariantState>,
 }
 
 /// Evaluate every variant and month of `s` with the summing sink: what a Monte Carlo path
@@ -218,8 +220,6 @@ pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &m
     if s.cluster.autoscaling.simulate {
         sizer.sims = simulate_months(s, &sizer, &demand);
     }
-    scratch.sizes.fill(&mut sizer, &demand);
-    let ev = Eval::new(prog, s, cat, &scratch.sizes);
     let months = months(s, &demand);
     let nv = s.variants.len();
     let mut out = PathTotals {
@@ -229,11 +229,19 @@ pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &m
         fiscal: vec![Vec::new(); nv],
         limit_month: vec![None; nv],
     };
-    for vi in 0..nv {
-        let mut state = VariantState::default();
-        for (mi, m) in months.iter().enumerate() {
-            let r = ev.variant_month(vi, mi, m, &mut state, &mut scratch.tally, &mut Sum, &mut scratch.notes);
-            let total = scratch.tally.total();
+    // Month by month, every variant: one month's sizing stays in cache while the variants read
+    // it (the plan goes variant by variant; the sums are the same, each variant's in month order).
+    let Scratch { sizes, tally, notes, states } = scratch;
+    sizes.begin(&sizer, 1);
+    let specs = pool_specs(s, cat);
+    states.clear();
+    states.resize_with(nv, VariantState::default);
+    for m in &months {
+        sizes.size_month(&mut sizer, 0, m.md);
+        let ev = Eval::new(prog, s, &specs, sizes);
+        for (vi, state) in states.iter_mut().enumerate() {
+            let r = ev.variant_month(vi, 0, m, state, tally, &mut Sum, notes);
+            let total = tally.total();
             out.cost[vi].push(total);
             out.nodes[vi].push(r.nodes);
             if r.limit && out.limit_month[vi].is_none() {
@@ -295,11 +303,43 @@ fn summarise(s: &ValidScenario, cat: &Catalog, r: &mut Report) {
     r.assumptions = crate::scenario::assumptions::assumptions(s);
 }
 
+/// Why a question about one variant, site, service or month of a plan has no answer. Each
+/// names what was asked and what the scenario has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("unknown variant {name:?}; the scenario has: {}", known.join(", "))]
+    UnknownVariant { name: String, known: Vec<String> },
+    #[error("unknown service {name:?}; the scenario has: {}", known.join(", "))]
+    UnknownService { name: String, known: Vec<String> },
+    #[error("month must be between 1 and {horizon}, found {month}")]
+    MonthOutOfRange { month: u32, horizon: u32 },
+    /// The same, for the CLI's `--month` option.
+    #[error("--month must be between 1 and {horizon}, found {month}")]
+    MonthOption { month: u32, horizon: u32 },
+    #[error(
+        "site {site:?} of variant {variant:?} is not simulated (AWS sites serving traffic are: {})",
+        if simulated.is_empty() { "none".to_string() } else { simulated.join(", ") }
+    )]
+    SiteNotSimulated { site: String, variant: String, simulated: Vec<String> },
+    #[error("variant {variant:?} has no AWS site serving traffic: nothing is simulated")]
+    NoSimulatedSite { variant: String },
+    #[error("cluster.autoscaling.simulate is off: nothing is simulated")]
+    SimulationOff,
+    #[error("site {site:?} does not serve traffic in {variant:?} (serving: {})", serving.join(", "))]
+    SiteNotServing { site: String, variant: String, serving: Vec<String> },
+    #[error("variant {variant:?} has no serving site")]
+    NoServingSite { variant: String },
+    #[error("--replicas must be at least 1")]
+    NoReplicas,
+    #[error("{service} has no load at {site} in that month: nothing to simulate")]
+    NoLoad { service: String, site: String },
+}
+
 /// The variant named `name` and its index, or an error listing the scenario's variants.
-pub fn find_variant<'a>(s: &'a Scenario, name: &str) -> Result<(usize, &'a Variant), String> {
-    s.variants.iter().enumerate().find(|(_, v)| v.name == name).ok_or_else(|| {
-        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
-        format!("unknown variant {name:?}; the scenario has: {}", names.join(", "))
+pub fn find_variant<'a>(s: &'a Scenario, name: &str) -> Result<(usize, &'a Variant), QueryError> {
+    s.variants.iter().enumerate().find(|(_, v)| v.name == name).ok_or_else(|| QueryError::UnknownVariant {
+        name: name.to_string(),
+        known: s.variants.iter().map(|v| v.name.clone()).collect(),
     })
 }
 
@@ -326,25 +366,23 @@ pub fn day_trace(
     variant: &str,
     site: Option<&str>,
     month_index: u32,
-) -> Result<DayTrace, String> {
+) -> Result<DayTrace, QueryError> {
     let (_, v) = find_variant(s, variant)?;
     if month_index >= s.meta.horizon_months {
-        return Err(format!("month must be between 1 and {}, found {}", s.meta.horizon_months, month_index + 1));
+        return Err(QueryError::MonthOutOfRange { month: month_index + 1, horizon: s.meta.horizon_months });
     }
     let simulated: Vec<&Site> = v.sites.iter().filter(|x| simulated_site(s, x)).collect();
     let st = match site {
-        Some(n) => *simulated.iter().find(|x| x.name == n).ok_or_else(|| {
-            let names: Vec<&str> = simulated.iter().map(|x| x.name.as_str()).collect();
-            format!(
-                "site {n:?} of variant {variant:?} is not simulated (AWS sites serving traffic are: {})",
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
-            )
+        Some(n) => *simulated.iter().find(|x| x.name == n).ok_or_else(|| QueryError::SiteNotSimulated {
+            site: n.to_string(),
+            variant: variant.to_string(),
+            simulated: simulated.iter().map(|x| x.name.clone()).collect(),
         })?,
         None => *simulated.first().ok_or_else(|| {
             if s.cluster.autoscaling.simulate {
-                format!("variant {variant:?} has no AWS site serving traffic: nothing is simulated")
+                QueryError::NoSimulatedSite { variant: variant.to_string() }
             } else {
-                "cluster.autoscaling.simulate is off: nothing is simulated".to_string()
+                QueryError::SimulationOff
             }
         })?,
     };
@@ -415,30 +453,33 @@ pub fn queue_report(
     month_index: u32,
     replicas: Option<u32>,
     seconds: f64,
-) -> Result<QueueReport, String> {
+) -> Result<QueueReport, QueryError> {
     let report = plan(s, cat);
     let (vi, _) = find_variant(s, variant)?;
     let m = report.variants[vi]
         .months
         .get(month_index as usize)
-        .ok_or_else(|| format!("month must be between 1 and {}, found {}", s.meta.horizon_months, month_index + 1))?;
+        .ok_or(QueryError::MonthOutOfRange { month: month_index + 1, horizon: s.meta.horizon_months })?;
     let serving: Vec<&SiteMonth> =
         m.sites.iter().filter(|x| matches!(x.role, Role::Primary | Role::ActiveActive(_))).collect();
     let sm = match site {
-        Some(n) => *serving.iter().find(|x| x.site.as_str() == n).ok_or_else(|| {
-            let names: Vec<&str> = serving.iter().map(|x| x.site.as_str()).collect();
-            format!("site {n:?} does not serve traffic in {variant:?} (serving: {})", names.join(", "))
+        Some(n) => *serving.iter().find(|x| x.site.as_str() == n).ok_or_else(|| QueryError::SiteNotServing {
+            site: n.to_string(),
+            variant: variant.to_string(),
+            serving: serving.iter().map(|x| x.site.to_string()).collect(),
         })?,
-        None => *serving.first().ok_or_else(|| format!("variant {variant:?} has no serving site"))?,
+        None => *serving.first().ok_or_else(|| QueryError::NoServingSite { variant: variant.to_string() })?,
     };
     let (si, sv) = s.workload.services.iter().enumerate().find(|(_, x)| x.name == service).ok_or_else(|| {
-        let names: Vec<&str> = s.workload.services.iter().map(|x| x.name.as_str()).collect();
-        format!("unknown service {service:?}; the scenario has: {}", names.join(", "))
+        QueryError::UnknownService {
+            name: service.to_string(),
+            known: s.workload.services.iter().map(|x| x.name.clone()).collect(),
+        }
     })?;
     let mut sz = sm.services[si].clone();
     if let Some(r) = replicas {
         if r == 0 {
-            return Err("--replicas must be at least 1".into());
+            return Err(QueryError::NoReplicas);
         }
         sz.replicas = r;
     }
@@ -455,7 +496,7 @@ pub fn queue_report(
         burst: sv.arrival_bursts,
         seed: s.simulation.seed ^ month_index as u64,
     })
-    .ok_or_else(|| format!("{service} has no load at {} in that month: nothing to simulate", sm.site))?;
+    .ok_or_else(|| QueryError::NoLoad { service: service.to_string(), site: sm.site.to_string() })?;
     let q = crate::engine::queueing::Mmc { lambda: sz.peak_rps, mu: 1000.0 / sv.cpu_ms_per_request, c: servers };
     let erlang_c = (|| {
         Some(ErlangFigures {

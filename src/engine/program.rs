@@ -106,6 +106,9 @@ pub struct LineNames {
 #[derive(Debug, Clone)]
 pub struct Program {
     pub prices: Vec<PriceSlot>,
+    /// Each slot's USD per unit (NaN when unknown), packed apart from its description: read for
+    /// every line.
+    pub usd: Vec<f64>,
     pub regions: Vec<RegionSlots>,
     pub global: GlobalSlots,
     pub variants: Vec<VariantShape>,
@@ -211,7 +214,8 @@ impl Program {
             cache_item: format!("ElastiCache {} nodes", s.data.redis.node_type).into(),
             whole: Name::from(""),
         };
-        Program { prices: prices.slots, regions, global, variants, names, finance }
+        let usd = prices.slots.iter().map(|p| p.usd).collect();
+        Program { prices: prices.slots, usd, regions, global, variants, names, finance }
     }
 
     /// The catalog rate slots of the commitments (recorded first in a report's prices).

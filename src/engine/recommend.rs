@@ -138,6 +138,40 @@ pub fn recommendations(
     out
 }
 
+/// The reservations the app's coverage what-if adds: per variant, AWS site and pool, `share` of
+/// the pool's month-1 nodes (rounded) as 1-year No Upfront EC2 reservations at the catalog rate,
+/// renewing, marked with their `coverage_share`.
+pub fn coverage_commitments(s: &Scenario, r: &crate::engine::report::Report, share: f64) -> Vec<Commitment> {
+    let mut added = Vec::new();
+    for (v, p) in s.variants.iter().zip(&r.variants) {
+        let Some(m1) = p.months.first() else { continue };
+        for site in &v.sites {
+            let Location::Aws(region) = &site.location else { continue };
+            let Some(sm) = m1.sites.iter().find(|x| *x.site == *site.name) else { continue };
+            for pool in &sm.pools {
+                let count = (f64::from(pool.nodes) * share).round() as u32;
+                if count == 0 {
+                    continue;
+                }
+                added.push(Commitment {
+                    kind: CommitmentKind::Ec2Reserved { instance_type: pool.instance_type.to_string(), count },
+                    region: region.clone(),
+                    term_years: 1,
+                    payment: Payment::NoUpfront,
+                    start: s.meta.start,
+                    renew: true,
+                    hourly_usd: None,
+                    upfront_usd: None,
+                    source: "what-if coverage slider, catalog 1-yr No Upfront rate".into(),
+                    variants: vec![v.name.clone()],
+                    coverage_share: Some(share),
+                });
+            }
+        }
+    }
+    added
+}
+
 /// What a recommendation commits to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RecommendationKind {

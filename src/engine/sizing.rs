@@ -264,7 +264,6 @@ impl<'a> Sizer<'a> {
         let standby = !serving(role);
         let peak_rps_total = md.peak_users * s.workload.peak_requests_per_user_per_s * load;
         out.services.clear();
-        out.pools.clear();
         out.database = None;
         out.cache = None;
         out.limit = false;
@@ -293,6 +292,8 @@ impl<'a> Sizer<'a> {
                 shards,
                 nodes: shards * (1 + replicas),
             });
+        } else {
+            out.pools.clear();
         }
         out.nodes = out.pools.iter().map(|p| p.nodes).sum();
         out.average_nodes = out.pools.iter().map(PoolSizing::average_nodes).sum();
@@ -335,12 +336,16 @@ impl<'a> Sizer<'a> {
             let (packing, required, nodes) =
                 pool_fit_packed(packing, p, s.cluster.survive_zone_loss && !standby, min_nodes);
             let n = f64::from(nodes.max(1));
+            // The zone spread's buffer is kept from the month before.
+            let mut nodes_per_zone =
+                out.pools.get_mut(pi).map(|p| std::mem::take(&mut p.nodes_per_zone)).unwrap_or_default();
+            k8s::spread_into(nodes, p.zones, &mut nodes_per_zone);
             let mut ps = PoolSizing {
                 pool: pc.name,
                 instance_type: pc.instance,
                 packed_nodes: packing.nodes,
                 nodes,
-                nodes_per_zone: k8s::spread(nodes, p.zones),
+                nodes_per_zone,
                 required_nodes: required,
                 at_max_nodes: required > p.max_nodes,
                 unplaceable_pods: packing.unplaceable,
@@ -359,8 +364,12 @@ impl<'a> Sizer<'a> {
                 ps.simulated = true;
             }
             out.limit |= ps.at_max_nodes;
-            out.pools.push(ps);
+            match out.pools.get_mut(pi) {
+                Some(slot) => *slot = ps,
+                None => out.pools.push(ps),
+            }
         }
+        out.pools.truncate(self.pools.len());
     }
 
     fn size_db(&self, md: &MonthDemand, qps: f64, conns: u32) -> DbSizing {
@@ -402,26 +411,49 @@ pub struct Sizes {
     pub db_classes: Vec<Name>,
     /// Per month, per key.
     pub months: Vec<Vec<RoleSizing>>,
+    /// Per variant, per site: its key.
+    site_keys: Vec<Vec<usize>>,
 }
 
 impl Sizes {
     /// Size every month of `demand` for every distinct site kind of the scenario's variants.
     pub fn fill(&mut self, sizer: &mut Sizer, demand: &[MonthDemand]) {
+        self.begin(sizer, demand.len());
+        for (m, md) in demand.iter().enumerate() {
+            self.size_month(sizer, m, md);
+        }
+    }
+
+    /// Find the distinct site kinds and make room for `months` months of sizing.
+    pub fn begin(&mut self, sizer: &Sizer, months: usize) {
         let s = sizer.s;
         self.keys.clear();
-        for site in s.variants.iter().flat_map(|v| v.sites.iter()) {
-            let k = SizeKey { role: site.role, simulated: simulated_site(s, site) };
-            if !self.keys.contains(&k) {
-                self.keys.push(k);
+        self.site_keys.resize_with(s.variants.len(), Vec::new);
+        for (v, keys) in s.variants.iter().zip(&mut self.site_keys) {
+            keys.clear();
+            for site in &v.sites {
+                let k = SizeKey { role: site.role, simulated: simulated_site(s, site) };
+                let i = match self.keys.iter().position(|x| *x == k) {
+                    Some(i) => i,
+                    None => {
+                        self.keys.push(k);
+                        self.keys.len() - 1
+                    }
+                };
+                keys.push(i);
             }
         }
         self.db_classes.clone_from(&sizer.db_names);
-        self.months.resize_with(demand.len(), Vec::new);
-        for (md, row) in demand.iter().zip(&mut self.months) {
+        self.months.resize_with(months, Vec::new);
+        for row in &mut self.months {
             row.resize_with(self.keys.len(), RoleSizing::default);
-            for (k, out) in self.keys.iter().zip(row.iter_mut()) {
-                sizer.size(*k, md, out);
-            }
+        }
+    }
+
+    /// Size the month `md` into row `m` (every site kind).
+    pub fn size_month(&mut self, sizer: &mut Sizer, m: usize, md: &MonthDemand) {
+        for (k, out) in self.keys.iter().zip(self.months[m].iter_mut()) {
+            sizer.size(*k, md, out);
         }
     }
 
@@ -430,11 +462,9 @@ impl Sizes {
         self.db_classes.iter().position(|n| *n == class).unwrap_or(0)
     }
 
-    /// The sizing of a site in month `m`.
-    pub fn of(&self, m: usize, s: &Scenario, site: &Site) -> &RoleSizing {
-        let k = SizeKey { role: site.role, simulated: simulated_site(s, site) };
-        let i = self.keys.iter().position(|x| *x == k).unwrap_or(0);
-        &self.months[m][i]
+    /// The sizing of site `si` of variant `vi` in month `m`.
+    pub fn of(&self, m: usize, vi: usize, si: usize) -> &RoleSizing {
+        &self.months[m][self.site_keys[vi][si]]
     }
 }
 

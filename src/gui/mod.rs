@@ -206,17 +206,9 @@ pub struct HeadroomApp {
     pub mc: McState,
 }
 
-/// Marks commitments made by the coverage slider (so the slider replaces only its own); the
-/// share follows it.
-pub const COVERAGE_SOURCE: &str = "what-if coverage slider, catalog 1-yr No Upfront rate, share";
-
 /// The share last set with the coverage slider (0 when none), read back from the scenario.
 pub fn coverage_of(s: &Scenario) -> f64 {
-    s.finance
-        .commitments
-        .iter()
-        .find_map(|c| c.source.strip_prefix(COVERAGE_SOURCE).and_then(|x| x.trim().parse().ok()))
-        .unwrap_or(0.0)
+    s.finance.commitments.iter().find_map(|c| c.coverage_share).unwrap_or(0.0)
 }
 
 /// Replanning off the UI thread when a plan takes longer than half a frame.
@@ -385,6 +377,7 @@ impl HeadroomApp {
             .and_then(|s| {
                 let name = s.variants.get(self.variant).map(|v| v.name.clone()).unwrap_or_default();
                 crate::engine::plan::day_trace(&s, Catalog::builtin(), &name, None, month - 1)
+                    .map_err(|e| e.to_string())
             });
         self.day = Some(DayView { key: (self.variant, month, self.scenario.clone()), trace });
     }
@@ -600,41 +593,10 @@ impl HeadroomApp {
                 }
             }),
             Command::SetCommitmentCoverage(share) => {
-                let mut added = Vec::new();
-                for (v, p) in self.scenario.variants.iter().zip(&self.report.variants) {
-                    let Some(m1) = p.months.first() else { continue };
-                    for site in &v.sites {
-                        let crate::scenario::model::Location::Aws(region) = &site.location else { continue };
-                        let Some(sm) = m1.sites.iter().find(|x| *x.site == *site.name) else { continue };
-                        for pool in &sm.pools {
-                            let count = (f64::from(pool.nodes) * share).round() as u32;
-                            if count == 0 {
-                                continue;
-                            }
-                            added.push(crate::scenario::model::Commitment {
-                                kind: crate::scenario::model::CommitmentKind::Ec2Reserved {
-                                    instance_type: pool.instance_type.to_string(),
-                                    count,
-                                },
-                                region: region.clone(),
-                                term_years: 1,
-                                payment: crate::scenario::model::Payment::NoUpfront,
-                                start: self.scenario.meta.start,
-                                renew: true,
-                                hourly_usd: None,
-                                upfront_usd: None,
-                                source: String::new(),
-                                variants: vec![v.name.clone()],
-                            });
-                        }
-                    }
-                }
+                let added = crate::engine::recommend::coverage_commitments(&self.scenario, &self.report, share);
                 self.edit(|s| {
-                    s.finance.commitments.retain(|c| !c.source.starts_with(COVERAGE_SOURCE));
-                    for mut c in added {
-                        c.source = format!("{COVERAGE_SOURCE} {}", share);
-                        s.finance.commitments.push(c);
-                    }
+                    s.finance.commitments.retain(|c| c.coverage_share.is_none());
+                    s.finance.commitments.extend(added);
                 });
             }
             Command::Undo => {
@@ -737,14 +699,16 @@ impl HeadroomApp {
             }
             Command::SetField(path, text) => {
                 self.field_edits.remove(&path);
-                let edited = crate::scenario::edit::set_field(&self.scenario, &path, &text).and_then(|s| {
-                    validate(s, Catalog::builtin()).map_err(|ps| {
-                        // The problems of this field first, then any others it caused.
-                        let mut ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
-                        ps.sort_by_key(|p| !p.starts_with(&path));
-                        ps.join("\n")
-                    })
-                });
+                let edited = crate::scenario::edit::set_field(&self.scenario, &path, &text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| {
+                        validate(s, Catalog::builtin()).map_err(|ps| {
+                            // The problems of this field first, then any others it caused.
+                            let mut ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
+                            ps.sort_by_key(|p| !p.starts_with(&path));
+                            ps.join("\n")
+                        })
+                    });
                 match edited {
                     Ok(v) => {
                         self.field_errors.remove(&path);

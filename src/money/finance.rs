@@ -171,6 +171,12 @@ pub fn reads_priced_lines(input: &MonthInput) -> bool {
             .any(|(cp, c)| cp.variants[input.variant] && cp.resolved(c, input.s.meta.start).active(m).is_some())
 }
 
+/// Whether a finance step reads the tally's view or discount sums (discount, escalation,
+/// contingency).
+pub fn reads_bases(fin: &Finance) -> bool {
+    fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0
+}
+
 /// Add the finance lines of a variant-month after its list-price lines.
 pub fn apply<S: Sink>(input: &MonthInput, st: &mut State, out: &mut Ledger<S>) {
     let fin = &input.s.finance;

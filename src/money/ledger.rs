@@ -132,14 +132,19 @@ pub struct Tally {
     /// shares read them).
     pub priced: Vec<PricedLine>,
     pub keep_priced: bool,
+    /// Keep the view and discount sums (`amortised`, `cash`, `capex`, `aws`) besides the
+    /// categories: the recording sink and the finance steps that read them need them; a
+    /// Monte Carlo path without those settings does not (each is a serial chain of additions).
+    pub bases: bool,
 }
 
 impl Tally {
     /// Start a new month (buffers kept).
-    pub fn reset(&mut self, keep_priced: bool) {
-        let priced = std::mem::take(&mut self.priced);
-        *self = Tally { priced, keep_priced, ..Tally::default() };
+    pub fn reset(&mut self, keep_priced: bool, bases: bool) {
+        self.by_category = [0.0; 9];
+        (self.amortised, self.cash, self.capex, self.aws, self.unknown) = (0.0, 0.0, 0.0, 0.0, 0);
         self.priced.clear();
+        (self.keep_priced, self.bases) = (keep_priced, bases);
     }
 
     /// Add a known amount.
@@ -147,6 +152,11 @@ impl Tally {
     pub fn add(&mut self, c: Category, usd: f64, view: View, capex: bool, class: DiscountClass) {
         if view.in_amortised() {
             self.by_category[c as usize] += usd;
+        }
+        if !self.bases {
+            return;
+        }
+        if view.in_amortised() {
             self.amortised += usd;
         }
         if view.in_cash() {
@@ -292,6 +302,8 @@ pub struct Ledger<'a, S: Sink> {
     pub tally: &'a mut Tally,
     pub sink: &'a mut S,
     pub prices: &'a [PriceSlot],
+    /// `prices[i].usd`, packed (read for every line).
+    pub usd: &'a [f64],
     pub site: Name,
 }
 
@@ -307,8 +319,7 @@ impl<S: Sink> Ledger<'_, S> {
     #[inline]
     pub fn priced_pool(&mut self, c: Category, item: Item, q: f64, slot: Slot, basis: &'static str, pool: Option<u16>) {
         let site = self.site;
-        let p = &self.prices[usize::from(slot.0)];
-        let u = p.usd;
+        let u = self.usd[usize::from(slot.0)];
         let known = !u.is_nan();
         if known {
             let usd = u * q;
@@ -321,6 +332,7 @@ impl<S: Sink> Ledger<'_, S> {
         }
         if S::RECORDS {
             let line = self.catalog_line(c, item, q, slot, basis);
+            let p = &self.prices[usize::from(slot.0)];
             self.sink
                 .line(CostLine { unit_usd: known.then_some(u), usd: known.then_some(u * q), ..line }, Some((slot, p)));
         }

@@ -209,7 +209,7 @@ fn csv_long(r: &Report) -> Result<String, ExportError> {
     finish(w)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
+pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
     let bytes = w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
 }

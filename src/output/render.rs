@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
+use crate::engine::plan::QueryError;
 use crate::engine::report::{Report, VariantMonth, VariantPlan, View};
+use crate::output::export::ExportError;
 use crate::scenario::model::Category;
 
 /// `1234.5` → `"$1,234.50"`.
@@ -29,13 +31,13 @@ pub fn usd0(v: f64) -> String {
 }
 
 /// A report restricted to one variant and/or one month (1-based).
-pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Result<Report, String> {
+pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Result<Report, QueryError> {
     let mut r = report.clone();
     if let Some(name) = variant {
         r.variants.retain(|v| v.name == name);
         if r.variants.is_empty() {
-            let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
-            return Err(format!("unknown variant {name:?}; the scenario has: {}", names.join(", ")));
+            let known = report.variants.iter().map(|v| v.name.clone()).collect();
+            return Err(QueryError::UnknownVariant { name: name.to_string(), known });
         }
         r.warnings.retain(|w| w.variant == name);
         r.recommendations.retain(|x| x.variant == name);
@@ -44,7 +46,7 @@ pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Res
     }
     if let Some(m) = month {
         if m < 1 || m > report.horizon_months {
-            return Err(format!("--month must be between 1 and {}, found {m}", report.horizon_months));
+            return Err(QueryError::MonthOption { month: m, horizon: report.horizon_months });
         }
         let i = m - 1;
         r.demand.retain(|d| d.index == i);
@@ -343,7 +345,7 @@ pub fn month_detail(report: &Report, view: View) -> String {
 }
 
 /// One row per variant × month: users, nodes, database class, cost per category, total.
-pub fn csv(report: &Report) -> Result<String, String> {
+pub fn csv(report: &Report) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "variant".to_string(),
@@ -356,7 +358,7 @@ pub fn csv(report: &Report) -> Result<String, String> {
     ];
     header.extend(Category::ALL.iter().map(|c| format!("{}_usd", c.label())));
     header.extend(["total_usd".to_string(), "unknown_lines".into()]);
-    w.write_record(&header).map_err(|e| e.to_string())?;
+    w.write_record(&header).map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &report.variants {
         for m in &v.months {
             let d = report.demand.iter().find(|d| d.index == m.index);
@@ -371,10 +373,10 @@ pub fn csv(report: &Report) -> Result<String, String> {
             ];
             row.extend(Category::ALL.iter().map(|c| format!("{:.2}", m.category(*c))));
             row.extend([format!("{:.2}", m.total_usd), m.unknown_lines.to_string()]);
-            w.write_record(&row).map_err(|e| e.to_string())?;
+            w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
         }
     }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    crate::output::export::finish(w)
 }
 
 /// The report as pretty JSON.
@@ -653,7 +655,7 @@ pub fn day_table(d: &crate::engine::plan::DayTrace) -> String {
 }
 
 /// A simulated day as CSV, one row per HPA sync.
-pub fn day_csv(d: &crate::engine::plan::DayTrace) -> Result<String, String> {
+pub fn day_csv(d: &crate::engine::plan::DayTrace) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head = vec!["t_s".to_string(), "load_rps".to_string()];
     for n in &d.services {
@@ -663,7 +665,8 @@ pub fn day_csv(d: &crate::engine::plan::DayTrace) -> Result<String, String> {
         head.push(format!("{n}_nodes"));
     }
     head.push("pending_pods".into());
-    w.write_record(head.iter().map(|h| crate::output::export::neutralise(h))).map_err(|e| e.to_string())?;
+    w.write_record(head.iter().map(|h| crate::output::export::neutralise(h)))
+        .map_err(|e| ExportError::Csv(e.to_string()))?;
     for t in &d.result.trace {
         let mut row = vec![t.t_s.to_string(), format!("{:.3}", t.load_rps)];
         for i in 0..t.replicas.len() {
@@ -671,9 +674,9 @@ pub fn day_csv(d: &crate::engine::plan::DayTrace) -> Result<String, String> {
         }
         row.extend(t.nodes.iter().map(|n| n.to_string()));
         row.push(t.pending.to_string());
-        w.write_record(&row).map_err(|e| e.to_string())?;
+        w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
     }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    crate::output::export::finish(w)
 }
 
 /// A peak hour of one service: the simulation beside Erlang C.

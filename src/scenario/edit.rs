@@ -6,13 +6,74 @@ use serde_json::Value;
 
 use crate::scenario::model::Scenario;
 
+/// Why a field path cannot be read or set. Each names the path as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("{path}: empty field name")]
+    EmptyName { path: String },
+    #[error("{path}: unclosed '['")]
+    UnclosedBracket { path: String },
+    #[error("{path}: {index:?} is not an index")]
+    NotAnIndex { path: String, index: String },
+    #[error("{path}: no such field")]
+    NoSuchField { path: String },
+    #[error("{path}: no such element")]
+    NoSuchElement { path: String },
+    #[error("{path}: not a number")]
+    NotANumber { path: String },
+    /// The value does not fit the field's type.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl EditError {
+    /// The same error for the path `path` (a path inside a section made absolute).
+    fn at(self, path: &str) -> EditError {
+        let path = path.to_string();
+        match self {
+            EditError::EmptyName { .. } => EditError::EmptyName { path },
+            EditError::UnclosedBracket { .. } => EditError::UnclosedBracket { path },
+            EditError::NotAnIndex { index, .. } => EditError::NotAnIndex { path, index },
+            EditError::NoSuchField { .. } => EditError::NoSuchField { path },
+            EditError::NoSuchElement { .. } => EditError::NoSuchElement { path },
+            EditError::NotANumber { .. } => EditError::NotANumber { path },
+            EditError::Invalid { message, .. } => EditError::Invalid { path, message },
+        }
+    }
+}
+
+impl EditError {
+    /// The field path the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            EditError::EmptyName { path }
+            | EditError::UnclosedBracket { path }
+            | EditError::NotAnIndex { path, .. }
+            | EditError::NoSuchField { path }
+            | EditError::NoSuchElement { path }
+            | EditError::NotANumber { path }
+            | EditError::Invalid { path, .. } => path,
+        }
+    }
+
+    /// What is wrong, without the path.
+    pub fn detail(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.path())).map_or(full.clone(), str::to_string)
+    }
+}
+
+fn invalid(path: &str, e: impl std::fmt::Display) -> EditError {
+    EditError::Invalid { path: path.to_string(), message: e.to_string() }
+}
+
 /// One step of a field path.
 enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
 
-fn steps(path: &str) -> Result<Vec<Step<'_>>, String> {
+fn steps(path: &str) -> Result<Vec<Step<'_>>, EditError> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (key, mut rest) = match part.find('[') {
@@ -21,14 +82,16 @@ fn steps(path: &str) -> Result<Vec<Step<'_>>, String> {
         };
         // A path may start with an index ("[1].x", inside a list); not with nothing.
         if key.is_empty() && out.is_empty() && rest.is_empty() {
-            return Err(format!("{path}: empty field name"));
+            return Err(EditError::EmptyName { path: path.into() });
         }
         if !key.is_empty() {
             out.push(Step::Key(key));
         }
         while let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']').ok_or_else(|| format!("{path}: unclosed '['"))?;
-            let i = r[..end].parse().map_err(|_| format!("{path}: {:?} is not an index", &r[..end]))?;
+            let end = r.find(']').ok_or_else(|| EditError::UnclosedBracket { path: path.into() })?;
+            let i = r[..end]
+                .parse()
+                .map_err(|_| EditError::NotAnIndex { path: path.into(), index: r[..end].to_string() })?;
             out.push(Step::Index(i));
             rest = &r[end + 1..];
         }
@@ -50,38 +113,32 @@ fn parse_like(old: &Value, text: &str) -> Value {
 
 /// A copy of `s` with the field at `path` set to `text`; an error names the path when the path
 /// does not exist or the value does not fit the field's type.
-pub fn set_field(s: &Scenario, path: &str, text: &str) -> Result<Scenario, String> {
-    let mut root = serde_json::to_value(s).map_err(|e| e.to_string())?;
-    let mut cur = &mut root;
-    for step in steps(path)? {
-        cur = match step {
-            Step::Key(k) => cur.get_mut(k).ok_or_else(|| format!("{path}: no such field"))?,
-            Step::Index(i) => cur.get_mut(i).ok_or_else(|| format!("{path}: no such element"))?,
-        };
-    }
+pub fn set_field(s: &Scenario, path: &str, text: &str) -> Result<Scenario, EditError> {
+    let mut root = serde_json::to_value(s).map_err(|e| invalid(path, e))?;
+    let cur = field_mut(&mut root, path)?;
     *cur = parse_like(cur, text);
-    serde_json::from_value(root).map_err(|e| format!("{path}: {e}"))
+    serde_json::from_value(root).map_err(|e| invalid(path, e))
 }
 
 /// The field at `path` in a scenario turned into a JSON value, read-only.
-pub fn field<'v>(root: &'v Value, path: &str) -> Result<&'v Value, String> {
+pub fn field<'v>(root: &'v Value, path: &str) -> Result<&'v Value, EditError> {
     let mut cur = root;
     for step in steps(path)? {
         cur = match step {
-            Step::Key(k) => cur.get(k).ok_or_else(|| format!("{path}: no such field"))?,
-            Step::Index(i) => cur.get(i).ok_or_else(|| format!("{path}: no such element"))?,
+            Step::Key(k) => cur.get(k).ok_or_else(|| EditError::NoSuchField { path: path.into() })?,
+            Step::Index(i) => cur.get(i).ok_or_else(|| EditError::NoSuchElement { path: path.into() })?,
         };
     }
     Ok(cur)
 }
 
 /// The field at `path` in a scenario already turned into a JSON value.
-pub fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, String> {
+pub fn field_mut<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Value, EditError> {
     let mut cur = root;
     for step in steps(path)? {
         cur = match step {
-            Step::Key(k) => cur.get_mut(k).ok_or_else(|| format!("{path}: no such field"))?,
-            Step::Index(i) => cur.get_mut(i).ok_or_else(|| format!("{path}: no such element"))?,
+            Step::Key(k) => cur.get_mut(k).ok_or_else(|| EditError::NoSuchField { path: path.into() })?,
+            Step::Index(i) => cur.get_mut(i).ok_or_else(|| EditError::NoSuchElement { path: path.into() })?,
         };
     }
     Ok(cur)
@@ -107,16 +164,16 @@ macro_rules! sections {
             let Scenario { $($f: _),* } = s;
             &[$(stringify!($f)),*]
         }
-        fn section_value(s: &Scenario, name: &str) -> Result<Value, String> {
+        fn section_value(s: &Scenario, name: &str) -> Result<Value, EditError> {
             match name {
-                $(stringify!($f) => serde_json::to_value(&s.$f).map_err(|e| e.to_string()),)*
-                _ => Err(format!("{name}: no such field")),
+                $(stringify!($f) => serde_json::to_value(&s.$f).map_err(|e| invalid(name, e)),)*
+                _ => Err(EditError::NoSuchField { path: name.into() }),
             }
         }
-        fn set_section(s: &mut Scenario, name: &str, v: Value) -> Result<(), String> {
+        fn set_section(s: &mut Scenario, name: &str, v: Value) -> Result<(), EditError> {
             match name {
-                $(stringify!($f) => s.$f = serde_json::from_value(v).map_err(|e| e.to_string())?,)*
-                _ => return Err(format!("{name}: no such field")),
+                $(stringify!($f) => s.$f = serde_json::from_value(v).map_err(|e| invalid(name, e))?,)*
+                _ => return Err(EditError::NoSuchField { path: name.into() }),
             }
             Ok(())
         }
@@ -143,7 +200,7 @@ sections!(
 impl NumberSetter {
     /// A setter for numbers at `paths` of scenarios shaped like `base`; an error names a path
     /// that does not exist or is not a number.
-    pub fn new(base: &Scenario, paths: &[&str]) -> Result<NumberSetter, String> {
+    pub fn new(base: &Scenario, paths: &[&str]) -> Result<NumberSetter, EditError> {
         let mut sections: Vec<Section> = Vec::new();
         for (i, path) in paths.iter().enumerate() {
             let split = path.find(['.', '[']).unwrap_or(path.len());
@@ -152,7 +209,7 @@ impl NumberSetter {
                 .iter()
                 .copied()
                 .find(|n| *n == head)
-                .ok_or_else(|| format!("{path}: no such field"))?;
+                .ok_or_else(|| EditError::NoSuchField { path: path.to_string() })?;
             let k = match sections.iter().position(|x| x.0 == name) {
                 Some(k) => k,
                 None => {
@@ -163,13 +220,10 @@ impl NumberSetter {
             // The rest as a path inside the section: "[1].x" or ".x" → "[1].x" or "x"; a number
             // at the top of a section ("[2]" of a list) keeps its brackets.
             let rel = rest.strip_prefix('.').unwrap_or(rest).to_string();
-            let v = if rel.is_empty() {
-                &sections[k].1
-            } else {
-                field(&sections[k].1, &rel).map_err(|e| e.replacen(&rel, path, 1))?
-            };
+            let v =
+                if rel.is_empty() { &sections[k].1 } else { field(&sections[k].1, &rel).map_err(|e| e.at(path))? };
             if !v.is_number() {
-                return Err(format!("{path}: not a number"));
+                return Err(EditError::NotANumber { path: path.to_string() });
             }
             sections[k].2.push((i, rel));
         }
@@ -195,7 +249,7 @@ impl NumberSetter {
     /// Set `values` (in the order of the paths) in `s`, integers rounded. On an error (a value
     /// that does not fit its field) `s` has the base scenario's values at every path.
     /// The error names the section and says why.
-    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> Result<(), (&'static str, String)> {
+    pub fn apply(&self, s: &mut Scenario, values: &[f64]) -> Result<(), (&'static str, EditError)> {
         for (k, (name, base, paths)) in self.sections.iter().enumerate() {
             let mut v = base.clone();
             for (i, rel) in paths {
@@ -208,7 +262,7 @@ impl NumberSetter {
                     }
                     (_, None) => {
                         self.restore(s, k);
-                        return Err((name, format!("no value for {rel}")));
+                        return Err((name, EditError::NoSuchElement { path: format!("{name}.{rel}") }));
                     }
                 }
             }
@@ -245,12 +299,12 @@ fn set_number(f: &mut Value, x: f64) {
 
 /// A copy of the scenario `root` (as a JSON value) with numbers set at these paths, in one
 /// pass.
-pub fn with_numbers(root: &Value, values: &[(&str, f64)]) -> Result<Scenario, String> {
+pub fn with_numbers(root: &Value, values: &[(&str, f64)]) -> Result<Scenario, EditError> {
     let mut v = root.clone();
     for (path, x) in values {
         set_number(field_mut(&mut v, path)?, *x);
     }
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    serde_json::from_value(v).map_err(|e| invalid("", e))
 }
 
 #[cfg(test)]
@@ -281,15 +335,15 @@ mod tests {
     #[test]
     fn errors_name_the_path() {
         let s = seed();
-        assert_eq!(set_field(&s, "demand.nope", "1").unwrap_err(), "demand.nope: no such field");
+        assert_eq!(set_field(&s, "demand.nope", "1").unwrap_err().to_string(), "demand.nope: no such field");
         assert_eq!(
-            set_field(&s, "workload.services[9].name", "x").unwrap_err(),
+            set_field(&s, "workload.services[9].name", "x").unwrap_err().to_string(),
             "workload.services[9].name: no such element"
         );
         let e = set_field(&s, "demand.concurrent_users", "lots").unwrap_err();
-        assert!(e.starts_with("demand.concurrent_users: invalid type: string \"lots\""), "{e}");
+        assert!(e.to_string().starts_with("demand.concurrent_users: invalid type: string \"lots\""), "{e}");
         let e = set_field(&s, "meta.start", "2028-13").unwrap_err();
-        assert!(e.contains("expected a month as \"YYYY-MM\""), "{e}");
+        assert!(e.to_string().contains("expected a month as \"YYYY-MM\""), "{e}");
         // Values that parse but break a rule are for validate() to reject, with its message.
         let t = set_field(&s, "demand.concurrent_users", "-5").unwrap();
         let p = crate::validate(t, crate::Catalog::builtin()).unwrap_err();
@@ -326,9 +380,9 @@ mod tests {
     #[test]
     fn number_setter_names_bad_paths_and_restores_on_failure() {
         let s = seed();
-        assert_eq!(NumberSetter::new(&s, &["demand.nope"]).unwrap_err(), "demand.nope: no such field");
-        assert_eq!(NumberSetter::new(&s, &["meta.name"]).unwrap_err(), "meta.name: not a number");
-        assert_eq!(NumberSetter::new(&s, &["nowhere.x"]).unwrap_err(), "nowhere.x: no such field");
+        assert_eq!(NumberSetter::new(&s, &["demand.nope"]).unwrap_err().to_string(), "demand.nope: no such field");
+        assert_eq!(NumberSetter::new(&s, &["meta.name"]).unwrap_err().to_string(), "meta.name: not a number");
+        assert_eq!(NumberSetter::new(&s, &["nowhere.x"]).unwrap_err().to_string(), "nowhere.x: no such field");
         let setter =
             NumberSetter::new(&s, &["demand.annual_growth", "workload.services[0].cpu_ms_per_request"]).unwrap();
         let cat = crate::Catalog::builtin();

@@ -1263,6 +1263,10 @@ pub struct Commitment {
     /// Variants it applies to (by name). Default: all.
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Set by the app's reserved-coverage what-if: the share (0–1) of month-1 nodes this
+    /// reservation was sized to cover (the slider replaces only such commitments). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage_share: Option<f64>,
 }
 
 /// What on-premises capacity costs: hardware (CAPEX, depreciated straight-line) and running

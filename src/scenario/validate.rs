@@ -46,7 +46,7 @@ impl ValidScenario {
         catalog: &Catalog,
     ) -> Result<(), Vec<Problem>> {
         if let Err((section, message)) = setter.apply(&mut self.0, values) {
-            return Err(vec![Problem { path: section.to_string(), message }]);
+            return Err(vec![Problem { path: section.to_string(), message: message.detail() }]);
         }
         let mut c = Checker { problems: Vec::new() };
         check(&mut c, &self.0, catalog);
@@ -622,7 +622,7 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
         let p = format!("uncertainty.inputs[{i}]");
         // Only the section the path falls in is turned into JSON to look.
         if let Err(e) = crate::scenario::edit::NumberSetter::new(s, &[input.path.as_str()]) {
-            c.err(format!("{p}.path"), e);
+            c.err(format!("{p}.path"), e.to_string());
         }
         if input.path.starts_with("uncertainty.") || input.path.starts_with("simulation.") {
             c.err(format!("{p}.path"), "cannot draw the simulation's own settings");
@@ -632,7 +632,7 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
             c.err(format!("{p}.path"), "cannot draw the plan's calendar (horizon, fiscal year start)");
         }
         if let Err(e) = crate::scenario::dist::Sampler::new(&input.dist) {
-            c.err(format!("{p}.dist"), e);
+            c.err(format!("{p}.dist"), e.to_string());
         }
     }
     for (i, b) in u.budgets.iter().enumerate() {
@@ -776,6 +776,9 @@ fn check_commitment(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Y
     }
     if (k.hourly_usd.is_some() || k.upfront_usd.is_some() || !reservation) && k.source.trim().is_empty() {
         c.err(format!("{p}.source"), "must say where the supplied rate comes from");
+    }
+    if let Some(x) = k.coverage_share {
+        c.range(format_args!("{p}.coverage_share"), x, 0.0, 1.0);
     }
     for (j, v) in k.variants.iter().enumerate() {
         c.known(format_args!("{p}.variants[{j}]"), "variant", v, &mut s.variants.iter().map(|v| v.name.as_str()));

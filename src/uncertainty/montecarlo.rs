@@ -173,7 +173,8 @@ pub fn run(
         .map_err(|p| McError::Invalid(p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
     let input_paths: Vec<&str> = samplers.iter().map(|(p, _)| p.as_str()).collect();
     // Validation has checked the paths against the scenario.
-    let setter = crate::scenario::edit::NumberSetter::new(&base, &input_paths).map_err(McError::Invalid)?;
+    let setter =
+        crate::scenario::edit::NumberSetter::new(&base, &input_paths).map_err(|e| McError::Invalid(e.to_string()))?;
     // Prices are compiled into the program: uncertain prices need one per path.
     let prices_drawn = input_paths.iter().any(|p| p.starts_with("pricing"));
     let prog = (!prices_drawn).then(|| Program::compile(&base, cat));

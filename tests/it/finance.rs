@@ -312,3 +312,22 @@ fn the_discount_applies_to_aws_charges_by_their_typed_class() {
     // The retainer is in the month's total but not in the base.
     close(line_usd(m1, "Consulting retainer", View::Both), 1000.0, 1e-6);
 }
+
+#[test]
+fn coverage_what_if_reserves_a_share_of_month_1_nodes() {
+    // The seed's month 1: aws-warm-standby runs 3 nodes at the primary and 1 at the standby;
+    // half of each, rounded: 2 and 1 (0.5 rounds away from zero), marked with their share.
+    let s = load_scenario(headroom::SEED_SCENARIO, Catalog::builtin()).unwrap();
+    let r = plan(&s, Catalog::builtin());
+    let added = headroom::engine::recommend::coverage_commitments(&s, &r, 0.5);
+    let ws: Vec<u32> = added
+        .iter()
+        .filter(|c| c.variants == ["aws-warm-standby"])
+        .map(|c| match c.kind {
+            headroom::scenario::model::CommitmentKind::Ec2Reserved { count, .. } => count,
+            _ => 0,
+        })
+        .collect();
+    assert_eq!(ws, [2, 1]);
+    assert!(added.iter().all(|c| c.coverage_share == Some(0.5) && c.catalog_rate_key().is_some()));
+}
