@@ -77,6 +77,10 @@ pub struct Eval<'a> {
     pub sizes: &'a Sizes,
     /// KiB of response per user request.
     resp_kib: f64,
+    /// The scenario has finance settings (else the finance layer adds nothing), and some read
+    /// the tally's view or discount sums.
+    finance: bool,
+    reads_bases: bool,
     /// Per pool: the instance's vCPUs and memory (GiB), for on-prem server counts
     /// ([`pool_specs`]).
     specs: &'a [(u32, f64)],
@@ -97,6 +101,8 @@ struct SiteCtx<'a> {
     site: &'a Site,
     name: Name,
     size: &'a RoleSizing,
+    /// The site serves no traffic.
+    standby: bool,
     /// The database the site runs: its own (serving) or the primary's, as a replica.
     database: Option<&'a DbSizing>,
     /// The database is a cross-region replica of the primary's: same class, Single-AZ, no
@@ -114,11 +120,11 @@ impl SiteCtx<'_> {
             .map(|d| if self.replica { DbSizing { multi_az: false, billable_backup_gb: 0.0, ..*d } } else { *d })
     }
     fn standby(&self) -> bool {
-        !serving(self.site.role)
+        self.standby
     }
     /// Everything at a standby, pilot-light or backup site is DR.
     fn cat(&self, c: Category) -> Category {
-        if self.standby() { Category::DrReplication } else { c }
+        if self.standby { Category::DrReplication } else { c }
     }
 }
 
@@ -130,6 +136,8 @@ impl<'a> Eval<'a> {
             sizes,
             resp_kib: s.workload.services.iter().map(|sv| sv.request_share * sv.response_kib).sum(),
             specs,
+            finance: finance::any(&s.finance),
+            reads_bases: finance::reads_bases(&s.finance),
         }
     }
 
@@ -150,7 +158,7 @@ impl<'a> Eval<'a> {
         let v = &s.variants[vi];
         let shape = &self.prog.variants[vi];
         let input = MonthInput { s, plan: &self.prog.finance, variant: vi, month: m.md.index, onprem: &[] };
-        tally.reset(finance::reads_priced_lines(&input), S::RECORDS || finance::reads_bases(&s.finance));
+        tally.reset(self.finance && finance::reads_priced_lines(&input), S::RECORDS || self.reads_bases);
         let mut out =
             Ledger { tally, sink, prices: &self.prog.prices, usd: &self.prog.usd, site: self.prog.names.whole };
         let mut res = MonthOut { nodes: 0, limit: false };
@@ -181,6 +189,7 @@ impl<'a> Eval<'a> {
                 traffic: self.traffic(site, m, database),
                 database,
                 replica,
+                standby: !serving(site.role),
                 holds_objects,
                 object_storage_gb: if holds_objects { m.stored_objects_gb } else { 0.0 },
             };
@@ -198,8 +207,10 @@ impl<'a> Eval<'a> {
             notes.sites.sort_by_key(|x| x.0);
         }
         self.variant_wide(v, shape, m.md, &mut out);
-        let input = MonthInput { onprem: &state.onprem, ..input };
-        finance::apply(&input, &mut state.finance, &mut out);
+        if self.finance {
+            let input = MonthInput { onprem: &state.onprem, ..input };
+            finance::apply(&input, &mut state.finance, &mut out);
+        }
         res
     }
 

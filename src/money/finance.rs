@@ -177,6 +177,11 @@ pub fn reads_bases(fin: &Finance) -> bool {
     fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0
 }
 
+/// Whether the finance layer adds anything to a scenario's months.
+pub fn any(fin: &Finance) -> bool {
+    fin.onprem.is_some() || !fin.spot.is_empty() || !fin.commitments.is_empty() || reads_bases(fin)
+}
+
 /// Add the finance lines of a variant-month after its list-price lines.
 pub fn apply<S: Sink>(input: &MonthInput, st: &mut State, out: &mut Ledger<S>) {
     let fin = &input.s.finance;

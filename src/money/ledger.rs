@@ -341,8 +341,9 @@ impl<S: Sink> Ledger<'_, S> {
     /// A catalog-priced line whose charge is waived (WAF under Shield Advanced): shown with its
     /// price, charged at zero.
     pub fn waived(&mut self, c: Category, item: &'static str, q: f64, slot: Slot, basis: &'static str) {
-        self.tally.add(c, 0.0, View::Both, false, DiscountClass::Aws);
+        // Adding zero changes no sum: only the recording sink needs the line.
         if S::RECORDS {
+            self.tally.add(c, 0.0, View::Both, false, DiscountClass::Aws);
             let p = &self.prices[usize::from(slot.0)];
             let line = self.catalog_line(c, item.into(), q, slot, basis);
             let u = p.usd;
