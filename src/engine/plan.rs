@@ -217,6 +217,7 @@ pub struct Scratch {
 pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &mut Scratch) -> PathTotals {
     let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
     let mut sizer = Sizer::new(s, cat);
+    sizer.detail = false;
     if s.cluster.autoscaling.simulate {
         sizer.sims = simulate_months(s, &sizer, &demand);
     }

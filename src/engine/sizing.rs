@@ -104,6 +104,10 @@ pub struct Sizer<'a> {
     pub sims: HashMap<(u32, u64), Arc<SimResult>>,
     /// Latency checks at serving sites (the full plan; not on Monte Carlo paths).
     pub latency_checks: bool,
+    /// Fill the figures only a report shows (zone spread, request utilisation, pods, what bound
+    /// the database class): on for the plan, off for Monte Carlo paths, whose lines and totals
+    /// never read them.
+    pub detail: bool,
     /// Scratch: open nodes while packing.
     free: Vec<(f64, f64, u32)>,
 }
@@ -193,6 +197,7 @@ impl<'a> Sizer<'a> {
             cache_type: s.data.redis.node_type.as_str().into(),
             sims: HashMap::default(),
             latency_checks: false,
+            detail: true,
             free: Vec::new(),
         }
     }
@@ -339,7 +344,10 @@ impl<'a> Sizer<'a> {
             // The zone spread's buffer is kept from the month before.
             let mut nodes_per_zone =
                 out.pools.get_mut(pi).map(|p| std::mem::take(&mut p.nodes_per_zone)).unwrap_or_default();
-            k8s::spread_into(nodes, p.zones, &mut nodes_per_zone);
+            let detail = self.detail;
+            if detail {
+                k8s::spread_into(nodes, p.zones, &mut nodes_per_zone);
+            }
             let mut ps = PoolSizing {
                 pool: pc.name,
                 instance_type: pc.instance,
@@ -349,13 +357,20 @@ impl<'a> Sizer<'a> {
                 required_nodes: required,
                 at_max_nodes: required > p.max_nodes,
                 unplaceable_pods: packing.unplaceable,
-                pods: pc.groups.iter().map(|g| g.count).sum::<u32>() - packing.unplaceable,
+                pods: if detail { pc.groups.iter().map(|g| g.count).sum::<u32>() - packing.unplaceable } else { 0 },
                 allocatable_cpu_m: pc.alloc.cpu_m,
                 allocatable_memory_mib: pc.alloc.memory_mib,
                 max_pods: pc.alloc.pods,
-                cpu_request_utilization: (packing.cpu_requested_m + ds.cpu_m * n) / (pc.alloc.cpu_m * n),
-                memory_request_utilization: (packing.memory_requested_mib + ds.memory_mib * n)
-                    / (pc.alloc.memory_mib * n),
+                cpu_request_utilization: if detail {
+                    (packing.cpu_requested_m + ds.cpu_m * n) / (pc.alloc.cpu_m * n)
+                } else {
+                    0.0
+                },
+                memory_request_utilization: if detail {
+                    (packing.memory_requested_mib + ds.memory_mib * n) / (pc.alloc.memory_mib * n)
+                } else {
+                    0.0
+                },
                 node_hours: f64::from(nodes) * HOURS_PER_MONTH,
                 simulated: false,
             };
@@ -376,7 +391,7 @@ impl<'a> Sizer<'a> {
         let f = db_fit(&self.s.data.postgres, &self.db_classes, md, qps, conns, 1.0);
         let (_, vcpu, mem) = self.db_classes[f.class];
         // What made the next smaller class fail.
-        let bound_by = match f.class.checked_sub(1).map(|i| self.db_classes[i]) {
+        let bound_by = match f.class.checked_sub(1).filter(|_| self.detail).map(|i| self.db_classes[i]) {
             None => DbBound::Smallest,
             Some((_, v, _)) if f64::from(v) < f.cpu_needed => DbBound::Cpu,
             Some((_, _, m)) if m < f.mem_needed => DbBound::Memory,
