@@ -13,7 +13,7 @@ use crate::engine::program::{Program, RegionSlots, VariantShape};
 use crate::engine::report::{DbSizing, SiteMonth, Traffic, WarningKind};
 use crate::engine::sizing::{DAYS_PER_MONTH, RoleSizing, Sizes, load_fraction, runs_compute, serving};
 use crate::money::finance::{self, MonthInput, OnPremSite};
-use crate::money::ledger::{Amount, Describe, DiscountClass, Ledger, Name, Sink, Tally, View};
+use crate::money::ledger::{Amount, Describe, Ledger, Name, Sink, Tally};
 use crate::scenario::model::*;
 
 /// Seconds in a billing month (730 h).
@@ -159,8 +159,7 @@ impl<'a> Eval<'a> {
         let shape = &self.prog.variants[vi];
         let input = MonthInput { s, plan: &self.prog.finance, variant: vi, month: m.md.index, onprem: &[] };
         tally.reset(self.finance && finance::reads_priced_lines(&input), S::RECORDS || self.reads_bases);
-        let mut out =
-            Ledger { tally, sink, prices: &self.prog.prices, usd: &self.prog.usd, site: self.prog.names.whole };
+        let mut out = Ledger { tally, sink, prices: &self.prog.prices, site: self.prog.names.whole };
         let mut res = MonthOut { nodes: 0, limit: false };
         state.onprem.clear();
         // Primary and active sites first, so standbys can mirror the primary database class.
@@ -393,7 +392,7 @@ impl<'a> Eval<'a> {
             let multi_az = db.multi_az && !x.replica;
             let class = self.sizes.class_index(db.class);
             let names = &self.prog.names;
-            let (item, slot) = match (serving(x.site.role), multi_az) {
+            let (item, slot) = match (!x.standby, multi_az) {
                 (false, _) => (names.db_replica[class], rp.rds_single[class]),
                 (true, true) => (names.db_multi_az[class], rp.rds_multi[class]),
                 (true, false) => (names.db_single_az[class], rp.rds_single[class]),
@@ -776,9 +775,4 @@ fn site_notes(s: &Scenario, x: &SiteCtx, notes: &mut Notes) {
             simulation: size.simulation.clone(),
         },
     ));
-}
-
-/// Which lines of a recorded month the negotiated discount applies to (for tests and exports).
-pub fn in_discount_base(class: DiscountClass, view: View) -> bool {
-    class == DiscountClass::Aws && view == View::Both
 }

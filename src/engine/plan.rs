@@ -52,7 +52,7 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
     let months = months(s, &demand);
     let mut record = Record::default();
     for slot in prog.commitment_slots() {
-        record.price(slot, &prog.prices[usize::from(slot.0)]);
+        record.price(slot, &prog.prices[slot.index()]);
     }
     let mut warnings = Vec::new();
     let variants: Vec<VariantPlan> =

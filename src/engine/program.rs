@@ -106,9 +106,6 @@ pub struct LineNames {
 #[derive(Debug, Clone)]
 pub struct Program {
     pub prices: Vec<PriceSlot>,
-    /// Each slot's USD per unit (NaN when unknown), packed apart from its description: read for
-    /// every line.
-    pub usd: Vec<f64>,
     pub regions: Vec<RegionSlots>,
     pub global: GlobalSlots,
     pub variants: Vec<VariantShape>,
@@ -130,8 +127,9 @@ impl Prices<'_> {
             return *s;
         }
         let used = price_used(self.cat, self.overrides, region, key);
-        let slot = Slot(self.slots.len() as u16);
-        self.slots.push(PriceSlot { usd: used.usd.unwrap_or(f64::NAN), unit: used.unit.as_str().into(), used });
+        let usd = used.usd.unwrap_or(f64::NAN);
+        let slot = Slot { usd, id: self.slots.len() as u16 };
+        self.slots.push(PriceSlot { usd, unit: used.unit.as_str().into(), used });
         self.index.insert((region.to_string(), key.to_string()), slot);
         slot
     }
@@ -214,8 +212,7 @@ impl Program {
             cache_item: format!("ElastiCache {} nodes", s.data.redis.node_type).into(),
             whole: Name::from(""),
         };
-        let usd = prices.slots.iter().map(|p| p.usd).collect();
-        Program { prices: prices.slots, usd, regions, global, variants, names, finance }
+        Program { prices: prices.slots, regions, global, variants, names, finance }
     }
 
     /// The catalog rate slots of the commitments (recorded first in a report's prices).
@@ -319,7 +316,7 @@ fn finance_plan(s: &Scenario, slots: &[PriceSlot], catalog_slots: &[Option<Slot>
         .zip(catalog_slots)
         .map(|(c, &catalog_slot)| CommitmentPlan {
             catalog_slot,
-            catalog_hourly_usd: catalog_slot.and_then(|k| slots[usize::from(k.0)].used.usd).unwrap_or(0.0),
+            catalog_hourly_usd: catalog_slot.and_then(|k| slots[k.index()].used.usd).unwrap_or(0.0),
             variants: s.variants.iter().map(|v| c.variants.is_empty() || c.variants.contains(&v.name)).collect(),
             covered: slots.iter().map(|p| covers(c, &p.used.region, &p.used.key)).collect(),
         })

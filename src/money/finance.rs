@@ -402,7 +402,7 @@ fn commitments<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
         }
         let r = cp.resolved(c, s.meta.start);
         let Some(term_starts) = r.active(m) else { continue };
-        let covered = || out.tally.priced.iter().filter(|l| cp.covered[usize::from(l.slot.0)]);
+        let covered = || out.tally.priced.iter().filter(|l| cp.covered[l.slot.index()]);
         let first = covered().next().map(|l| (l.site, l.category));
         let (site, category) = first.unwrap_or((Name::from(""), Category::Compute));
         let (hours, od_usd): (f64, f64) = covered().fold((0.0, 0.0), |(h, u), l| (h + l.quantity, u + l.usd));

@@ -97,9 +97,19 @@ pub struct PriceSlot {
     pub used: PriceUsed,
 }
 
-/// Index of a [`PriceSlot`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Slot(pub u16);
+/// A price as lines read it: USD per unit (NaN when unknown) inline, so a line reads no table,
+/// and the index of its [`PriceSlot`] (what commitments cover and the report records).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Slot {
+    pub usd: f64,
+    pub id: u16,
+}
+
+impl Slot {
+    pub fn index(self) -> usize {
+        usize::from(self.id)
+    }
+}
 
 /// A catalog-priced line as the finance steps look at it (commitments cover them by price,
 /// spot shares by pool).
@@ -207,7 +217,7 @@ pub struct Record {
 impl Record {
     /// The index of a price in `prices`, recording it on first use.
     pub fn price(&mut self, slot: Slot, p: &PriceSlot) -> u32 {
-        let i = usize::from(slot.0);
+        let i = slot.index();
         if self.index.len() <= i {
             self.index.resize(i + 1, u32::MAX);
         }
@@ -302,8 +312,6 @@ pub struct Ledger<'a, S: Sink> {
     pub tally: &'a mut Tally,
     pub sink: &'a mut S,
     pub prices: &'a [PriceSlot],
-    /// `prices[i].usd`, packed (read for every line).
-    pub usd: &'a [f64],
     pub site: Name,
 }
 
@@ -319,7 +327,7 @@ impl<S: Sink> Ledger<'_, S> {
     #[inline]
     pub fn priced_pool(&mut self, c: Category, item: Item, q: f64, slot: Slot, basis: &'static str, pool: Option<u16>) {
         let site = self.site;
-        let u = self.usd[usize::from(slot.0)];
+        let u = slot.usd;
         let known = !u.is_nan();
         if known {
             let usd = u * q;
@@ -332,7 +340,7 @@ impl<S: Sink> Ledger<'_, S> {
         }
         if S::RECORDS {
             let line = self.catalog_line(c, item, q, slot, basis);
-            let p = &self.prices[usize::from(slot.0)];
+            let p = &self.prices[slot.index()];
             self.sink
                 .line(CostLine { unit_usd: known.then_some(u), usd: known.then_some(u * q), ..line }, Some((slot, p)));
         }
@@ -344,7 +352,7 @@ impl<S: Sink> Ledger<'_, S> {
         // Adding zero changes no sum: only the recording sink needs the line.
         if S::RECORDS {
             self.tally.add(c, 0.0, View::Both, false, DiscountClass::Aws);
-            let p = &self.prices[usize::from(slot.0)];
+            let p = &self.prices[slot.index()];
             let line = self.catalog_line(c, item.into(), q, slot, basis);
             let u = p.usd;
             self.sink.line(CostLine { unit_usd: (!u.is_nan()).then_some(u), usd: Some(0.0), ..line }, Some((slot, p)));
@@ -359,7 +367,7 @@ impl<S: Sink> Ledger<'_, S> {
             category,
             item: item.name(),
             quantity,
-            unit: self.prices[usize::from(slot.0)].unit,
+            unit: self.prices[slot.index()].unit,
             unit_usd: None,
             usd: None,
             price: None,
