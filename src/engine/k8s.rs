@@ -153,13 +153,7 @@ pub fn nodes_surviving_zone_loss(packed: u32, zones: u32) -> u32 {
 }
 
 /// Nodes per zone when `n` nodes are spread evenly over `zones` (first zones take the extras).
-pub fn spread(n: u32, zones: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    spread_into(n, zones, &mut out);
-    out
-}
-
-/// [`spread`] into a buffer (reused from month to month).
+/// The result goes into `out` (a buffer reused from month to month).
 pub fn spread_into(n: u32, zones: u32, out: &mut Vec<u32>) {
     let z = zones.max(1);
     out.clear();
@@ -232,6 +226,8 @@ mod tests {
         assert_eq!(nodes_surviving_zone_loss(6, 3), 9);
         assert_eq!(nodes_surviving_zone_loss(4, 2), 8);
         assert_eq!(nodes_surviving_zone_loss(4, 1), 4);
-        assert_eq!(spread(5, 3), vec![2, 2, 1]);
+        let mut z = Vec::new();
+        spread_into(5, 3, &mut z);
+        assert_eq!(z, vec![2, 2, 1]);
     }
 }

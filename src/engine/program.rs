@@ -129,7 +129,7 @@ impl Prices<'_> {
         let used = price_used(self.cat, self.overrides, region, key);
         let usd = used.usd.unwrap_or(f64::NAN);
         let slot = Slot { usd, id: self.slots.len() as u16 };
-        self.slots.push(PriceSlot { usd, unit: used.unit.as_str().into(), used });
+        self.slots.push(PriceSlot { unit: used.unit.as_str().into(), used });
         self.index.insert((region.to_string(), key.to_string()), slot);
         slot
     }

@@ -88,11 +88,10 @@ pub struct PriceUsed {
     pub note: String,
 }
 
-/// A price resolved once per evaluation: USD per unit (NaN when unknown: 16 bytes a slot, read
-/// for every line) and where it came from.
+/// A price resolved once per evaluation, as the report records it: where it came from, and its
+/// unit as a shared name. (Lines read the USD from their [`Slot`].)
 #[derive(Debug, Clone)]
 pub struct PriceSlot {
-    pub usd: f64,
     pub unit: Name,
     pub used: PriceUsed,
 }
@@ -354,7 +353,7 @@ impl<S: Sink> Ledger<'_, S> {
             self.tally.add(c, 0.0, View::Both, false, DiscountClass::Aws);
             let p = &self.prices[slot.index()];
             let line = self.catalog_line(c, item.into(), q, slot, basis);
-            let u = p.usd;
+            let u = slot.usd;
             self.sink.line(CostLine { unit_usd: (!u.is_nan()).then_some(u), usd: Some(0.0), ..line }, Some((slot, p)));
         }
     }
