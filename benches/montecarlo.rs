@@ -7,7 +7,7 @@
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use headroom::engine::plan::{Scratch, path_totals, plan_costs};
+use headroom::engine::plan::{NodeBasis, Scratch, path_totals, plan_costs};
 use headroom::engine::program::Program;
 use headroom::scenario::edit::NumberSetter;
 use headroom::uncertainty::montecarlo;
@@ -26,9 +26,9 @@ fn paths(c: &mut Criterion) {
     });
     g.finish();
 
-    // One path, one thread.
+    // One path, one thread, billing nodes as the Monte Carlo does (the plan's ratios).
+    let ratios = std::sync::Arc::new(headroom::engine::plan::node_hour_ratios(&plan_costs(&s, cat)));
     let mut base = s.scenario().clone();
-    base.cluster.autoscaling.simulate = false;
     base.uncertainty.inputs.clear();
     let base = headroom::validate(base, cat).unwrap();
     let paths: Vec<&str> = s.uncertainty.inputs.iter().map(|i| i.path.as_str()).collect();
@@ -36,7 +36,11 @@ fn paths(c: &mut Criterion) {
     let prog = Program::compile(&base, cat);
     let mut vs = base.clone();
     let mut scratch = Scratch::default();
-    let draws = [[0.18, 0.14, 15.0], [0.27, 0.2, 19.0]];
+    // Growth, requests, API CPU, then the six on-prem cost inputs.
+    let draws = [
+        [0.18, 0.14, 15.0, 10_000.0, 17_000.0, 550.0, 0.12, 140.0, 0.45],
+        [0.27, 0.2, 19.0, 13_000.0, 21_000.0, 800.0, 0.16, 220.0, 0.7],
+    ];
     let mut i = 0;
     let mut g = c.benchmark_group("monte_carlo_path");
     g.throughput(Throughput::Elements(1));
@@ -46,7 +50,7 @@ fn paths(c: &mut Criterion) {
             vs.set_numbers(&setter, &draws[i % 2], cat).unwrap();
         })
     });
-    g.bench_function("sum_eval", |b| b.iter(|| path_totals(&prog, &vs, cat, &mut scratch)));
+    g.bench_function("sum_eval", |b| b.iter(|| path_totals(&prog, &vs, cat, NodeBasis::Ratios(&ratios), &mut scratch)));
     g.bench_function("record_plan", |b| b.iter(|| plan_costs(&vs, cat)));
     g.bench_function("compile", |b| b.iter(|| Program::compile(&vs, cat)));
     g.finish();

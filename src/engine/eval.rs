@@ -251,6 +251,11 @@ impl<'a> Eval<'a> {
             dr: x.standby(),
             cores,
             memory_gib,
+            cache_gib: x
+                .size
+                .cache
+                .as_ref()
+                .map_or(0.0, |c| c.memory_needed_mib / 1024.0 * f64::from(c.nodes) / f64::from(c.shards.max(1))),
             db_gb: x.database.map(|d| d.provisioned_gb),
             objects_gb: x.object_storage_gb,
         }

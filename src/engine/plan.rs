@@ -22,7 +22,7 @@ use crate::engine::demand::{self, MonthDemand};
 use crate::engine::eval::{Eval, Month, Notes, VariantState, months, pool_specs};
 use crate::engine::program::Program;
 use crate::engine::report::*;
-use crate::engine::sizing::{Sizer, Sizes, latency_check, load_fraction, simulated_site};
+use crate::engine::sizing::{NodeHourRatios, Sizer, Sizes, latency_check, load_fraction, simulated_site};
 use crate::money::finance;
 use crate::money::ledger::{Record, Sum, Tally};
 use crate::scenario::model::*;
@@ -76,6 +76,8 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
             targets: s.targets.clone(),
             rows: Vec::new(),
             cheapest_meeting_all: None,
+            complete_variants: 0,
+            decision: String::new(),
         },
     };
     if full {
@@ -98,7 +100,8 @@ fn plan_variant(
     let mut tally = Tally::default();
     let mut notes = Notes::default();
     let mut seen_warnings: BTreeSet<(WarningKind, String)> = BTreeSet::new();
-    let mut unknown_items: BTreeSet<String> = BTreeSet::new();
+    let mut unpriced: Vec<Unpriced> = Vec::new();
+    let mut seen_unpriced: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::with_capacity(months.len());
     for (mi, m) in months.iter().enumerate() {
         let md = m.md;
@@ -120,15 +123,16 @@ fn plan_variant(
         let lines = std::mem::take(&mut record.lines);
         for l in lines.iter().filter(|l| l.usd.is_none()) {
             let label = if l.site.is_empty() { l.item.to_string() } else { format!("{}: {}", l.site, l.item) };
-            if unknown_items.insert(label.clone()) {
-                let fill = l.price.map(|i| {
-                    let p = &record.prices[i as usize];
-                    format!(" (fill pricing.overrides[\"{}/{}\"])", p.region, p.key)
-                });
-                warnings.push(warning(
-                    WarningKind::UnknownPrice,
-                    format!("unknown price: {label}{}", fill.unwrap_or_default()),
-                ));
+            if seen_unpriced.insert(label.clone()) {
+                let fill = l.price.map_or_else(
+                    || "finance.onprem (the on-prem TCO inputs)".to_string(),
+                    |i| {
+                        let p = &record.prices[i as usize];
+                        format!("pricing.overrides[\"{}/{}\"]", p.region, p.key)
+                    },
+                );
+                warnings.push(warning(WarningKind::UnknownPrice, format!("unknown price: {label} (fill {fill})")));
+                unpriced.push(Unpriced { line: label, fill, first_month: md.index + 1 });
             }
         }
         out.push(VariantMonth {
@@ -144,6 +148,7 @@ fn plan_variant(
         });
     }
     let fiscal_years = finance::fiscal_years(ev.s, out.iter().map(VariantMonth::totals));
+    let resize_events = resize_events(ev.s, &out);
     VariantPlan {
         name: v.name.clone(),
         description: v.description.clone(),
@@ -151,8 +156,101 @@ fn plan_variant(
         total_cash_usd: out.iter().map(|m| m.cash_usd).sum(),
         months: out,
         fiscal_years,
-        unknown_items: unknown_items.into_iter().collect(),
+        completeness: Completeness::of(unpriced),
+        resize_events,
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// The resize events of a variant's months: database class and cache shard changes per site
+/// (with the need that forced a move up, or the months of lower need before a move down), and
+/// on-prem hardware bought after month 1.
+fn resize_events(s: &Scenario, months: &[VariantMonth]) -> Vec<ResizeEvent> {
+    let mut out = Vec::new();
+    for w in months.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let event = |site: Name, resource, from: String, to: String, reason: String| ResizeEvent {
+            month: b.index + 1,
+            date: b.month,
+            site,
+            resource,
+            from,
+            to,
+            reason,
+        };
+        for (x, y) in a.sites.iter().zip(&b.sites) {
+            if let (Some(d0), Some(d1)) = (&x.database, &y.database)
+                && d0.class != d1.class
+            {
+                let reason = if d1.vcpu > d0.vcpu || d1.memory_gib > d0.memory_gib {
+                    if d1.cpu_needed_vcpu > f64::from(d0.vcpu) {
+                        format!("CPU: {:.3} vCPU needed > {}", d1.cpu_needed_vcpu, d0.vcpu)
+                    } else if d1.memory_needed_gib > d0.memory_gib {
+                        format!("memory: {:.2} GiB needed > {} GiB", d1.memory_needed_gib, d0.memory_gib)
+                    } else {
+                        format!("connections: {} needed > {}", d1.connections_needed, d0.max_connections)
+                    }
+                } else {
+                    format!(
+                        "the need fitted {} within {:.0} % for {} months",
+                        d1.class,
+                        s.data.resize.down_margin * 100.0,
+                        s.data.resize.database_down_after_months.unwrap_or(0)
+                    )
+                };
+                out.push(event(y.site, Resource::Database, d0.class.to_string(), d1.class.to_string(), reason));
+            }
+            if let (Some(c0), Some(c1)) = (&x.cache, &y.cache)
+                && c0.shards != c1.shards
+            {
+                let reason = if c1.shards > c0.shards {
+                    format!("memory: {:.0} MiB needed, more than {} shard(s) hold", c1.memory_needed_mib, c0.shards)
+                } else {
+                    format!(
+                        "the need fitted {} shard(s) within {:.0} % for {} months",
+                        c1.shards,
+                        s.data.resize.down_margin * 100.0,
+                        s.data.resize.cache_down_after_months.unwrap_or(0)
+                    )
+                };
+                out.push(event(
+                    y.site,
+                    Resource::Cache,
+                    format!("{} shards", c0.shards),
+                    format!("{} shards", c1.shards),
+                    reason,
+                ));
+            }
+        }
+        // On-prem hardware in service: the depreciation lines' quantities.
+        for l in b.lines.iter().filter(|l| l.item.ends_with(" depreciation") && &*l.unit != "set") {
+            let before = a.lines.iter().find(|x| x.site == l.site && x.item == l.item).map_or(0.0, |x| x.quantity);
+            if before == l.quantity || b.index == 0 {
+                continue;
+            }
+            let what = l.item.trim_end_matches(" depreciation").to_lowercase();
+            let bought =
+                b.lines.iter().find(|x| x.site == l.site && x.capex && x.item.starts_with(&*capitalised(&what)));
+            let reason = if l.quantity < before {
+                "bought together, they reached the end of their depreciation period".to_string()
+            } else {
+                // The need, without the source the line also names.
+                bought.map_or_else(String::new, |x| x.basis.split(';').next().unwrap_or_default().to_string())
+            };
+            out.push(event(
+                l.site,
+                Resource::OnPremHardware,
+                format!("{before} {} ({what})", l.unit),
+                format!("{} {}", l.quantity, l.unit),
+                reason,
+            ));
+        }
+    }
+    out
 }
 
 /// What a Monte Carlo path keeps of the plan (per variant: in scenario order).
@@ -169,6 +267,8 @@ pub struct PathTotals {
     /// Per variant: first month (1-based) a pool needs more than maxNodes or no allowed database
     /// class is large enough.
     pub limit_month: Vec<Option<u32>>,
+    /// Per variant: every line priced in every month.
+    pub complete: Vec<bool>,
 }
 
 impl PathTotals {
@@ -199,6 +299,7 @@ impl PathTotals {
                         .map(|m| m.index + 1)
                 })
                 .collect(),
+            complete: r.variants.iter().map(|v| v.completeness.complete).collect(),
         }
     }
 }
@@ -212,14 +313,50 @@ pub struct Scratch {
     states: Vec<VariantState>,
 }
 
+/// Per month, site load and pool: the plan's billed (simulated) node-hours over its peak
+/// node-hours, what a Monte Carlo path applies to its own peak nodes so that it bills nodes the
+/// way the plan does without simulating a day per path.
+pub fn node_hour_ratios(r: &Report) -> NodeHourRatios {
+    let mut out = NodeHourRatios::default();
+    for m in r.variants.iter().flat_map(|v| &v.months) {
+        for site in m.sites.iter().filter(|x| x.pools.iter().any(|p| p.simulated)) {
+            out.entry((m.index, site.load_fraction.to_bits())).or_insert_with(|| {
+                site.pools
+                    .iter()
+                    .map(|p| if p.nodes == 0 { 1.0 } else { p.node_hours / p.static_node_hours() })
+                    .collect()
+            });
+        }
+    }
+    out
+}
+
+/// How a Monte Carlo path bills the nodes of simulated sites.
+#[derive(Debug, Clone, Copy)]
+pub enum NodeBasis<'a> {
+    /// Simulate each month's day (as the plan does).
+    Simulate,
+    /// Apply the plan's ratios of simulated to peak node-hours ([`node_hour_ratios`]).
+    Ratios(&'a std::sync::Arc<NodeHourRatios>),
+}
+
 /// Evaluate every variant and month of `s` with the summing sink: what a Monte Carlo path
 /// keeps. `prog` is `s` compiled (or a scenario differing from it in numbers only).
-pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &mut Scratch) -> PathTotals {
+pub fn path_totals(
+    prog: &Program,
+    s: &ValidScenario,
+    cat: &Catalog,
+    nodes: NodeBasis,
+    scratch: &mut Scratch,
+) -> PathTotals {
     let demand = demand::project(&s.demand, s.meta.start, s.meta.horizon_months);
     let mut sizer = Sizer::new(s, cat);
     sizer.detail = false;
     if s.cluster.autoscaling.simulate {
-        sizer.sims = simulate_months(s, &sizer, &demand);
+        match nodes {
+            NodeBasis::Simulate => sizer.sims = simulate_months(s, &sizer, &demand),
+            NodeBasis::Ratios(r) => sizer.ratios = r.clone(),
+        }
     }
     let months = months(s, &demand);
     let nv = s.variants.len();
@@ -229,6 +366,7 @@ pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &m
         nodes: vec![Vec::with_capacity(demand.len()); nv],
         fiscal: vec![Vec::new(); nv],
         limit_month: vec![None; nv],
+        complete: vec![true; nv],
     };
     // Month by month, every variant: one month's sizing stays in cache while the variants read
     // it (the plan goes variant by variant; the sums are the same, each variant's in month order).
@@ -245,6 +383,7 @@ pub fn path_totals(prog: &Program, s: &ValidScenario, cat: &Catalog, scratch: &m
             let total = tally.total();
             out.cost[vi].push(total);
             out.nodes[vi].push(r.nodes);
+            out.complete[vi] &= tally.unknown == 0;
             if r.limit && out.limit_month[vi].is_none() {
                 out.limit_month[vi] = Some(m.md.index + 1);
             }

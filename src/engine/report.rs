@@ -42,8 +42,92 @@ pub struct VariantPlan {
     /// The same in the cash view.
     pub total_cash_usd: f64,
     pub fiscal_years: Vec<FiscalYear>,
-    /// Cost lines with an unknown price in any month (distinct site + item).
-    pub unknown_items: Vec<String>,
+    /// Every change of a database class, cache shard count or on-prem hardware after month 1,
+    /// in month order, with the figure that forced it.
+    pub resize_events: Vec<ResizeEvent>,
+    /// Which lines, if any, have no price: the totals above are then lower bounds and the
+    /// variant cannot be ranked.
+    pub completeness: Completeness,
+}
+
+/// A size that costs downtime (or a purchase) to change, changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResizeEvent {
+    /// 1-based month index.
+    pub month: u32,
+    pub date: YearMonth,
+    pub site: Name,
+    pub resource: Resource,
+    pub from: String,
+    pub to: String,
+    /// The figure that forced it, e.g. "CPU: 2.4 vCPU needed > 2".
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Resource {
+    Database,
+    Cache,
+    #[serde(rename = "on-prem hardware")]
+    OnPremHardware,
+}
+
+impl Resource {
+    pub fn label(self) -> &'static str {
+        match self {
+            Resource::Database => "database",
+            Resource::Cache => "cache",
+            Resource::OnPremHardware => "on-prem hardware",
+        }
+    }
+}
+
+/// Whether a total is the whole cost: the lines (distinct site + item over the horizon) whose
+/// price is unknown, each with what would fill it. An incomplete variant is never ranked,
+/// never "cheapest", never a baseline for deltas: its known amount is a lower bound.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Completeness {
+    /// No line is unpriced in any month.
+    pub complete: bool,
+    pub unpriced: Vec<Unpriced>,
+}
+
+/// A line with an unknown price.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unpriced {
+    /// "site: item" (or the item, for variant-wide lines).
+    pub line: String,
+    /// The scenario field that would price it, e.g. `pricing.overrides["us-west-2/eks.cluster"]`
+    /// or `finance.onprem`.
+    pub fill: String,
+    /// First month (1-based) the line appears.
+    pub first_month: u32,
+}
+
+impl Completeness {
+    pub fn of(unpriced: Vec<Unpriced>) -> Completeness {
+        Completeness { complete: unpriced.is_empty(), unpriced }
+    }
+
+    /// The status every front end shows beside a total: "complete" or "cannot rank: N lines
+    /// unpriced".
+    pub fn status(&self) -> String {
+        match self.unpriced.len() {
+            0 => "complete".into(),
+            1 => "cannot rank: 1 line unpriced".into(),
+            n => format!("cannot rank: {n} lines unpriced"),
+        }
+    }
+
+    /// A total as shown: the amount, or "≥ amount" when lines are unpriced.
+    pub fn amount(&self, text: String) -> String {
+        if self.complete { text } else { format!("≥ {text}") }
+    }
+
+    /// One line per unpriced item with what fills it.
+    pub fn fill_list(&self) -> Vec<String> {
+        self.unpriced.iter().map(|u| format!("{} (fill {})", u.line, u.fill)).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,7 +272,10 @@ impl PoolSizing {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DbSizing {
+    /// The class run: the resize policy's (`data.resize`), at least `needed_class`.
     pub class: Name,
+    /// The smallest allowed class this month's peak needs.
+    pub needed_class: Name,
     pub multi_az: bool,
     pub vcpu: u32,
     pub memory_gib: f64,
@@ -216,7 +303,10 @@ pub struct DbSizing {
 pub struct CacheSizing {
     pub node_type: Name,
     pub memory_needed_mib: f64,
+    /// Shards run: the resize policy's, at least `needed_shards`.
     pub shards: u32,
+    /// Shards this month's peak needs.
+    pub needed_shards: u32,
     pub nodes: u32,
 }
 

@@ -73,6 +73,55 @@ pub struct RoleSizing {
     pub limit: bool,
 }
 
+/// What the resize policy (`data.resize`) carries from month to month for one site kind: the
+/// database class and cache shards run, and for how many months in a row a smaller size
+/// would have done.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held {
+    db: Option<usize>,
+    db_low: u32,
+    cache: Option<u32>,
+    cache_low: u32,
+}
+
+/// One step of the policy: `need` this month, `fits_smaller` the largest smaller size the need
+/// fits with the margin (None: none). Up at once; down to `fits_smaller` after `after` months.
+fn hold<T: Copy + PartialOrd>(
+    held: &mut Option<T>,
+    low: &mut u32,
+    need: T,
+    fits_smaller: Option<T>,
+    after: Option<u32>,
+) -> T {
+    let run = match *held {
+        Some(h) if need <= h => match (fits_smaller.filter(|&x| x < h), after) {
+            (Some(to), Some(n)) => {
+                *low += 1;
+                if *low >= n {
+                    *low = 0;
+                    if to > need { to } else { need }
+                } else {
+                    h
+                }
+            }
+            _ => {
+                *low = 0;
+                h
+            }
+        },
+        _ => {
+            *low = 0;
+            need
+        }
+    };
+    *held = Some(run);
+    run
+}
+
+/// Per (month index, load fraction bits), per pool: simulated over peak node-hours, read off a
+/// plan ([`crate::engine::plan::node_hour_ratios`]).
+pub type NodeHourRatios = HashMap<(u32, u64), Vec<f64>>;
+
 /// A node pool as the sizing packs it: pods sorted once, counts set per month.
 struct PoolCtx {
     name: Name,
@@ -102,6 +151,10 @@ pub struct Sizer<'a> {
     cache_type: Name,
     /// Simulated days by (month index, load fraction bits).
     pub sims: HashMap<(u32, u64), Arc<SimResult>>,
+    /// Instead of simulated days (Monte Carlo paths): per (month index, load fraction bits)
+    /// and pool, the plan's simulated node-hours over its peak node-hours, applied to the
+    /// path's peak nodes.
+    pub ratios: Arc<NodeHourRatios>,
     /// Latency checks at serving sites (the full plan; not on Monte Carlo paths).
     pub latency_checks: bool,
     /// Fill the figures only a report shows (zone spread, request utilisation, pods, what bound
@@ -196,6 +249,7 @@ impl<'a> Sizer<'a> {
             cache_mib: cache_usable_mib(s, cat),
             cache_type: s.data.redis.node_type.as_str().into(),
             sims: HashMap::default(),
+            ratios: Arc::default(),
             latency_checks: false,
             detail: true,
             free: Vec::new(),
@@ -261,8 +315,9 @@ impl<'a> Sizer<'a> {
         (svcs, pools)
     }
 
-    /// Size a site of `key` in month `md` into `out` (its buffers are reused).
-    pub fn size(&mut self, key: SizeKey, md: &MonthDemand, out: &mut RoleSizing) {
+    /// Size a site of `key` in month `md` into `out` (its buffers are reused), the database and
+    /// cache after the resize policy given what was run the month before (`held`).
+    pub fn size(&mut self, key: SizeKey, md: &MonthDemand, out: &mut RoleSizing, held: &mut Held) {
         let s = self.s;
         let role = key.role;
         let load = load_fraction(role);
@@ -288,13 +343,26 @@ impl<'a> Sizer<'a> {
                 }
                 out.services.push(sz);
             }
-            self.size_pools(standby, out);
-            let (need, shards) = cache_fit(&s.data.redis, self.cache_mib, md.peak_users, load);
+            let ratio_key = (key.simulated && out.simulation.is_none()).then_some((md.index, load.to_bits()));
+            self.size_pools(standby, out, ratio_key);
+            let (need, needed_shards) = cache_fit(&s.data.redis, self.cache_mib, md.peak_users, load);
+            let rp = &s.data.resize;
+            // The fewest shards the need fits with the margin.
+            let with_margin =
+                ((need / (self.cache_mib * rp.down_margin) - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
+            let shards = hold(
+                &mut held.cache,
+                &mut held.cache_low,
+                needed_shards,
+                Some(with_margin),
+                rp.cache_down_after_months,
+            );
             let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
             out.cache = Some(CacheSizing {
                 node_type: self.cache_type,
                 memory_needed_mib: need,
                 shards,
+                needed_shards,
                 nodes: shards * (1 + replicas),
             });
         } else {
@@ -320,7 +388,7 @@ impl<'a> Sizer<'a> {
                 .map(|(sv, sz)| sz.replicas * sv.db_connections_per_pod)
                 .sum();
             // Every serving site holds the whole data set (memory and storage at full load).
-            let db = self.size_db(md, qps, conns);
+            let db = self.size_db(md, qps, conns, held);
             out.limit |= db.undersized;
             out.database = Some(db);
         }
@@ -328,7 +396,8 @@ impl<'a> Sizer<'a> {
 
     /// Pods → nodes per pool. A standby keeps one node at least and no zone-loss headroom
     /// (losing a zone of the standby while the primary is down is a second, independent failure).
-    fn size_pools(&mut self, standby: bool, out: &mut RoleSizing) {
+    fn size_pools(&mut self, standby: bool, out: &mut RoleSizing, ratio_key: Option<(u32, u64)>) {
+        let ratios = ratio_key.and_then(|k| self.ratios.get(&k));
         let s = self.s;
         let ds = s.cluster.daemonset_per_node;
         for (pi, pc) in self.pools.iter_mut().enumerate() {
@@ -377,6 +446,9 @@ impl<'a> Sizer<'a> {
             if let Some(day) = out.simulation.as_ref().and_then(|r| r.pools.get(pi).map(|p| (p, r.days))) {
                 ps.node_hours = day.0.node_hours * HOURS_PER_MONTH / (24.0 * f64::from(day.1));
                 ps.simulated = true;
+            } else if let Some(&ratio) = ratios.and_then(|r| r.get(pi)) {
+                ps.node_hours *= ratio;
+                ps.simulated = true;
             }
             out.limit |= ps.at_max_nodes;
             match out.pools.get_mut(pi) {
@@ -387,9 +459,18 @@ impl<'a> Sizer<'a> {
         out.pools.truncate(self.pools.len());
     }
 
-    fn size_db(&self, md: &MonthDemand, qps: f64, conns: u32) -> DbSizing {
+    fn size_db(&self, md: &MonthDemand, qps: f64, conns: u32, held: &mut Held) -> DbSizing {
         let f = db_fit(&self.s.data.postgres, &self.db_classes, md, qps, conns, 1.0);
-        let (_, vcpu, mem) = self.db_classes[f.class];
+        let rp = &self.s.data.resize;
+        // The smallest class the need fits with the margin.
+        let m = rp.down_margin;
+        let with_margin = self.db_classes.iter().position(|&(_, vcpu, mem)| {
+            f.cpu_needed <= m * f64::from(vcpu)
+                && f.mem_needed <= m * mem
+                && f64::from(f.conns_needed) <= m * f64::from(rds_max_connections(mem))
+        });
+        let class = hold(&mut held.db, &mut held.db_low, f.class, with_margin, rp.database_down_after_months);
+        let (_, vcpu, mem) = self.db_classes[class];
         // What made the next smaller class fail.
         let bound_by = match f.class.checked_sub(1).filter(|_| self.detail).map(|i| self.db_classes[i]) {
             None => DbBound::Smallest,
@@ -398,7 +479,8 @@ impl<'a> Sizer<'a> {
             Some(_) => DbBound::Connections,
         };
         DbSizing {
-            class: self.db_names[f.class],
+            class: self.db_names[class],
+            needed_class: self.db_names[f.class],
             multi_az: self.s.data.postgres.multi_az,
             vcpu,
             memory_gib: mem,
@@ -428,6 +510,8 @@ pub struct Sizes {
     pub months: Vec<Vec<RoleSizing>>,
     /// Per variant, per site: its key.
     site_keys: Vec<Vec<usize>>,
+    /// Per key: what the resize policy carries to the next month.
+    held: Vec<Held>,
 }
 
 impl Sizes {
@@ -459,16 +543,19 @@ impl Sizes {
             }
         }
         self.db_classes.clone_from(&sizer.db_names);
+        self.held.clear();
+        self.held.resize(self.keys.len(), Held::default());
         self.months.resize_with(months, Vec::new);
         for row in &mut self.months {
             row.resize_with(self.keys.len(), RoleSizing::default);
         }
     }
 
-    /// Size the month `md` into row `m` (every site kind).
+    /// Size the month `md` into row `m` (every site kind). Months are sized in order: the
+    /// resize policy carries the database class and cache shards from one to the next.
     pub fn size_month(&mut self, sizer: &mut Sizer, m: usize, md: &MonthDemand) {
-        for (k, out) in self.keys.iter().zip(self.months[m].iter_mut()) {
-            sizer.size(*k, md, out);
+        for ((k, out), held) in self.keys.iter().zip(self.months[m].iter_mut()).zip(&mut self.held) {
+            sizer.size(*k, md, out, held);
         }
     }
 
@@ -620,6 +707,24 @@ pub fn db_fit(pg: &Postgres, classes: &[(&str, u32, f64)], md: &MonthDemand, qps
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The resize policy on a need that rises, dips and falls, worked by hand: up at once; down
+    /// only after two months in a row that fit the smaller size; never down without a count.
+    #[test]
+    fn resize_policy_holds_then_steps_down() {
+        let needs = [1u32, 1, 2, 1, 1, 1, 2, 0, 0, 0];
+        let run = |after: Option<u32>| {
+            let (mut held, mut low) = (None, 0);
+            needs.iter().map(|&n| hold(&mut held, &mut low, n, Some(n), after)).collect::<Vec<_>>()
+        };
+        assert_eq!(run(Some(2)), [1, 1, 2, 2, 1, 1, 2, 2, 0, 0]);
+        assert_eq!(run(Some(1)), needs);
+        assert_eq!(run(None), [1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
+        // A smaller size that only fits without the margin does not count.
+        let (mut held, mut low) = (None, 0);
+        let got: Vec<u32> = [2u32, 1, 1, 1].iter().map(|&n| hold(&mut held, &mut low, n, Some(2), Some(1))).collect();
+        assert_eq!(got, [2, 2, 2, 2]);
+    }
 
     fn service() -> Service {
         Service {

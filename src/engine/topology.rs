@@ -119,25 +119,70 @@ pub struct CompareRow {
     pub variant: String,
     pub month_1_usd: f64,
     pub last_month_usd: f64,
+    /// Known five-year total (a lower bound when `complete` is false).
     pub total_usd: f64,
-    pub unknown_items: usize,
+    /// Every line priced: only then is the variant ranked.
+    pub complete: bool,
+    /// Distinct lines with an unknown price.
+    pub unpriced_lines: usize,
+    /// "complete" or "cannot rank: N lines unpriced".
+    pub status: String,
+    /// Place by five-year total among the complete variants (1 = cheapest); None when
+    /// incomplete.
+    pub rank: Option<u32>,
     pub availability: f64,
     pub downtime_hours_per_year: f64,
     pub rto_first_hours: Option<f64>,
     pub rto_last_hours: Option<f64>,
     pub rpo_minutes: Option<f64>,
     pub meets: Verdicts,
-    /// Five-year total minus the baseline's.
-    pub delta_total_usd: f64,
+    /// Five-year total minus the baseline's; None unless both are complete.
+    pub delta_total_usd: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub baseline: String,
     pub targets: Targets,
-    /// Cheapest (known five-year total) first.
+    /// Complete variants cheapest first (five-year total), then the variants that cannot be
+    /// ranked (by name).
     pub rows: Vec<CompareRow>,
+    /// The cheapest variant with complete costs that meets every target.
     pub cheapest_meeting_all: Option<String>,
+    /// How many variants have complete costs.
+    pub complete_variants: usize,
+    /// The decision in one sentence, as every front end shows it.
+    pub decision: String,
+}
+
+impl Comparison {
+    /// The decision sentence: which complete variant is cheapest meeting every target, or why
+    /// none can be named.
+    pub fn decision_text(rows: &[CompareRow], months: usize) -> String {
+        let complete = rows.iter().filter(|r| r.complete).count();
+        match rows.iter().find(|r| r.complete && r.meets.all) {
+            Some(r) => format!(
+                "Cheapest variant meeting every target: {} ({} over {months} months; complete costs)",
+                r.variant,
+                crate::money::usd0(r.total_usd)
+            ),
+            None if complete == 0 => format!(
+                "No variant can be ranked: every variant has unpriced lines ({} of {}); known amounts are lower bounds",
+                rows.len(),
+                rows.len()
+            ),
+            None => {
+                let failing = rows.iter().filter(|r| !r.complete && r.meets.all).count();
+                let mut s = format!("No variant with complete costs meets every target ({complete} complete)");
+                if failing > 0 {
+                    s.push_str(&format!(
+                        "; {failing} variant(s) meeting every target cannot be ranked: fill their unpriced lines"
+                    ));
+                }
+                s
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for DbReplication {
@@ -500,7 +545,7 @@ pub fn compare(s: &Scenario, plans: &[VariantPlan], res: &[Resilience], baseline
     let base = baseline
         .and_then(|b| plans.iter().find(|p| p.name == b))
         .or(plans.first())
-        .map_or((String::new(), 0.0), |p| (p.name.clone(), p.total_usd));
+        .map_or((String::new(), None), |p| (p.name.clone(), p.completeness.complete.then_some(p.total_usd)));
     let mut rows: Vec<CompareRow> = plans
         .iter()
         .zip(res)
@@ -509,19 +554,40 @@ pub fn compare(s: &Scenario, plans: &[VariantPlan], res: &[Resilience], baseline
             month_1_usd: p.months.first().map_or(0.0, |m| m.total_usd),
             last_month_usd: p.months.last().map_or(0.0, |m| m.total_usd),
             total_usd: p.total_usd,
-            unknown_items: p.unknown_items.len(),
+            complete: p.completeness.complete,
+            unpriced_lines: p.completeness.unpriced.len(),
+            status: p.completeness.status(),
+            rank: None,
             availability: r.availability.availability,
             downtime_hours_per_year: r.availability.downtime_hours_per_year,
             rto_first_hours: r.rto_first.hours,
             rto_last_hours: r.rto_last.hours,
             rpo_minutes: r.rpo.minutes,
             meets: r.meets.clone(),
-            delta_total_usd: p.total_usd - base.1,
+            delta_total_usd: base.1.filter(|_| p.completeness.complete).map(|b| p.total_usd - b),
         })
         .collect();
-    rows.sort_by(|a, b| a.total_usd.total_cmp(&b.total_usd).then(a.variant.cmp(&b.variant)));
-    let cheapest_meeting_all = rows.iter().find(|r| r.meets.all).map(|r| r.variant.clone());
-    Comparison { baseline: base.0, targets: s.targets.clone(), rows, cheapest_meeting_all }
+    // An unknown cost never ranks a variant: complete ones by total, then the others by name.
+    rows.sort_by(|a, b| {
+        b.complete.cmp(&a.complete).then(if a.complete && b.complete {
+            a.total_usd.total_cmp(&b.total_usd).then(a.variant.cmp(&b.variant))
+        } else {
+            a.variant.cmp(&b.variant)
+        })
+    });
+    for (i, r) in rows.iter_mut().filter(|r| r.complete).enumerate() {
+        r.rank = Some(i as u32 + 1);
+    }
+    let cheapest_meeting_all = rows.iter().find(|r| r.complete && r.meets.all).map(|r| r.variant.clone());
+    let months = plans.first().map_or(0, |p| p.months.len());
+    Comparison {
+        baseline: base.0,
+        targets: s.targets.clone(),
+        decision: Comparison::decision_text(&rows, months),
+        complete_variants: rows.iter().filter(|r| r.complete).count(),
+        rows,
+        cheapest_meeting_all,
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ pub fn ui(
 ) {
     ui.heading(format!("Inputs ({})", r.assumptions.len()));
     ui.weak("Edit a value and press Enter: it is checked like the scenario file; a rejected value leaves the plan as it was.");
-    egui::Grid::new("inputs").striped(true).num_columns(4).show(ui, |ui| {
-        for h in ["input", "value", "unit", ""] {
+    egui::Grid::new("inputs").striped(true).num_columns(5).show(ui, |ui| {
+        for h in ["input", "value", "unit", "source / range", ""] {
             ui.strong(h);
         }
         ui.end_row();
@@ -31,6 +31,15 @@ pub fn ui(
                 commands.push(Command::SetField(a.path.clone(), text));
             }
             ui.label(a.unit);
+            let range = if a.range.is_empty() { String::new() } else { format!("range {}", a.range) };
+            ui.label(
+                [a.source.as_str(), range.as_str()]
+                    .iter()
+                    .filter(|x| !x.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
             match errors.get(&a.path) {
                 Some(e) => ui.colored_label(ui.visuals().error_fg_color, e),
                 None => ui.label(""),

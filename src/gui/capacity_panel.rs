@@ -91,8 +91,34 @@ pub fn ui(
                 }
             }
         });
+    resize_ui(ui, v);
     latency_ui(ui, v, day_month);
     day_ui(ui, r, day_month, day, commands);
+}
+
+/// The variant's resize events: database class, cache shards, on-prem hardware.
+fn resize_ui(ui: &mut egui::Ui, v: &crate::engine::report::VariantPlan) {
+    ui.heading(format!("Resize events ({})", v.resize_events.len()));
+    if v.resize_events.is_empty() {
+        ui.weak("No database, cache or on-prem hardware change within the horizon.");
+        return;
+    }
+    ui.weak("Database and cache follow data.resize (up when a month's peak needs it, down only after the need has stayed lower); on-prem hardware is kept until its refresh.");
+    egui::Grid::new("resize").striped(true).num_columns(6).show(ui, |ui| {
+        for h in ["month", "site", "what", "from", "to", "why"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for e in &v.resize_events {
+            ui.label(format!("{} ({})", e.month, e.date));
+            ui.label(e.site.as_str());
+            ui.label(e.resource.label());
+            ui.label(&e.from);
+            ui.label(&e.to);
+            ui.label(&e.reason);
+            ui.end_row();
+        }
+    });
 }
 
 /// Each serving site's latency objectives in the chosen month.

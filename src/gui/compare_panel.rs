@@ -9,29 +9,50 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, baseline: Option<&Report>) {
     let c = &r.comparison;
     ui.heading("Variants against the targets");
     ui.label(format!(
-        "Targets: availability ≥ {:.2} %, RTO < {} h, RPO < {} min. Cheapest meeting all: {}",
+        "Targets: availability ≥ {:.2} %, RTO < {} h, RPO < {} min.",
         c.targets.availability * 100.0,
         c.targets.rto_hours,
         c.targets.rpo_minutes,
-        c.cheapest_meeting_all.as_deref().unwrap_or("none")
     ));
-    egui::Grid::new("compare").striped(true).num_columns(9).show(ui, |ui| {
-        for h in
-            ["variant", "month 1", "month 60", "total", "vs first", "availability", "RTO (last)", "RPO", "meets all"]
-        {
+    ui.strong(&c.decision);
+    egui::Grid::new("compare").striped(true).num_columns(10).show(ui, |ui| {
+        for h in [
+            "variant",
+            "month 1",
+            "month 60",
+            "total",
+            "vs first",
+            "availability",
+            "RTO (last)",
+            "RPO",
+            "meets all",
+            "costs",
+        ] {
             ui.strong(h);
         }
         ui.end_row();
         for row in &c.rows {
+            let lower = |x: f64| if row.complete { usd0(x) } else { format!("≥ {}", usd0(x)) };
             ui.label(&row.variant);
-            ui.label(usd0(row.month_1_usd));
-            ui.label(usd0(row.last_month_usd));
-            ui.label(usd0(row.total_usd));
-            ui.label(usd0(row.delta_total_usd));
+            ui.label(lower(row.month_1_usd));
+            ui.label(lower(row.last_month_usd));
+            ui.label(lower(row.total_usd));
+            ui.label(crate::output::render::delta_text(c, row));
             ui.label(format!("{:.3} %", row.availability * 100.0));
             ui.label(row.rto_last_hours.map_or("none".into(), |h| format!("{h:.1} h")));
             ui.label(row.rpo_minutes.map_or("no copy".into(), |m| format!("{m:.1} min")));
             ui.label(if row.meets.all { "yes" } else { "no" });
+            if row.complete {
+                ui.label(&row.status);
+            } else {
+                let fills = r
+                    .variants
+                    .iter()
+                    .find(|v| v.name == row.variant)
+                    .map(|v| v.completeness.fill_list().join("\n"))
+                    .unwrap_or_default();
+                ui.colored_label(ui.visuals().warn_fg_color, &row.status).on_hover_text(fills);
+            }
             ui.end_row();
         }
     });

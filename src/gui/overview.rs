@@ -121,12 +121,16 @@ pub fn ui(
             ui.label(last.nodes().to_string());
             ui.label(last.db_class().unwrap_or("-"));
             ui.label(usd0(last.total_usd));
-            let unknown = if v.unknown_items.is_empty() {
-                String::new()
+            let c = &v.completeness;
+            if c.complete {
+                ui.label(usd0(v.total_usd)).on_hover_text("complete: every line priced");
             } else {
-                format!(" + {} unknown", v.unknown_items.len())
-            };
-            ui.label(format!("{}{unknown}", usd0(v.total_usd))).on_hover_text(v.unknown_items.join("\n"));
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("{} ({})", c.amount(usd0(v.total_usd)), c.status()),
+                )
+                .on_hover_text(c.fill_list().join("\n"));
+            }
             match d.as_ref().and_then(|d| d.iter().find(|x| x.variant == v.name)) {
                 Some(x) => ui.label(format!("{} total, {} in month 60", signed(x.total_usd), signed(x.last_month_usd))),
                 None => ui.weak(if baseline.is_some() { "not in baseline" } else { "no baseline" }),

@@ -51,7 +51,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, mc: &McState, variant: usize, commands:
     }
     let Some(res) = &mc.result else {
         ui.weak(
-            "Draws the scenario's uncertainty.inputs on every path (static sizing) and shows the spread. Edit them in the Assumptions tab or the scenario file.",
+            "Draws the scenario's uncertainty.inputs on every path (nodes billed as the plan bills them) and shows the spread. Edit them in the Assumptions tab or the scenario file.",
         );
         return;
     };
@@ -137,7 +137,7 @@ fn swings(ui: &mut egui::Ui, res: &McReport, v: &VariantBands) {
     let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
     ui.heading(format!("What moves the {}-month cost", res.months.len()));
     ui.weak(format!(
-        "Each input alone at its P{lo} and P{hi}, every other input as written; the bars start from the cost as written ({}, static sizing).",
+        "Each input alone at its P{lo} and P{hi}, every other input as written; the bars start from the plan's total ({}).",
         usd0(v.horizon_usd)
     ));
     let n = v.swings.len();

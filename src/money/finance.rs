@@ -136,6 +136,8 @@ pub struct OnPremSite {
     /// Cores and memory (GiB) of the node-equivalents the pools need.
     pub cores: f64,
     pub memory_gib: f64,
+    /// Memory the cache (Redis) needs with its replicas, GiB: it runs on the same servers.
+    pub cache_gib: f64,
     /// Provisioned database GB, if the site runs the database.
     pub db_gb: Option<f64>,
     pub objects_gb: f64,
@@ -268,7 +270,10 @@ fn onprem_tco<S: Sink>(t: &OnPremTco, month: u32, site: &OnPremSite, fleet: &mut
     let name = site.name;
     let dr = site.dr;
     let cat = |c: Category| if dr { Category::DrReplication } else { c };
-    let need = (site.cores / f64::from(t.server.cores)).max(site.memory_gib / t.server.memory_gib).ceil();
+    let need = (site.cores / f64::from(t.server.cores))
+        .max((site.memory_gib + site.cache_gib) / t.server.memory_gib)
+        .ceil()
+        .max(f64::from(t.min_servers));
     let hw = Hardware { site: name, month, life, years: t.depreciation_years };
     let servers = hw.buy(
         out,
@@ -279,7 +284,12 @@ fn onprem_tco<S: Sink>(t: &OnPremTco, month: u32, site: &OnPremSite, fleet: &mut
             names: ("Servers bought", "Server depreciation", "server"),
             unit_usd: t.server.usd,
         },
-        || format!("{} cores / {} GiB per server; {}", t.server.cores, t.server.memory_gib, t.source),
+        || {
+            format!(
+                "{} cores / {} GiB per server for the pools' nodes and the cache's memory; {}",
+                t.server.cores, t.server.memory_gib, t.source
+            )
+        },
     );
     let db_n = if site.db_gb.is_some() { f64::from(t.database_servers) } else { 0.0 };
     hw.buy(
@@ -293,6 +303,18 @@ fn onprem_tco<S: Sink>(t: &OnPremTco, month: u32, site: &OnPremSite, fleet: &mut
         },
         || t.source.clone(),
     );
+    if db_n > 0.0 && t.database_support_usd_per_server_year > 0.0 {
+        out.line(
+            name,
+            cat(Category::Database),
+            Amount::both(db_n, t.database_support_usd_per_server_year / 12.0, DiscountClass::NotAws),
+            || Describe {
+                item: "Database subscription".into(),
+                unit: "server-month",
+                basis: "per database server, yearly price / 12".into(),
+            },
+        );
+    }
     let data_gb = site.db_gb.unwrap_or(0.0) + site.objects_gb;
     let need_tb = (data_gb / 1000.0 * t.storage_copies).ceil();
     hw.buy(

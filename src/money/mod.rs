@@ -7,3 +7,31 @@
 
 pub mod finance;
 pub mod ledger;
+
+/// `1234.5` → `"$1,234.50"`: rounded to the cent once; a sum that rounds to zero is `$0.00`,
+/// never `-$0.00`.
+pub fn usd(v: f64) -> String {
+    let cents = (v.abs() * 100.0).round() as u64;
+    let neg = v < 0.0 && cents > 0;
+    let (whole, frac) = (cents / 100, cents % 100);
+    format!("{}${}.{frac:02}", if neg { "-" } else { "" }, grouped(whole))
+}
+
+/// Whole dollars with thousands separators: `"$12,345"`.
+pub fn usd0(v: f64) -> String {
+    let s = usd(v.round());
+    s[..s.len() - 3].to_string()
+}
+
+/// `1234567` → `"1,234,567"`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

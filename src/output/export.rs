@@ -246,6 +246,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         wb.push_worksheet(ws);
     }
     wb.push_worksheet(capacity_sheet(r, &fmt)?);
+    wb.push_worksheet(resize_sheet(r, &fmt)?);
     if let Some(mc) = mc {
         wb.push_worksheet(uncertainty_sheet(mc, &fmt.bold, &fmt.money)?);
     }
@@ -391,8 +392,8 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
         1,
         0,
         format!(
-            "{} months from {}, {} (known prices; unknown lines are not in the totals)",
-            r.horizon_months, r.start, r.currency
+            "{} months from {}, {}. {}. A variant with unpriced lines is not ranked: its totals are lower bounds.",
+            r.horizon_months, r.start, r.currency, r.comparison.decision
         ),
     )?;
     let years: Vec<i32> = {
@@ -407,7 +408,7 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
     header.extend(years.iter().map(|y| format!("FY {y}")));
     header.push(format!("{}-month total (amortised)", r.demand.len()));
     header.push(format!("{}-month total (cash)", r.demand.len()));
-    header.push("Lines with unknown price".into());
+    header.push("Costs".into());
     header.extend(
         [
             "Availability",
@@ -471,7 +472,7 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
             Formula::new(format!("={cash_cell}")).set_result(format!("{}", v.total_cash_usd)),
             money_bold,
         )?;
-        sum.write_number(row, tc + 2, v.unknown_items.len() as f64)?;
+        sum.write_string(row, tc + 2, v.completeness.status())?;
         if let Some(res) = r.resilience.iter().find(|x| x.variant == v.name) {
             let pct = Format::new().set_num_format("0.000%");
             let num = Format::new().set_num_format("0.00");
@@ -557,12 +558,39 @@ fn capacity_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
     Ok(cap)
 }
 
+/// Resize events, one row each.
+fn resize_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Resize events")?;
+    for (c, h) in ["Variant", "Month", "Date", "Site", "What", "From", "To", "Why"].iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &fmt.bold)?;
+    }
+    let mut row = 1;
+    for v in &r.variants {
+        for x in &v.resize_events {
+            ws.write_string(row, 0, neutralise(&v.name))?;
+            ws.write_number(row, 1, x.month)?;
+            ws.write_string(row, 2, x.date.to_string())?;
+            ws.write_string(row, 3, neutralise(&x.site))?;
+            ws.write_string(row, 4, x.resource.label())?;
+            ws.write_string(row, 5, neutralise(&x.from))?;
+            ws.write_string(row, 6, neutralise(&x.to))?;
+            ws.write_string(row, 7, neutralise(&x.reason))?;
+            row += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(7, 60)?;
+    Ok(ws)
+}
+
 /// Assumptions: every input, then every price with its source and date.
 fn assumptions_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
     let bold = &fmt.bold;
     let mut asm = Worksheet::new();
     asm.set_name("Assumptions")?;
-    for (c, h) in ["Input", "Value", "Unit"].iter().enumerate() {
+    for (c, h) in ["Input", "Value", "Unit", "Source", "Range (Monte Carlo)"].iter().enumerate() {
         asm.write_string_with_format(0, c as u16, *h, bold)?;
     }
     let mut row = 1;
@@ -570,6 +598,8 @@ fn assumptions_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError
         asm.write_string(row, 0, &a.path)?;
         asm.write_string(row, 1, neutralise(&a.value))?;
         asm.write_string(row, 2, a.unit)?;
+        asm.write_string(row, 3, neutralise(&a.source))?;
+        asm.write_string(row, 4, neutralise(&a.range))?;
         row += 1;
     }
     row += 1;
@@ -612,12 +642,13 @@ fn uncertainty_sheet(mc: &McReport, bold: &Format, money: &Format) -> Result<Wor
         0,
         1,
         format!(
-            "{} paths (seed {}, {}; static sizing), {} rejected; inputs: {}",
+            "{} paths (seed {}, {}), {} rejected; inputs: {}; {}",
             mc.paths - mc.rejected,
             mc.seed,
             mc.engine,
             mc.rejected,
-            neutralise(&mc.inputs.join(", "))
+            neutralise(&mc.inputs.join(", ")),
+            mc.sizing
         ),
     )?;
     let ps: Vec<f64> = mc
@@ -690,7 +721,7 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
     let e = escape;
     let _ = write!(
         h,
-        "<h2>Uncertainty: how likely is the budget exceeded?</h2><p class=\"muted\">Monte Carlo: {} paths (seed {}, {}; static sizing){}; inputs drawn: {}.</p>",
+        "<h2>Uncertainty: how likely is the budget exceeded?</h2><p class=\"muted\">Monte Carlo: {} paths (seed {}, {}){}; inputs drawn: {}; {}.</p>",
         mc.paths - mc.rejected,
         mc.seed,
         e(&mc.engine),
@@ -699,7 +730,8 @@ fn uncertainty_html(h: &mut String, mc: &McReport) {
         } else {
             String::new()
         },
-        e(&mc.inputs.join(", "))
+        e(&mc.inputs.join(", ")),
+        e(&mc.sizing)
     );
     let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
     for v in &mc.variants {
@@ -965,6 +997,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     html_comparison(&mut h, r);
     html_charts(&mut h, r);
     html_resilience(&mut h, r, mc);
+    html_resize(&mut h, r);
     html_risks(&mut h, r);
     html_assumptions(&mut h, r);
     h
@@ -976,10 +1009,14 @@ fn html_summary(h: &mut String, r: &Report) {
     h.push_str("<h2>Executive summary</h2><div class=\"kpis\">");
     for v in &r.variants {
         let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
-        let unk = if v.unknown_items.is_empty() {
+        let unk = if v.completeness.complete {
             String::new()
         } else {
-            format!("<br><span class=\"bad\">+ {} line items with unknown prices</span>", v.unknown_items.len())
+            format!(
+                "<br><span class=\"bad\" title=\"{}\">{}: the total is a lower bound</span>",
+                e(&v.completeness.fill_list().join("\n")),
+                e(&v.completeness.status())
+            )
         };
         let fx = r.reporting_currency.as_ref().map_or_else(String::new, |fx| {
             format!(
@@ -995,7 +1032,7 @@ fn html_summary(h: &mut String, r: &Report) {
             h,
             "<div class=\"kpi\">{}<b>{}</b>over {} months (amortised){}<br>{} in month 1 → {} in month {}{unk}{fx}</div>",
             e(&v.name),
-            usd0(v.total_usd),
+            e(&v.completeness.amount(usd0(v.total_usd))),
             v.months.len(),
             if (v.total_cash_usd - v.total_usd).abs() > 0.005 {
                 format!("; cash {}", usd0(v.total_cash_usd))
@@ -1008,40 +1045,43 @@ fn html_summary(h: &mut String, r: &Report) {
         );
     }
     h.push_str("</div>");
-    if let Some(cheapest) = r.variants.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)) {
-        let _ = write!(
-            h,
-            "<p>Lowest known {}-month total: <b>{}</b> ({}).",
-            r.horizon_months,
-            e(&cheapest.name),
-            usd0(cheapest.total_usd)
-        );
-        if !cheapest.unknown_items.is_empty() {
-            h.push_str(" It still has unknown prices: compare with care.");
+    // The decision: only complete variants are ranked (an unknown cost never wins).
+    let _ = write!(h, "<p class=\"decision\"><b>{}</b>.</p>", e(&r.comparison.decision));
+    let blocked: Vec<&VariantPlan> = r.variants.iter().filter(|v| !v.completeness.complete).collect();
+    if !blocked.is_empty() {
+        h.push_str("<ul class=\"muted\">");
+        for v in blocked {
+            let _ = write!(
+                h,
+                "<li>{}: {} — {}</li>",
+                e(&v.name),
+                e(&v.completeness.status()),
+                e(&v.completeness.fill_list().join("; "))
+            );
         }
-        h.push_str("</p>");
+        h.push_str("</ul>");
     }
 }
 
 /// The variants side by side.
 fn html_comparison(h: &mut String, r: &Report) {
     let e = escape;
-    h.push_str("<h2>Variants side by side</h2><table><thead><tr><th>Variant</th><th class=\"n\">Month 1</th><th class=\"n\">Last month</th><th class=\"n\">Total</th><th class=\"n\">Nodes m1 → last</th><th>Database m1 → last</th><th class=\"n\">Unknown items</th></tr></thead><tbody>");
+    h.push_str("<h2>Variants side by side</h2><table><thead><tr><th>Variant</th><th class=\"n\">Month 1</th><th class=\"n\">Last month</th><th class=\"n\">Total</th><th class=\"n\">Nodes m1 → last</th><th>Database m1 → last</th><th>Costs</th></tr></thead><tbody>");
     for v in &r.variants {
         let (Some(f), Some(l)) = (v.months.first(), v.months.last()) else { continue };
         let _ = write!(
             h,
-            "<tr><td>{}<div class=\"muted\">{}</div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} → {}</td><td>{} → {}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}<div class=\"muted\">{}</div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} → {}</td><td>{} → {}</td><td>{}</td></tr>",
             e(&v.name),
             e(&v.description),
-            usd0(f.total_usd),
-            usd0(l.total_usd),
-            usd0(v.total_usd),
+            e(&v.completeness.amount(usd0(f.total_usd))),
+            e(&v.completeness.amount(usd0(l.total_usd))),
+            e(&v.completeness.amount(usd0(v.total_usd))),
             f.nodes(),
             l.nodes(),
             e(f.db_class().unwrap_or("-")),
             e(l.db_class().unwrap_or("-")),
-            v.unknown_items.len()
+            e(&v.completeness.status())
         );
     }
     h.push_str("</tbody></table>");
@@ -1079,12 +1119,12 @@ fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
     let t = &c.targets;
     let _ = write!(
         h,
-        "<h2>Resilience against the targets</h2><p>Targets: availability ≥ {:.2} % ({:.2} h of downtime a year), RTO &lt; {} h, RPO &lt; {} min. Cheapest variant meeting all of them: <b>{}</b>.</p>",
+        "<h2>Resilience against the targets</h2><p>Targets: availability ≥ {:.2} % ({:.2} h of downtime a year), RTO &lt; {} h, RPO &lt; {} min. <b>{}</b>.</p>",
         t.availability * 100.0,
         (1.0 - t.availability) * crate::engine::topology::HOURS_PER_YEAR,
         t.rto_hours,
         t.rpo_minutes,
-        e(c.cheapest_meeting_all.as_deref().unwrap_or("none"))
+        e(&c.decision)
     );
     h.push_str("<table><thead><tr><th>Variant</th><th class=\"n\">Total</th><th class=\"n\">vs baseline</th><th class=\"n\">Availability</th><th class=\"n\">Down h/yr</th><th class=\"n\">RTO m1 / last</th><th class=\"n\">RPO</th><th>Meets</th></tr></thead><tbody>");
     let hrs = |x: Option<f64>| x.map_or("none".to_string(), |h| format!("{h:.1} h"));
@@ -1100,8 +1140,8 @@ fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3} %</td><td class=\"n\">{:.2}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td>{} {} {}</td></tr>",
             e(&row.variant),
-            usd0(row.total_usd),
-            if row.variant == c.baseline { "baseline".to_string() } else { usd0(row.delta_total_usd) },
+            if row.complete { usd0(row.total_usd) } else { format!("≥ {}", usd0(row.total_usd)) },
+            crate::output::render::delta_text(c, row),
             row.availability * 100.0,
             row.downtime_hours_per_year,
             hrs(row.rto_first_hours),
@@ -1137,6 +1177,30 @@ fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
     if let Some(mc) = mc {
         uncertainty_html(h, mc);
     }
+}
+
+/// Resize events per variant: database class, cache shards, on-prem hardware.
+fn html_resize(h: &mut String, r: &Report) {
+    let e = escape;
+    h.push_str("<h2>Resize events</h2><p class=\"muted\">Database and cache follow the scenario's resize policy (data.resize: up when a month's peak needs it, down only after the need has stayed lower); on-prem hardware is kept until its refresh.</p>");
+    h.push_str("<table><thead><tr><th>Variant</th><th>Month</th><th>Site</th><th>What</th><th>From → to</th><th>Why</th></tr></thead><tbody>");
+    for v in &r.variants {
+        for x in &v.resize_events {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+                e(&v.name),
+                x.month,
+                x.date,
+                e(&x.site),
+                x.resource.label(),
+                e(&x.from),
+                e(&x.to),
+                e(&x.reason)
+            );
+        }
+    }
+    h.push_str("</tbody></table>");
 }
 
 /// Warnings, reference checks and the uncertainty.
@@ -1185,9 +1249,17 @@ fn html_risks(h: &mut String, r: &Report) {
 /// Every input and every price with its source and date.
 fn html_assumptions(h: &mut String, r: &Report) {
     let e = escape;
-    h.push_str("<h2>Assumptions</h2><table><thead><tr><th>Input</th><th>Value</th><th>Unit</th></tr></thead><tbody>");
-    for Assumption { path, value, unit } in &r.assumptions {
-        let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", e(path), e(value), e(unit));
+    h.push_str("<h2>Assumptions</h2><table><thead><tr><th>Input</th><th>Value</th><th>Unit</th><th>Source</th><th>Range</th></tr></thead><tbody>");
+    for Assumption { path, value, unit, source, range } in &r.assumptions {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e(path),
+            e(value),
+            e(unit),
+            e(source),
+            e(range)
+        );
     }
     h.push_str("</tbody></table><h3>Prices used</h3><table><thead><tr><th>Region</th><th>Price</th><th class=\"n\">USD</th><th>Unit</th><th>Source</th><th>As of</th><th>Confidence</th></tr></thead><tbody>");
     for p in &r.prices {

@@ -8,27 +8,7 @@ use crate::engine::report::{Report, VariantMonth, VariantPlan, View};
 use crate::output::export::ExportError;
 use crate::scenario::model::Category;
 
-/// `1234.5` → `"$1,234.50"`.
-pub fn usd(v: f64) -> String {
-    let neg = v < 0.0;
-    let cents = (v.abs() * 100.0).round() as u64;
-    let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}${out}.{frac:02}", if neg { "-" } else { "" })
-}
-
-/// Whole dollars with thousands separators: `"$12,345"`.
-pub fn usd0(v: f64) -> String {
-    let s = usd(v.round());
-    s[..s.len() - 3].to_string()
-}
+pub use crate::money::{usd, usd0};
 
 /// A report restricted to one variant and/or one month (1-based).
 pub fn select(report: &Report, variant: Option<&str>, month: Option<u32>) -> Result<Report, QueryError> {
@@ -148,12 +128,8 @@ fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::sce
         last.index + 1,
         usd0(t(last)),
         v.months.len(),
-        usd0(if view == View::Cash { v.total_cash_usd } else { v.total_usd }),
-        if v.unknown_items.is_empty() {
-            String::new()
-        } else {
-            format!(" (+ {} items with unknown prices)", v.unknown_items.len())
-        }
+        v.completeness.amount(usd0(if view == View::Cash { v.total_cash_usd } else { v.total_usd })),
+        if v.completeness.complete { String::new() } else { format!(" ({})", v.completeness.status()) }
     );
     for fy in &v.fiscal_years {
         let conv = match (fy.converted, fx) {
@@ -174,6 +150,25 @@ fn summary(out: &mut String, v: &VariantPlan, view: View, fx: Option<&crate::sce
             usd0(fy.capex_usd)
         );
     }
+    let _ = write!(out, "{}", resize_text(v));
+}
+
+/// A variant's resize events, one per line under a heading (empty when none).
+pub fn resize_text(v: &VariantPlan) -> String {
+    let mut out = String::new();
+    if v.resize_events.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "   resize events (data.resize policy; on-prem hardware kept until refresh):");
+    for e in &v.resize_events {
+        let _ = writeln!(out, "     {}", resize_line(e));
+    }
+    out
+}
+
+/// "month 27 (2029-03) aws-primary database db.r5.large → db.m5.xlarge: CPU: 2.1 vCPU needed > 2".
+pub fn resize_line(e: &crate::engine::report::ResizeEvent) -> String {
+    format!("month {} ({}) {} {} {} → {}: {}", e.month, e.date, e.site, e.resource.label(), e.from, e.to, e.reason)
 }
 
 /// Reserved-instance coverage the sized node-hours justify.
@@ -461,17 +456,18 @@ pub fn compare_table(report: &Report) -> String {
         "A",
         "RTO",
         "RPO",
-        "unk"
+        "costs"
     );
     for r in &c.rows {
+        let lower = |x: f64| if r.complete { usd0(x) } else { format!("≥{}", usd0(x)) };
         let _ = writeln!(
             out,
-            "{:<24} {:>9} {:>9} {:>10} {:>11} {:>9.3} {:>10.2} {:>8} {:>8} {:>7} {:>5} {:>5} {:>5} {:>4}",
+            "{:<24} {:>9} {:>9} {:>10} {:>11} {:>9.3} {:>10.2} {:>8} {:>8} {:>7} {:>5} {:>5} {:>5} {}",
             r.variant,
-            usd0(r.month_1_usd),
-            usd0(r.last_month_usd),
-            usd0(r.total_usd),
-            if r.variant == c.baseline { "baseline".to_string() } else { usd0(r.delta_total_usd) },
+            lower(r.month_1_usd),
+            lower(r.last_month_usd),
+            lower(r.total_usd),
+            delta_text(c, r),
             r.availability * 100.0,
             r.downtime_hours_per_year,
             hours(r.rto_first_hours),
@@ -480,21 +476,20 @@ pub fn compare_table(report: &Report) -> String {
             yes(r.meets.availability),
             yes(r.meets.rto),
             yes(r.meets.rpo),
-            r.unknown_items
+            r.status
         );
     }
-    let cheapest = c.cheapest_meeting_all.as_ref().and_then(|n| c.rows.iter().find(|r| &r.variant == n));
-    let _ = writeln!(
-        out,
-        "\nCheapest variant meeting every target: {}",
-        cheapest.map_or("none".to_string(), |r| if r.unknown_items > 0 {
-            format!("{} (on known prices; {} line items still unknown)", r.variant, r.unknown_items)
-        } else {
-            r.variant.clone()
-        })
-    );
-    if c.rows.iter().any(|r| r.unknown_items > 0) {
-        let _ = writeln!(out, "(costs are known prices only; `unk` counts line items whose price is unknown)");
+    let _ = writeln!(out, "\n{}", c.decision);
+    for (r, v) in c
+        .rows
+        .iter()
+        .filter(|r| !r.complete)
+        .filter_map(|r| Some((r, report.variants.iter().find(|v| v.name == r.variant)?)))
+    {
+        let _ = writeln!(out, "{} {}; its total is a lower bound. Unpriced:", r.variant, r.status);
+        for l in v.completeness.fill_list() {
+            let _ = writeln!(out, "    {l}");
+        }
     }
     for res in &report.resilience {
         let a = &res.availability;
@@ -726,11 +721,12 @@ pub fn queue_table(q: &crate::engine::plan::QueueReport) -> String {
 /// "10000 paths (seed 20270101, one evaluator), inputs: …": what a Monte Carlo result is of.
 pub fn mc_summary(r: &crate::uncertainty::montecarlo::McReport) -> String {
     format!(
-        "{} paths (seed {}, {}), inputs: {}",
+        "{} paths (seed {}, {}), inputs: {}; {}",
         r.paths - r.rejected,
         r.seed,
         r.engine,
-        if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") }
+        if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") },
+        r.sizing
     )
 }
 
@@ -800,7 +796,7 @@ pub fn simulate_table(r: &crate::uncertainty::montecarlo::McReport) -> String {
             let (lo, hi) = crate::uncertainty::montecarlo::SWING_PERCENTILES;
             let _ = writeln!(
                 out,
-                "  what moves the {}-month cost of {} (static sizing; each input alone at its P{lo} / P{hi}):",
+                "  what moves the {}-month cost of {} (the plan's total; each input alone at its P{lo} / P{hi}):",
                 r.months.len(),
                 usd0(v.horizon_usd)
             );
@@ -812,6 +808,12 @@ pub fn simulate_table(r: &crate::uncertainty::montecarlo::McReport) -> String {
     out
 }
 
+/// A compare row's difference from the baseline: "baseline", a signed amount, or "—" when
+/// either cost is incomplete.
+pub fn delta_text(c: &crate::engine::topology::Comparison, r: &crate::engine::topology::CompareRow) -> String {
+    if r.variant == c.baseline { "baseline".into() } else { r.delta_total_usd.map_or("—".into(), usd0) }
+}
+
 /// The text with its first letter in upper case.
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -820,14 +822,12 @@ pub fn capitalise(s: &str) -> String {
 
 /// How often a variant is the cheapest over the horizon.
 pub fn cheapest_text(v: &crate::uncertainty::montecarlo::VariantBands, months: usize) -> String {
-    format!(
-        "cheapest variant over the {months} months on {:.1} % of paths{}",
-        v.p_cheapest * 100.0,
-        match v.unknown_items {
-            0 => String::new(),
-            n => format!(" (known prices; {n} line items unknown: compare with care)"),
+    match v.p_cheapest {
+        Some(p) => {
+            format!("cheapest variant with complete costs over the {months} months on {:.1} % of paths", p * 100.0)
         }
-    )
+        None => format!("{}: not in the cheapest-variant count", v.status),
+    }
 }
 
 /// One bar of the tornado: "demand.annual_growth 0.126 … 0.31: −$41,000 … +$52,000".

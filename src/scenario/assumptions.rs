@@ -14,6 +14,13 @@ pub struct Assumption {
     pub value: String,
     /// Unit read from the field's naming convention (see `src/model.rs`).
     pub unit: &'static str,
+    /// Where the value comes from, where the scenario says (`finance.onprem.basis`): a public
+    /// source and date, or "assumption: …" (the user's to replace). Empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The range the Monte Carlo draws it from (`uncertainty.inputs`), if any.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub range: String,
 }
 
 /// Unit of a field from its name (the conventions documented in `src/model.rs`): the first unit
@@ -70,10 +77,36 @@ pub fn unit_of(field: &str) -> &'static str {
     }
 }
 
-/// The scenario's inputs, in file order.
+/// The scenario's inputs, in file order, each with its stated source and its uncertainty range.
 pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
+    let mut out = assumptions_of(s);
+    // The basis texts describe the inputs; they are not inputs themselves.
+    out.retain(|a| !a.path.starts_with("finance.onprem.basis."));
+    if let Some(t) = &s.finance.onprem {
+        for (k, text) in &t.basis {
+            let k = format!("finance.onprem.{k}");
+            for a in out.iter_mut().filter(|a| under(&a.path, &k)) {
+                a.source.clone_from(text);
+            }
+        }
+    }
+    for i in &s.uncertainty.inputs {
+        if let Some(a) = out.iter_mut().find(|a| a.path == i.path) {
+            a.range = i.dist.to_string();
+        }
+    }
+    out
+}
+
+/// Whether field `path` is `prefix` or inside it (`a.b` is under `a`, `a[0].c` under `a`).
+pub fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Any serialisable value's fields as (path, value, unit), paths relative to it.
+pub fn assumptions_of<T: Serialize>(x: &T) -> Vec<Assumption> {
     let mut out = Vec::new();
-    if let Ok(v) = serde_json::to_value(s) {
+    if let Ok(v) = serde_json::to_value(x) {
         flatten("", "", &v, &mut out);
     }
     out
@@ -90,14 +123,26 @@ fn flatten(path: &str, field: &str, v: &Value, out: &mut Vec<Assumption>) {
         }
         Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
             let items: Vec<String> = a.iter().map(scalar).collect();
-            out.push(Assumption { path: path.into(), value: format!("[{}]", items.join(", ")), unit: unit_of(field) });
+            out.push(Assumption {
+                path: path.into(),
+                value: format!("[{}]", items.join(", ")),
+                unit: unit_of(field),
+                source: String::new(),
+                range: String::new(),
+            });
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
                 flatten(&format!("{path}[{i}]"), field, x, out);
             }
         }
-        _ => out.push(Assumption { path: path.into(), value: scalar(v), unit: unit_of(field) }),
+        _ => out.push(Assumption {
+            path: path.into(),
+            value: scalar(v),
+            unit: unit_of(field),
+            source: String::new(),
+            range: String::new(),
+        }),
     }
 }
 

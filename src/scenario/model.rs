@@ -154,6 +154,18 @@ pub enum Dist {
     Uniform { min: f64, max: f64 },
 }
 
+impl std::fmt::Display for Dist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Dist::Normal { mean, sd } => write!(f, "Normal(mean {mean}, sd {sd})"),
+            Dist::LogNormal { mean, sd } => write!(f, "LogNormal(mean {mean}, sd {sd})"),
+            Dist::Triangular { min, mode, max } => write!(f, "Triangular({min} … {mode} … {max})"),
+            Dist::Pert { min, mode, max } => write!(f, "PERT({min} … {mode} … {max})"),
+            Dist::Uniform { min, max } => write!(f, "Uniform({min} … {max})"),
+        }
+    }
+}
+
 /// A budget line for one fiscal year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -415,6 +427,33 @@ pub struct DataTier {
     pub redis: Redis,
     pub object_storage: ObjectStorage,
     pub telemetry: Telemetry,
+    /// When the database class and the cache's shards change. Default: up when a month's
+    /// peak needs more, never down within the horizon.
+    #[serde(default)]
+    pub resize: ResizePolicy,
+}
+
+/// How sizes that cost downtime to change follow the need: the database class and the cache's
+/// shards go up in the month whose peak needs more, and down only after the need has stayed
+/// within `down_margin` of a smaller size for `…_down_after_months` months in a row. On-prem
+/// hardware is bought when needed and kept until its refresh (`finance.onprem`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResizePolicy {
+    /// Months in a row the database's need must fit a smaller class before it moves down.
+    /// Range 1..=600. Default none: never down within the horizon.
+    pub database_down_after_months: Option<u32>,
+    /// The same for the cache's shards. Range 1..=600. Default none.
+    pub cache_down_after_months: Option<u32>,
+    /// A smaller size counts only if the need is at most this share of what it offers (CPU,
+    /// memory, connections, cache memory). Range 0.1..=1. Default 0.8.
+    pub down_margin: f64,
+}
+
+impl Default for ResizePolicy {
+    fn default() -> Self {
+        ResizePolicy { database_down_after_months: None, cache_down_after_months: None, down_margin: 0.8 }
+    }
 }
 
 /// The primary PostgreSQL database (RDS on AWS sites).
@@ -1276,10 +1315,17 @@ pub struct Commitment {
 pub struct OnPremTco {
     /// A Kubernetes worker server.
     pub server: ServerSpec,
+    /// Worker servers kept at least (e.g. one per failure domain). Range 1..=1000. Default 1.
+    #[serde(default = "d_one")]
+    pub min_servers: u32,
     /// Database servers (primary + standby), bought at the start and on refresh. Range 0..=100.
     pub database_servers: u32,
     /// Price of one database server, USD. Range 0..=10 000 000.
     pub database_server_usd: f64,
+    /// Database subscription (e.g. a supported PostgreSQL distribution), USD per database
+    /// server per year. Range 0..=1 000 000. Default 0.
+    #[serde(default)]
+    pub database_support_usd_per_server_year: f64,
     /// Storage bought per terabyte usable, USD. Range 0..=1 000 000.
     pub storage_usd_per_tb: f64,
     /// Copies of the data kept (RAID/replication overhead factor). Range 1..=10. Default 2.
@@ -1309,6 +1355,11 @@ pub struct OnPremTco {
     pub staff_usd_per_fte_year: f64,
     /// Where the figures come from. Non-empty.
     pub source: String,
+    /// Per input (a field path below `finance.onprem`, e.g. `"server.usd"`): its public source
+    /// and date, or `"assumption: …"` for a figure to replace with the user's own quote. Shown
+    /// beside the value in every assumptions list. Default none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub basis: BTreeMap<String, String>,
 }
 
 /// A server model.

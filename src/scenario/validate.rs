@@ -423,6 +423,7 @@ fn check_data(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.positive("data.redis.usable_memory_fraction", r.usable_memory_fraction, 1.0);
     c.urange("data.redis.replicas_per_shard", r.replicas_per_shard, 0, 5);
     c.urange("data.redis.min_shards", r.min_shards, 1, 500);
+    check_resize(c, &s.data.resize);
     let o = &s.data.object_storage;
     c.range("data.object_storage.gb_base", o.gb_base, 0.0, 1e8);
     c.range("data.object_storage.gb_per_user_per_month", o.gb_per_user_per_month, 0.0, 1e4);
@@ -786,6 +787,17 @@ fn check_commitment(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: Y
 }
 
 /// The on-premises TCO inputs.
+/// The resize policy of the database and the cache.
+fn check_resize(c: &mut Checker, r: &ResizePolicy) {
+    if let Some(n) = r.database_down_after_months {
+        c.urange("data.resize.database_down_after_months", n, 1, 600);
+    }
+    if let Some(n) = r.cache_down_after_months {
+        c.urange("data.resize.cache_down_after_months", n, 1, 600);
+    }
+    c.range("data.resize.down_margin", r.down_margin, 0.1, 1.0);
+}
+
 fn check_onprem(c: &mut Checker, t: &OnPremTco) {
     let p = "finance.onprem";
     c.urange(format_args!("{p}.server.cores"), t.server.cores, 1, 1024);
@@ -793,8 +805,10 @@ fn check_onprem(c: &mut Checker, t: &OnPremTco) {
     c.range(format_args!("{p}.server.usd"), t.server.usd, 0.0, 1e7);
     c.range(format_args!("{p}.server.power_kw"), t.server.power_kw, 0.0, 20.0);
     c.urange(format_args!("{p}.server.rack_units"), t.server.rack_units, 1, 20);
+    c.urange(format_args!("{p}.min_servers"), t.min_servers, 1, 1000);
     c.urange(format_args!("{p}.database_servers"), t.database_servers, 0, 100);
     c.range(format_args!("{p}.database_server_usd"), t.database_server_usd, 0.0, 1e7);
+    c.range(format_args!("{p}.database_support_usd_per_server_year"), t.database_support_usd_per_server_year, 0.0, 1e6);
     c.range(format_args!("{p}.storage_usd_per_tb"), t.storage_usd_per_tb, 0.0, 1e6);
     c.range(format_args!("{p}.storage_copies"), t.storage_copies, 1.0, 10.0);
     for (i, h) in t.fixed_hardware.iter().enumerate() {
@@ -811,4 +825,16 @@ fn check_onprem(c: &mut Checker, t: &OnPremTco) {
     c.range(format_args!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
     c.range(format_args!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
     c.name(format_args!("{p}.source"), &t.source);
+    // A basis names an input of this section.
+    let fields = crate::scenario::assumptions::assumptions_of(t);
+    for (k, text) in &t.basis {
+        if !fields.iter().any(|f| crate::scenario::assumptions::under(&f.path, k)) {
+            let known: Vec<&str> = fields.iter().map(|f| f.path.as_str()).filter(|f| !f.starts_with("basis")).collect();
+            c.err(
+                format_args!("{p}.basis[\"{k}\"]"),
+                format!("names no input of finance.onprem (inputs: {})", known.join(", ")),
+            );
+        }
+        c.name(format_args!("{p}.basis[\"{k}\"]"), text);
+    }
 }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::engine::plan::{self, PathTotals, Scratch};
+use crate::engine::plan::{self, NodeBasis, PathTotals, Scratch};
 use crate::engine::program::Program;
 use crate::scenario::dist::Sampler;
 use crate::scenario::model::Scenario;
@@ -83,15 +83,18 @@ pub struct VariantBands {
     pub capacity_limit_month: Option<u32>,
     /// Share of paths hitting a capacity limit within the horizon.
     pub p_capacity_limit: f64,
-    /// Share of paths on which this variant's known prices add up to the least over the horizon
-    /// (amortised), of all variants.
-    pub p_cheapest: f64,
-    /// Line items whose price is unknown (left out of every total: compare with care).
-    pub unknown_items: usize,
+    /// Share of paths on which this variant costs the least over the horizon (amortised) of
+    /// the variants with complete costs on that path; None when this variant has unpriced lines
+    /// (it cannot be ranked).
+    pub p_cheapest: Option<f64>,
+    /// Lines whose price is unknown (the variant's totals are lower bounds).
+    pub unpriced_lines: usize,
+    /// "complete" or "cannot rank: N lines unpriced", as the plan says it.
+    pub status: String,
     /// The amortised cost over the whole horizon as the scenario is written.
     pub horizon_usd: f64,
     /// What moves that cost: each input alone at its P10 and P90, the others as written;
-    /// largest swing first.
+    /// largest swing first; inputs that do not change this variant's cost are left out.
     pub swings: Vec<Swing>,
 }
 
@@ -133,6 +136,8 @@ pub struct McReport {
     pub inputs: Vec<String>,
     /// How the evaluator ran the paths (one program for all, or one per path).
     pub engine: String,
+    /// How nodes are billed on every path (the plan's basis), said once wherever totals show.
+    pub sizing: String,
     pub months: Vec<crate::scenario::model::YearMonth>,
     pub users: Vec<Band>,
     pub variants: Vec<VariantBands>,
@@ -164,9 +169,17 @@ pub fn run(
     let paths = paths.unwrap_or(u.paths).max(1);
     let samplers: Vec<(String, Sampler)> =
         u.inputs.iter().filter_map(|i| Sampler::new(&i.dist).ok().map(|d| (i.path.clone(), d))).collect();
-    // Static sizing: the Monte Carlo is about the spread of the inputs, not the daily cycle.
+    // The plan, as `headroom plan` makes it: its totals are the Monte Carlo's "as written", and
+    // its simulated node-hours (per month, as a ratio to peak nodes) bill each path's nodes.
+    let det = plan::plan_costs(s, cat);
+    let ratios = std::sync::Arc::new(plan::node_hour_ratios(&det));
+    let nodes = NodeBasis::Ratios(&ratios);
+    let sizing = if ratios.is_empty() {
+        "nodes at peak sizing × 730 h, as the plan".to_string()
+    } else {
+        "nodes billed as the plan bills them: each month's simulated-day node-hours per peak node, applied to the path's peak nodes".to_string()
+    };
     let mut base: Scenario = s.scenario().clone();
-    base.cluster.autoscaling.simulate = false;
     // The paths themselves draw nothing (and validating the input paths again costs time).
     base.uncertainty.inputs.clear();
     let base = crate::scenario::validate::validate(base, cat)
@@ -181,6 +194,7 @@ pub fn run(
     let engine_note =
         if prices_drawn { "one evaluator, prices per path".to_string() } else { "one evaluator".to_string() };
     let seed = s.simulation.seed;
+    let run = Run { setter: &setter, paths: &input_paths, cat, prog: prog.as_ref(), nodes };
     let done = AtomicUsize::new(0);
     let outs: Vec<Result<PathTotals, String>> = (0..paths)
         .into_par_iter()
@@ -194,7 +208,7 @@ pub fn run(
                 rng.set_stream(u64::from(p) + 1);
                 values.clear();
                 values.extend(samplers.iter().map(|(_, d)| d.sample(&mut rng)));
-                let r = one_path(vs, &setter, values, &input_paths, cat, prog.as_ref(), scratch);
+                let r = one_path(&run, vs, values, scratch);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                 r
             },
@@ -216,14 +230,14 @@ pub fn run(
             }
         })
         .collect();
-    let det = plan::plan_costs(&base, cat);
-    let swings = swings(&base, cat, &setter, &samplers, prog.as_ref());
+    let swings = swings(&base, cat, &setter, &samplers, prog.as_ref(), nodes);
     // Which variant is cheapest over the horizon, path by path (the variants of a path share
-    // its draws, so this compares like with like; known prices, as every total).
+    // its draws, so this compares like with like), of the variants whose costs are complete on
+    // that path: an unknown cost never wins or loses a ranking.
     let mut cheapest = vec![0usize; det.variants.len()];
     for o in &ok {
         let total = |v: usize| o.cost[v].iter().sum::<f64>();
-        if let Some(v) = (0..o.cost.len()).min_by(|&a, &b| total(a).total_cmp(&total(b))) {
+        if let Some(v) = (0..o.cost.len()).filter(|&v| o.complete[v]).min_by(|&a, &b| total(a).total_cmp(&total(b))) {
             cheapest[v] += 1;
         }
     }
@@ -256,6 +270,8 @@ pub fn run(
                     high_usd: p.at_high.as_ref().map(|t| t.cost[v].iter().sum()),
                 })
                 .collect();
+            // Inputs that leave this variant's cost as it is (another variant's inputs) are left out.
+            sw.retain(|w| w.width() > 0.0 || w.low_usd.is_none() || w.high_usd.is_none());
             sw.sort_by(|a, b| b.width().total_cmp(&a.width()));
             VariantBands {
                 name: vp.name.clone(),
@@ -264,8 +280,9 @@ pub fn run(
                 fiscal_years,
                 capacity_limit_month,
                 p_capacity_limit,
-                p_cheapest: cheapest[v] as f64 / ok.len().max(1) as f64,
-                unknown_items: vp.unknown_items.len(),
+                p_cheapest: vp.completeness.complete.then(|| cheapest[v] as f64 / ok.len().max(1) as f64),
+                unpriced_lines: vp.completeness.unpriced.len(),
+                status: vp.completeness.status(),
                 horizon_usd: vp.total_usd,
                 swings: sw,
             }
@@ -279,6 +296,7 @@ pub fn run(
         confidence: u.confidence,
         inputs: samplers.iter().map(|(p, _)| p.clone()).collect(),
         engine: engine_note,
+        sizing,
         months,
         users,
         variants,
@@ -338,6 +356,7 @@ fn swings(
     setter: &crate::scenario::edit::NumberSetter,
     samplers: &[(String, Sampler)],
     prog: Option<&Program>,
+    nodes: NodeBasis,
 ) -> Vec<Probe> {
     let written = setter.values();
     let (p_lo, p_hi) = SWING_PERCENTILES;
@@ -350,7 +369,7 @@ fn swings(
                 let mut values = written.clone();
                 values[i] = x;
                 vs.set_numbers(setter, &values, cat).ok()?;
-                Some(evaluate(&vs, cat, prog, &mut Scratch::default()))
+                Some(evaluate(&vs, cat, prog, nodes, &mut Scratch::default()))
             };
             let (lo, hi) = (d.quantile(p_lo / 100.0), d.quantile(p_hi / 100.0));
             Probe { input: path.clone(), low: lo, high: hi, at_low: at(lo), at_high: at(hi) }
@@ -358,27 +377,34 @@ fn swings(
         .collect()
 }
 
+/// What every path of a run shares.
+struct Run<'a> {
+    setter: &'a crate::scenario::edit::NumberSetter,
+    paths: &'a [&'a str],
+    cat: &'a Catalog,
+    prog: Option<&'a Program>,
+    nodes: NodeBasis<'a>,
+}
+
 /// One path: set the drawn values in this thread's copy of the scenario and evaluate it.
-fn one_path(
-    vs: &mut ValidScenario,
-    setter: &crate::scenario::edit::NumberSetter,
-    values: &[f64],
-    paths: &[&str],
-    cat: &Catalog,
-    prog: Option<&Program>,
-    scratch: &mut Scratch,
-) -> Result<PathTotals, String> {
-    vs.set_numbers(setter, values, cat).map_err(|p| {
-        let drawn: Vec<String> = paths.iter().zip(values).map(|(k, v)| format!("{k} = {v}")).collect();
+fn one_path(run: &Run, vs: &mut ValidScenario, values: &[f64], scratch: &mut Scratch) -> Result<PathTotals, String> {
+    vs.set_numbers(run.setter, values, run.cat).map_err(|p| {
+        let drawn: Vec<String> = run.paths.iter().zip(values).map(|(k, v)| format!("{k} = {v}")).collect();
         format!("{} (drawn: {})", p[0], drawn.join(", "))
     })?;
-    Ok(evaluate(vs, cat, prog, scratch))
+    Ok(evaluate(vs, run.cat, run.prog, run.nodes, scratch))
 }
 
 /// One path's totals: the run's program, or one compiled for this path's prices.
-fn evaluate(vs: &ValidScenario, cat: &Catalog, prog: Option<&Program>, scratch: &mut Scratch) -> PathTotals {
+fn evaluate(
+    vs: &ValidScenario,
+    cat: &Catalog,
+    prog: Option<&Program>,
+    nodes: NodeBasis,
+    scratch: &mut Scratch,
+) -> PathTotals {
     match prog {
-        Some(p) => plan::path_totals(p, vs, cat, scratch),
-        None => plan::path_totals(&Program::compile(vs, cat), vs, cat, scratch),
+        Some(p) => plan::path_totals(p, vs, cat, nodes, scratch),
+        None => plan::path_totals(&Program::compile(vs, cat), vs, cat, nodes, scratch),
     }
 }

@@ -11,8 +11,8 @@ fn load_file(name: &str) -> Result<headroom::ValidScenario, String> {
 
 /// The seed with one substitution.
 fn seed_with(from: &str, to: &str) -> Result<headroom::ValidScenario, LoadError> {
-    assert!(headroom::SEED_SCENARIO.contains(from), "{from}");
-    load_scenario(&headroom::SEED_SCENARIO.replacen(from, to, 1), Catalog::builtin())
+    assert!(crate::common::seed_text().contains(from), "{from}");
+    load_scenario(&crate::common::seed_text().replacen(from, to, 1), Catalog::builtin())
 }
 
 fn problems(r: Result<headroom::ValidScenario, LoadError>) -> Vec<String> {

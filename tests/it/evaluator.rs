@@ -6,7 +6,7 @@
 //! on-prem TCO; extra items; no Shield; Single-AZ; capacity limits hit). And the recorded lines
 //! add up to the tally's totals.
 
-use headroom::engine::plan::{PathTotals, Scratch, path_totals, plan_costs};
+use headroom::engine::plan::{NodeBasis, PathTotals, Scratch, path_totals, plan_costs};
 use headroom::engine::program::Program;
 use headroom::scenario::dist::Sampler;
 use headroom::scenario::edit;
@@ -64,7 +64,7 @@ fn check_with(s: Scenario, n: usize, label: &str, more: Vec<(&'static str, Dist)
             }
         };
         let full = PathTotals::of(&plan_costs(&vs, cat));
-        let fast = path_totals(&prog, &vs, cat, &mut scratch);
+        let fast = path_totals(&prog, &vs, cat, NodeBasis::Simulate, &mut scratch);
         assert_eq!(fast, full, "{label}, draw {i}: {values:?}");
         compared += 1;
         limited += usize::from(full.limit_month.iter().any(Option::is_some));
@@ -77,7 +77,7 @@ fn the_seed_as_shipped() {
     let cat = Catalog::builtin();
     let s = validate(seed(), cat).unwrap();
     let full = PathTotals::of(&plan_costs(&s, cat));
-    let fast = path_totals(&Program::compile(&s, cat), &s, cat, &mut Scratch::default());
+    let fast = path_totals(&Program::compile(&s, cat), &s, cat, NodeBasis::Simulate, &mut Scratch::default());
     assert_eq!(fast, full);
     // Not a vacuous comparison: six variants, 60 months, real money and nodes.
     assert_eq!(fast.cost.len(), 6);
@@ -139,7 +139,7 @@ fn simulated_days_through_both_sinks() {
     let s = validate(t, cat).unwrap();
     let r = plan_costs(&s, cat);
     assert!(r.variants[0].months[0].sites[0].pools.iter().any(|p| p.simulated));
-    let fast = path_totals(&Program::compile(&s, cat), &s, cat, &mut Scratch::default());
+    let fast = path_totals(&Program::compile(&s, cat), &s, cat, NodeBasis::Simulate, &mut Scratch::default());
     assert_eq!(fast, PathTotals::of(&r));
 }
 
@@ -148,7 +148,7 @@ fn recorded_lines_add_up_to_the_totals() {
     // Every month's category sums, cash, capex and unknown count are the sums over its lines
     // (the tally is kept line by line; this recomputes it from the recorded lines).
     let cat = Catalog::builtin();
-    let text = headroom::SEED_SCENARIO.replacen(
+    let text = crate::common::seed_text().replacen(
         "    variants: [",
         r#"    finance: (
         aws_discount: 0.05, annual_escalation: 0.03, contingency: 0.1,
@@ -191,7 +191,7 @@ fn random_draws_with_commitments() {
     // Reservations (catalog and user rates, upfront amortised and paid at each term start, a
     // renewing 1-year term starting in month 7), savings plans of both scopes, with the
     // discount, escalation and contingency (whose views now differ in upfront months).
-    let text = headroom::SEED_SCENARIO.replacen(
+    let text = crate::common::seed_text().replacen(
         "    variants: [",
         r#"    finance: (
         aws_discount: 0.05, annual_escalation: 0.03, contingency: 0.1,
@@ -237,7 +237,7 @@ fn random_draws_with_an_on_prem_tco() {
     // Servers, database servers and storage bought in steps as the draws grow the load (a
     // 3-year life, so refreshes fall inside the horizon), fixed hardware, running costs; with
     // escalation and contingency split by view in purchase months.
-    let text = headroom::SEED_SCENARIO.replacen(
+    let text = crate::common::seed_text().replacen(
         "    variants: [",
         r#"    finance: (
         annual_escalation: 0.02, contingency: 0.05,

@@ -33,6 +33,14 @@ fn long_csv_is_tidy_and_traceable() {
         (&ec2[5], &ec2[6], &ec2[7], &ec2[8], &ec2[10], &ec2[11]),
         ("2190", "instance-hour", "0.192", "420.48", "S1", "2026-07-20")
     );
+    let filled = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "EKS control plane").unwrap();
+    assert_eq!((&filled[7], &filled[8]), ("0.1", "73.00"));
+    // A gap: no number, a marker.
+    let cat = Catalog::builtin();
+    let gaps = plan(&load_scenario(&crate::common::seed_text(), cat).unwrap(), cat);
+    let bytes = export(&gaps, ExportFormat::CsvLong).unwrap();
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(bytes.as_slice()).records().map(Result::unwrap).collect();
     let unknown = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "EKS control plane").unwrap();
     assert_eq!((&unknown[7], &unknown[8]), ("unknown", "unknown"));
 }
@@ -53,9 +61,16 @@ fn xlsx_reads_back_with_live_total_formulas() {
             "aws-active-active",
             "onprem-backup-s3",
             "Capacity",
+            "Resize events",
             "Assumptions"
         ]
     );
+    // Resize events: the warm standby's primary database moves up in month 27 (CPU) and 37.
+    let rs = wb.worksheet_range("Resize events").unwrap();
+    let first = (1..rs.height()).find(|&i| rs.get((i, 0)) == Some(&Data::String("aws-warm-standby".into()))).unwrap();
+    assert_eq!(rs.get((first, 1)), Some(&Data::Float(27.0)));
+    assert_eq!(rs.get((first, 5)), Some(&Data::String("db.r5.large".into())));
+    assert_eq!(rs.get((first, 6)), Some(&Data::String("db.m5.xlarge".into())));
     // Capacity: billed node-hours (simulated at the primary) beside the peak-sizing figure.
     let cap = wb.worksheet_range("Capacity").unwrap();
     assert_eq!(cap.get_value((0, 12)), Some(&Data::String("Node-hours billed".into())));
@@ -122,6 +137,7 @@ fn html_report_is_self_contained_with_charts() {
             "Cost by category",
             "Capacity",
             "Resilience against the targets",
+            "Resize events",
             "Risks",
             "Assumptions"
         ]
@@ -130,7 +146,9 @@ fn html_report_is_self_contained_with_charts() {
     assert_eq!(doc.select(&sel("[src], link, script")).count(), 0);
     assert!(html.contains("@media print"));
     // Targets met per variant are in the report (topology).
-    assert!(html.contains("Cheapest variant meeting all of them: <b>hybrid-onprem-primary</b>"));
+    assert!(html.contains(
+        "<b>Cheapest variant meeting every target: aws-pilot-light ($352,423 over 60 months; complete costs)</b>"
+    ));
 }
 
 #[test]
@@ -199,7 +217,7 @@ fn the_budget_review_carries_the_monte_carlo() {
     let bytes = export_with(&r, Some(&mc), ExportFormat::Xlsx).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
-    assert_eq!(&names[names.len() - 3..], ["Capacity", "Uncertainty", "Assumptions"]);
+    assert_eq!(&names[names.len() - 4..], ["Capacity", "Resize events", "Uncertainty", "Assumptions"]);
     let u = wb.worksheet_range("Uncertainty").unwrap();
     assert_eq!(u.get_value((2, 3)), Some(&Data::String("P50".into())));
     let row = (3..u.height() as u32)
@@ -222,10 +240,10 @@ fn the_budget_review_carries_the_monte_carlo() {
     let h2 = scraper::Selector::parse("h2").unwrap();
     assert!(doc.select(&h2).any(|x| x.text().collect::<String>() == "Uncertainty: how likely is the budget exceeded?"));
     assert!(html.contains(&format!("{:.1} %</td>", fy.p_exceed.unwrap() * 100.0)));
-    assert!(html.contains("200 paths (seed 20270101, one evaluator; static sizing)"));
+    assert!(html.contains("200 paths (seed 20270101, one evaluator)"));
     assert!(html.contains(&format!(
-        "Cheapest variant over the 60 months on {:.1} % of paths",
-        mc.variants[0].p_cheapest * 100.0
+        "Cheapest variant with complete costs over the 60 months on {:.1} % of paths",
+        mc.variants[0].p_cheapest.unwrap() * 100.0
     )));
     // Without a run, no section.
     assert!(!String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap().contains("Uncertainty:"));

@@ -9,7 +9,7 @@ use headroom::{Catalog, LoadError, load_scenario, plan};
 /// The seed with a `finance` block.
 fn with_finance(finance: &str) -> headroom::Report {
     let text =
-        headroom::SEED_SCENARIO.replacen("    pricing: (", &format!("    finance: ({finance}),\n    pricing: ("), 1);
+        crate::common::seed_text().replacen("    pricing: (", &format!("    finance: ({finance}),\n    pricing: ("), 1);
     let s = load_scenario(&text, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
     plan(&s, Catalog::builtin())
 }
@@ -125,7 +125,8 @@ fn on_prem_hardware_is_bought_in_steps_and_depreciated_straight_line() {
     let dep: f64 = h.months.iter().map(|m| line_usd(m, "Server depreciation", View::Amortised)).sum();
     close(dep, 12000.0 + 12000.0 * (60 - second) as f64 / 60.0, 1e-6);
     // On-prem lines are now priced: the hybrid's unknown items are only us-west-2 gaps.
-    assert!(h.unknown_items.iter().all(|i| !i.starts_with("onprem-dc")), "{:?}", h.unknown_items);
+    let u = &h.completeness.unpriced;
+    assert!(u.iter().all(|i| !i.line.starts_with("onprem-dc")), "{u:?}");
 }
 
 #[test]
@@ -168,7 +169,7 @@ fn fiscal_years_and_reporting_currency() {
 
 #[test]
 fn a_reservation_without_a_verified_rate_must_be_supplied() {
-    let text = headroom::SEED_SCENARIO.replacen(
+    let text = crate::common::seed_text().replacen(
         "    pricing: (",
         r#"    finance: (commitments: [(kind: RdsReserved(class: "db.r5.large", count: 1), region: "us-east-1", term_years: 1, payment: AllUpfront, start: "2027-01")]),
     pricing: ("#,
@@ -196,7 +197,7 @@ fn cli_plan_views() {
             .unwrap();
         assert_eq!(o.status.code(), Some(0));
         let t = String::from_utf8_lossy(&o.stdout);
-        assert!(t.contains(&format!("{view} view: month 1 $5,485")), "{t}");
+        assert!(t.contains(&format!("{view} view: month 1 $5,738")), "{t}");
         assert!(t.contains("FY2027 (12 months from 2027-01)"), "{t}");
         assert!(t.contains("3 × m5.xlarge 1-yr No Upfront from 2027-01 (12 months): saves $1,866"), "{t}");
     }
@@ -282,7 +283,7 @@ fn savings_plan_recommendation_needs_a_discount() {
 fn the_discount_applies_to_aws_charges_by_their_typed_class() {
     // Spot shares, savings-plan fees and the usage they cover are AWS charges, so the negotiated
     // discount's base includes them; an extra item only when it says it is one.
-    let text = headroom::SEED_SCENARIO
+    let text = crate::common::seed_text()
         .replacen(
             "    pricing: (",
             r#"    finance: (aws_discount: 0.10,

@@ -3,6 +3,7 @@
 use crate::common::close;
 use crate::common::{line, seed_report};
 use headroom::scenario::model::Category;
+use headroom::{Catalog, load_scenario, plan};
 
 #[test]
 fn month_1_needs_exactly_three_m5_xlarge_and_db_r5_large() {
@@ -59,14 +60,32 @@ fn month_1_cost_lines_worked_by_hand() {
     close(line(m1, "", "Site-to-site VPN").usd.unwrap(), 36.5, 1e-6);
     // Compute category = EKS + EC2 = $493.48, inside the seed's $450–600 row.
     close(m1.category(Category::Compute), 493.48, 1e-6);
-    // us-west-2 gaps stay gaps: the DR EKS control plane has no price and no cost.
+    // The catalog's us-west-2 gaps are filled by the seed's labelled assumptions: the DR EKS
+    // control plane at the us-east-1 $0.10 × 730 h = $73.00, its source saying so.
+    let dr_eks = line(m1, "aws-dr", "EKS control plane");
+    assert_eq!((dr_eks.unit_usd, dr_eks.usd), (Some(0.1), Some(73.0)));
+    let p = &r.prices[dr_eks.price.unwrap() as usize];
+    assert!(p.source.starts_with("assumption: the us-east-1 list price"), "{}", p.source);
+    // The total is the sum of the lines; nothing is unpriced.
+    let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
+    close(m1.total_usd, sum, 1e-6);
+    assert_eq!(m1.unknown_lines, 0);
+    assert!(r.variants.iter().all(|v| v.completeness.complete));
+}
+
+/// Without the seed's assumptions, a gap stays a gap: no price, no cost, counted.
+#[test]
+fn catalog_gaps_stay_gaps() {
+    let cat = Catalog::builtin();
+    let r = plan(&load_scenario(&crate::common::seed_text(), cat).unwrap(), cat);
+    let m1 = &r.variants[0].months[0];
     let dr_eks = line(m1, "aws-dr", "EKS control plane");
     assert_eq!((dr_eks.unit_usd, dr_eks.usd), (None, None));
-    // The total is the sum of the known lines, and unknown lines are counted, not zeroed.
     let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
     close(m1.total_usd, sum, 1e-6);
     assert_eq!(m1.unknown_lines as usize, m1.lines.iter().filter(|l| l.usd.is_none()).count());
     assert!(m1.unknown_lines > 0);
+    assert!(!r.variants[0].completeness.complete);
 }
 
 #[test]
@@ -138,4 +157,54 @@ fn same_model_same_report_byte_for_byte() {
     let a = headroom::output::render::json(&seed_report());
     let b = headroom::output::render::json(&seed_report());
     assert_eq!(a, b);
+}
+
+/// The database follows the resize policy: with the default (never down) each variant's class
+/// changes at most twice in 60 months and never downward; with "down after 1 month, no margin"
+/// it follows each month's peak again, seasonal dips included.
+#[test]
+fn database_class_follows_the_resize_policy() {
+    let cat = Catalog::builtin();
+    let r = seed_report();
+    let order = ["db.m5.large", "db.r5.large", "db.m5.xlarge", "db.r5.xlarge"];
+    let rank = |c: &str| order.iter().position(|x| *x == c).unwrap();
+    for v in &r.variants {
+        let classes: Vec<&str> =
+            v.months.iter().map(|m| m.sites[0].database.as_ref().unwrap().class.as_str()).collect();
+        let changes: Vec<(usize, usize)> =
+            classes.windows(2).filter(|w| w[0] != w[1]).map(|w| (rank(w[0]), rank(w[1]))).collect();
+        assert!(changes.len() <= 2 && changes.iter().all(|(a, b)| b > a), "{}: {classes:?}", v.name);
+        // The run class covers the month's need.
+        for m in &v.months {
+            let d = m.sites[0].database.as_ref().unwrap();
+            assert!(rank(&d.class) >= rank(&d.needed_class));
+        }
+        // Each change is listed as an event of the primary site with its reason.
+        let site = v.months[0].sites[0].site;
+        let events: Vec<_> = v
+            .resize_events
+            .iter()
+            .filter(|e| e.site == site && e.resource == headroom::engine::report::Resource::Database)
+            .collect();
+        assert_eq!(events.len(), changes.len(), "{}", v.name);
+    }
+    let ws = &r.variants[0];
+    let e = &ws.resize_events[0];
+    assert_eq!((e.month, e.from.as_str(), e.to.as_str()), (27, "db.r5.large", "db.m5.xlarge"));
+    assert!(e.reason.starts_with("CPU: "), "{}", e.reason);
+    // Month by month (the behaviour before the policy): down in the August dip of 2029.
+    let text = crate::common::seed_text().replace(
+        "        telemetry: (",
+        "        resize: (database_down_after_months: Some(1), down_margin: 1.0),\n        telemetry: (",
+    );
+    let r = plan(&load_scenario(&text, cat).unwrap(), cat);
+    let ws = &r.variants[0];
+    for m in &ws.months {
+        let d = m.sites[0].database.as_ref().unwrap();
+        assert_eq!(d.class, d.needed_class, "{}", m.month);
+    }
+    let aug = &ws.months[31];
+    assert_eq!(aug.month.to_string(), "2029-08");
+    assert_eq!(aug.sites[0].database.as_ref().unwrap().class.as_str(), "db.r5.large");
+    assert!(ws.resize_events.iter().any(|e| e.month == 32 && e.to == "db.r5.large"));
 }

@@ -102,9 +102,68 @@ fn golden_comparison() {
     let table = headroom::output::render::compare_table(&r);
     let summary: String = table.lines().take_while(|l| !l.starts_with("== ")).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!(summary);
-    assert_eq!(r.comparison.cheapest_meeting_all.as_deref(), Some("hybrid-onprem-primary"));
+    // Every seed variant is complete (on-prem TCO inputs, us-west-2 gaps filled as assumptions):
+    // ranked by total. Backup-and-restore is cheapest but misses availability and RTO; the pilot
+    // light is the cheapest meeting every target.
+    assert!(r.comparison.rows.iter().all(|x| x.complete));
+    assert_eq!(r.comparison.cheapest_meeting_all.as_deref(), Some("aws-pilot-light"));
     let totals: Vec<f64> = r.comparison.rows.iter().map(|x| x.total_usd).collect();
     assert!(totals.windows(2).all(|w| w[0] <= w[1]));
+    let ranks: Vec<Option<u32>> = r.comparison.rows.iter().map(|x| x.rank).collect();
+    assert_eq!(ranks, (1..=6).map(Some).collect::<Vec<_>>());
+}
+
+/// An incomplete variant is never ranked, never cheapest, never a delta, even with the lowest
+/// known total; with none complete the decision says so.
+#[test]
+fn unknown_costs_never_rank() {
+    let cat = Catalog::builtin();
+    let mut sc = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    sc.finance.onprem = None;
+    sc.uncertainty.inputs.retain(|i| !i.path.starts_with("finance.onprem"));
+    // The hybrid meets every target and, without its on-prem costs, has the lowest known total
+    // of the variants that do.
+    let s = headroom::scenario::validate::validate(sc.clone(), cat).unwrap();
+    let r = headroom::plan(&s, cat);
+    let c = &r.comparison;
+    let hybrid = c.rows.iter().find(|x| x.variant == "hybrid-onprem-primary").unwrap();
+    let pilot = c.rows.iter().find(|x| x.variant == "aws-pilot-light").unwrap();
+    assert!(hybrid.meets.all && hybrid.total_usd < pilot.total_usd, "the trap is set");
+    assert!(!hybrid.complete);
+    assert_eq!((hybrid.rank, hybrid.delta_total_usd), (None, None));
+    let n = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap().completeness.unpriced.len();
+    // On-prem nodes, PostgreSQL, its storage, Redis, NAS/SAN.
+    assert_eq!(n, 5);
+    assert_eq!(hybrid.status, "cannot rank: 5 lines unpriced");
+    assert_eq!(c.cheapest_meeting_all.as_deref(), Some("aws-pilot-light"));
+    assert!(c.decision.starts_with("Cheapest variant meeting every target: aws-pilot-light ("), "{}", c.decision);
+    // Complete rows first (ranked 1..4), the two on-prem variants after them, unranked.
+    let order: Vec<(&str, Option<u32>)> = c.rows.iter().map(|x| (x.variant.as_str(), x.rank)).collect();
+    assert_eq!(
+        order,
+        [
+            ("aws-backup-restore", Some(1)),
+            ("aws-pilot-light", Some(2)),
+            ("aws-warm-standby", Some(3)),
+            ("aws-active-active", Some(4)),
+            ("hybrid-onprem-primary", None),
+            ("onprem-backup-s3", None),
+        ]
+    );
+    // What fills each unpriced line is named.
+    let fills = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap().completeness.fill_list();
+    assert!(fills.iter().all(|f| f.ends_with("(fill finance.onprem (the on-prem TCO inputs))")), "{fills:?}");
+    // Without the us-west-2 assumptions too, nothing can be ranked.
+    sc.pricing.overrides.retain(|k, _| !k.starts_with("us-west-2/"));
+    let s = headroom::scenario::validate::validate(sc, cat).unwrap();
+    let c = headroom::plan(&s, cat).comparison;
+    assert_eq!(c.complete_variants, 0);
+    assert_eq!(c.cheapest_meeting_all, None);
+    assert_eq!(
+        c.decision,
+        "No variant can be ranked: every variant has unpriced lines (6 of 6); known amounts are lower bounds"
+    );
+    assert!(c.rows.iter().all(|x| x.delta_total_usd.is_none()));
 }
 
 #[test]
@@ -143,7 +202,7 @@ fn a_slow_hpa_behavior_lengthens_the_failover() {
     // at the first sync (15 s), then one per 600 s: 15 + (to − from − 1) × 600 seconds, after
     // the 4-minute node provisioning.
     let cat = Catalog::builtin();
-    let text = headroom::SEED_SCENARIO.replacen(
+    let text = crate::common::seed_text().replacen(
         "name: \"api\",",
         "name: \"api\", hpa_behavior: (scale_up: (policies: [(kind: Pods, value: 1, period_s: 600)])),",
         1,
