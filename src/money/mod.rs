@@ -35,3 +35,53 @@ fn grouped(n: u64) -> String {
     }
     out
 }
+
+/// Whole cents for `values` that add up to `total` rounded to the cent ("round once, carry the
+/// remainder"): each value is rounded down to the cent, and the cents still missing go one each
+/// to the values with the largest remainders (ties: the first). So a table's cells add up to
+/// its total exactly as displayed, and no cell is more than a cent from its exact amount.
+pub fn cents_summing_to(values: &[f64], total: f64) -> Vec<i64> {
+    let floors: Vec<i64> = values.iter().map(|v| (v * 100.0).floor() as i64).collect();
+    let target = (total * 100.0).round() as i64;
+    let missing = target - floors.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    let rem = |i: usize| values[i] * 100.0 - floors[i] as f64;
+    order.sort_by(|&a, &b| rem(b).total_cmp(&rem(a)).then(a.cmp(&b)));
+    let mut out = floors;
+    // `missing` is between 0 and the number of values when `total` is their sum; clamp anyway.
+    let n = usize::try_from(missing.max(0)).unwrap_or(0).min(out.len());
+    for &i in &order[..n] {
+        out[i] += 1;
+    }
+    out
+}
+
+/// Cents as a plain decimal: `12345` → `"123.45"`, `-5` → `"-0.05"`, `0` → `"0.00"`.
+pub fn cents_text(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.unsigned_abs() / 100, c.unsigned_abs() % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_add_up_to_the_rounded_total() {
+        // Three thirds of $1: 33.33 each is $0.99; the largest remainder (the first, all tie)
+        // takes the missing cent.
+        let third = 1.0 / 3.0;
+        assert_eq!(cents_summing_to(&[third, third, third], 1.0), [34, 33, 33]);
+        // 0.125 + 0.125 + 0.25 = 0.50: floors 12 + 12 + 25 = 49, one cent to a 0.5 remainder.
+        assert_eq!(cents_summing_to(&[0.125, 0.125, 0.25], 0.5), [13, 12, 25]);
+        // Each cell within a cent of its amount, the sum exact.
+        let v = [10.004, 20.006, 0.333, 7.777];
+        let c = cents_summing_to(&v, v.iter().sum());
+        assert_eq!(c.iter().sum::<i64>(), 3812);
+        assert!(c.iter().zip(v).all(|(c, v)| (*c as f64 - v * 100.0).abs() < 1.0));
+        assert_eq!(cents_text(-5), "-0.05");
+        assert_eq!(cents_text(0), "0.00");
+        assert_eq!(cents_text(123_456), "1234.56");
+        assert_eq!(usd(-0.004), "$0.00");
+    }
+}

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
 
-use crate::engine::report::{CostLine, Name, Report, VariantPlan, Verdict, View};
+use crate::engine::report::{CostLine, Name, Report, VariantMonth, VariantPlan, Verdict, View};
 use crate::output::render::{usd, usd0};
 use crate::scenario::assumptions::Assumption;
 use crate::scenario::model::Category;
@@ -121,10 +121,66 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
     out
 }
 
-fn cost_cell(l: Option<&CostLine>) -> String {
-    match l {
-        None => String::new(),
-        Some(l) => l.usd.map_or_else(|| "unknown".into(), |u| format!("{u:.2}")),
+/// A variant's line amounts as every export shows them, in whole cents: per month, per line (in
+/// the month's line order), None when the price is unknown. Each month's amortised-view lines
+/// add up to its total rounded to the cent, and its cash-view lines to its cash total
+/// ([`crate::money::cents_summing_to`]), so sheets add up exactly as displayed.
+pub fn displayed_cents(v: &VariantPlan) -> Vec<Vec<Option<i64>>> {
+    v.months
+        .iter()
+        .map(|m| {
+            let mut out = vec![None; m.lines.len()];
+            // Lines in both views and amortised-only lines make the amortised total.
+            let amortised: Vec<usize> =
+                (0..m.lines.len()).filter(|&i| m.lines[i].usd.is_some() && m.lines[i].view != View::Cash).collect();
+            let values: Vec<f64> = amortised.iter().filter_map(|&i| m.lines[i].usd).collect();
+            for (&i, c) in amortised.iter().zip(crate::money::cents_summing_to(&values, m.total_usd)) {
+                out[i] = Some(c);
+            }
+            // Cash-only lines make up the rest of the cash total.
+            let both: i64 = (0..m.lines.len()).filter(|&i| m.lines[i].view == View::Both).filter_map(|i| out[i]).sum();
+            let cash: Vec<usize> =
+                (0..m.lines.len()).filter(|&i| m.lines[i].usd.is_some() && m.lines[i].view == View::Cash).collect();
+            let values: Vec<f64> = cash.iter().filter_map(|&i| m.lines[i].usd).collect();
+            let rest = m.cash_usd - both as f64 / 100.0;
+            for (&i, c) in cash.iter().zip(crate::money::cents_summing_to(&values, rest)) {
+                out[i] = Some(c);
+            }
+            out
+        })
+        .collect()
+}
+
+/// A line item's displayed cents per month: None where the item does not exist that month,
+/// Some(None) where its price is unknown.
+fn item_cents(v: &VariantPlan, cents: &[Vec<Option<i64>>], months: &[Option<&CostLine>]) -> Vec<Option<Option<i64>>> {
+    months
+        .iter()
+        .enumerate()
+        .map(|(mi, l)| {
+            let l = (*l)?;
+            let i = v.months[mi].lines.iter().position(|x| std::ptr::eq(x, l))?;
+            Some(cents[mi][i])
+        })
+        .collect()
+}
+
+/// A month's displayed total in a view: the sum of its displayed line cents.
+fn view_cents(m: &VariantMonth, cents: &[Option<i64>], cash: bool) -> i64 {
+    m.lines
+        .iter()
+        .zip(cents)
+        .filter(|(l, _)| if cash { l.view.in_cash() } else { l.view.in_amortised() })
+        .filter_map(|(_, c)| *c)
+        .sum()
+}
+
+/// The label of a variant's total row: a lower bound when lines are unpriced.
+fn total_label(v: &VariantPlan, view: &str) -> String {
+    if v.completeness.complete {
+        format!("TOTAL {view}")
+    } else {
+        format!("TOTAL {view} (known prices; lower bound: {})", v.completeness.status())
     }
 }
 
@@ -132,9 +188,10 @@ fn csv_wide(r: &Report) -> Result<String, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["variant", "site", "category", "line_item", "view"].map(String::from).to_vec();
     header.extend(r.demand.iter().map(|d| d.month.to_string()));
-    header.push("total_usd".into());
+    header.extend(["total_usd".into(), "unpriced_months".into()]);
     w.write_record(&header).map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &r.variants {
+        let cents = displayed_cents(v);
         for ((site, cat, item, view), months) in line_items(v) {
             let mut row = vec![
                 neutralise(&v.name),
@@ -143,20 +200,35 @@ fn csv_wide(r: &Report) -> Result<String, ExportError> {
                 neutralise(&item),
                 format!("{view:?}").to_lowercase(),
             ];
-            row.extend(months.iter().map(|l| cost_cell(*l)));
-            let total: f64 = months.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
-            row.push(format!("{total:.2}"));
+            let mut total = 0i64;
+            let (mut known, mut unknown) = (0, 0);
+            for cell in item_cents(v, &cents, &months) {
+                // An unknown amount: no number, the marker "unknown".
+                let cell = match cell {
+                    None => String::new(),
+                    Some(None) => {
+                        unknown += 1;
+                        "unknown".into()
+                    }
+                    Some(Some(c)) => {
+                        known += 1;
+                        total += c;
+                        crate::money::cents_text(c)
+                    }
+                };
+                row.push(cell);
+            }
+            row.push(if known == 0 && unknown > 0 { "unknown".into() } else { crate::money::cents_text(total) });
+            row.push(unknown.to_string());
             w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
         }
-        for (label, view, total) in [
-            ("TOTAL amortised (known prices)", "amortised", v.total_usd),
-            ("TOTAL cash (known prices)", "cash", v.total_cash_usd),
-        ] {
-            let mut row = vec![neutralise(&v.name), String::new(), "Total".into(), label.into(), view.into()];
-            row.extend(
-                v.months.iter().map(|m| format!("{:.2}", if view == "cash" { m.cash_usd } else { m.total_usd })),
-            );
-            row.push(format!("{total:.2}"));
+        let unpriced: u32 = v.months.iter().filter(|m| m.unknown_lines > 0).count() as u32;
+        for (view, cash) in [("amortised", false), ("cash", true)] {
+            let mut row = vec![neutralise(&v.name), String::new(), "Total".into(), total_label(v, view), view.into()];
+            let per_month: Vec<i64> = v.months.iter().zip(&cents).map(|(m, c)| view_cents(m, c, cash)).collect();
+            row.extend(per_month.iter().map(|c| crate::money::cents_text(*c)));
+            row.push(crate::money::cents_text(per_month.iter().sum()));
+            row.push(unpriced.to_string());
             w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
         }
     }
@@ -183,8 +255,9 @@ fn csv_long(r: &Report) -> Result<String, ExportError> {
     ])
     .map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &r.variants {
-        for m in &v.months {
-            for l in &m.lines {
+        let cents = displayed_cents(v);
+        for (m, cents) in v.months.iter().zip(&cents) {
+            for (l, c) in m.lines.iter().zip(cents) {
                 let p = l.price.map(|i| &r.prices[i as usize]);
                 w.write_record([
                     neutralise(&v.name),
@@ -195,7 +268,7 @@ fn csv_long(r: &Report) -> Result<String, ExportError> {
                     format!("{}", l.quantity),
                     neutralise(&l.unit),
                     l.unit_usd.map_or_else(|| "unknown".into(), |u| format!("{u}")),
-                    l.usd.map_or_else(|| "unknown".into(), |u| format!("{u:.2}")),
+                    c.map_or_else(|| "unknown".into(), crate::money::cents_text),
                     r.currency.clone(),
                     neutralise(&p.map_or_else(|| l.basis.to_string(), |p| p.source.clone())),
                     p.map_or_else(String::new, |p| p.as_of.clone()),
@@ -289,6 +362,7 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
         }
         ws.write_string_with_format(0, total_col, "Total", bold)?;
         let items = line_items(v);
+        let cents = displayed_cents(v);
         let mut row = 1u32;
         let mut both_end = 1u32; // first row that is not in both views
         let mut amortised_end = 1u32; // first cash-only row
@@ -305,19 +379,22 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
             if let Some(l) = ls.iter().flatten().next() {
                 ws.write_string(row, 3, neutralise(&l.unit))?;
             }
-            for (i, l) in ls.iter().enumerate() {
+            // Amounts as displayed (whole cents), so the live sums add up to the cent.
+            let mut known = 0i64;
+            for (i, cell) in item_cents(v, &cents, ls).into_iter().enumerate() {
                 let col = first_month_col + i as u16;
-                match l {
-                    Some(l) => match l.usd {
-                        Some(u) => ws.write_number_with_format(row, col, u, money)?,
-                        None => ws.write_string(row, col, "unknown")?,
-                    },
+                match cell {
+                    Some(Some(c)) => {
+                        known += c;
+                        ws.write_number_with_format(row, col, c as f64 / 100.0, money)?
+                    }
+                    Some(None) => ws.write_string(row, col, "unknown")?,
                     None => continue,
                 };
             }
             let f = format!("=SUM({}:{})", row_col_to_cell(row, first_month_col), row_col_to_cell(row, total_col - 1));
-            let known: f64 = ls.iter().filter_map(|l| l.and_then(|l| l.usd)).sum();
-            ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(format!("{known}")), money)?;
+            let known = crate::money::cents_text(known);
+            ws.write_formula_with_format(row, total_col, Formula::new(f).set_result(known), money)?;
             row += 1;
         }
         // Rows are ordered both-views, amortised-only, cash-only: each total is one or two
@@ -334,33 +411,36 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
             }
             format!("=SUM({})", parts.join(","))
         };
-        ws.write_string_with_format(amortised_total_row, 2, "TOTAL amortised (known prices)", bold)?;
-        ws.write_string_with_format(cash_total_row, 2, "TOTAL cash (known prices)", bold)?;
-        for (i, m) in v.months.iter().enumerate() {
+        ws.write_string_with_format(amortised_total_row, 2, total_label(v, "amortised"), bold)?;
+        ws.write_string_with_format(cash_total_row, 2, total_label(v, "cash"), bold)?;
+        let (mut all_a, mut all_c) = (0i64, 0i64);
+        for (i, (m, c)) in v.months.iter().zip(&cents).enumerate() {
             let col = first_month_col + i as u16;
+            let (a, cash) = (view_cents(m, c, false), view_cents(m, c, true));
+            (all_a, all_c) = (all_a + a, all_c + cash);
             ws.write_formula_with_format(
                 amortised_total_row,
                 col,
-                Formula::new(amortised_f(col)).set_result(format!("{}", m.total_usd)),
+                Formula::new(amortised_f(col)).set_result(crate::money::cents_text(a)),
                 money_bold,
             )?;
             ws.write_formula_with_format(
                 cash_total_row,
                 col,
-                Formula::new(cash_f(col)).set_result(format!("{}", m.cash_usd)),
+                Formula::new(cash_f(col)).set_result(crate::money::cents_text(cash)),
                 money_bold,
             )?;
         }
         ws.write_formula_with_format(
             amortised_total_row,
             total_col,
-            Formula::new(amortised_f(total_col)).set_result(format!("{}", v.total_usd)),
+            Formula::new(amortised_f(total_col)).set_result(crate::money::cents_text(all_a)),
             money_bold,
         )?;
         ws.write_formula_with_format(
             cash_total_row,
             total_col,
-            Formula::new(cash_f(total_col)).set_result(format!("{}", v.total_cash_usd)),
+            Formula::new(cash_f(total_col)).set_result(crate::money::cents_text(all_c)),
             money_bold,
         )?;
         let row = amortised_total_row;
@@ -431,18 +511,22 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
         let q = quote_sheet(sheet);
         sum.write_string(row, 0, neutralise(vname))?;
         let cell = |col: u16| format!("{q}!{}", row_col_to_cell(*trow, col));
+        // Cached results as the variant sheet displays them (whole cents).
+        let cents = displayed_cents(v);
+        let shown: Vec<(i64, i64)> =
+            v.months.iter().zip(&cents).map(|(m, c)| (view_cents(m, c, false), view_cents(m, c, true))).collect();
+        let text = crate::money::cents_text;
         sum.write_formula_with_format(
             row,
             1,
-            Formula::new(format!("={}", cell(first_month_col))).set_result(format!("{}", v.months[0].total_usd)),
+            Formula::new(format!("={}", cell(first_month_col))).set_result(text(shown[0].0)),
             money,
         )?;
         let last = v.months.len() as u16 - 1;
         sum.write_formula_with_format(
             row,
             2,
-            Formula::new(format!("={}", cell(first_month_col + last)))
-                .set_result(format!("{}", v.months[last as usize].total_usd)),
+            Formula::new(format!("={}", cell(first_month_col + last))).set_result(text(shown[last as usize].0)),
             money,
         )?;
         for (yi, y) in years.iter().enumerate() {
@@ -454,22 +538,22 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
                 .map(|(i, _)| first_month_col + i as u16)
                 .collect();
             let (a, b) = (cols[0], cols[cols.len() - 1]);
-            let known: f64 = v.months.iter().filter(|m| m.month.year() == *y).map(|m| m.total_usd).sum();
+            let known: i64 = v.months.iter().zip(&shown).filter(|(m, _)| m.month.year() == *y).map(|(_, s)| s.0).sum();
             let f = format!("=SUM({q}!{}:{})", row_col_to_cell(*trow, a), row_col_to_cell(*trow, b));
-            sum.write_formula_with_format(row, 3 + yi as u16, Formula::new(f).set_result(format!("{known}")), money)?;
+            sum.write_formula_with_format(row, 3 + yi as u16, Formula::new(f).set_result(text(known)), money)?;
         }
         let tc = 3 + years.len() as u16;
         sum.write_formula_with_format(
             row,
             tc,
-            Formula::new(format!("={}", cell(total_col))).set_result(format!("{}", v.total_usd)),
+            Formula::new(format!("={}", cell(total_col))).set_result(text(shown.iter().map(|s| s.0).sum())),
             money_bold,
         )?;
         let cash_cell = format!("{q}!{}", row_col_to_cell(*trow + 1, total_col));
         sum.write_formula_with_format(
             row,
             tc + 1,
-            Formula::new(format!("={cash_cell}")).set_result(format!("{}", v.total_cash_usd)),
+            Formula::new(format!("={cash_cell}")).set_result(text(shown.iter().map(|s| s.1).sum())),
             money_bold,
         )?;
         sum.write_string(row, tc + 2, v.completeness.status())?;

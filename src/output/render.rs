@@ -355,10 +355,12 @@ pub fn csv(report: &Report) -> Result<String, ExportError> {
     header.extend(["total_usd".to_string(), "unknown_lines".into()]);
     w.write_record(&header).map_err(|e| ExportError::Csv(e.to_string()))?;
     for v in &report.variants {
-        for m in &v.months {
+        // Categories from the displayed line cents: they add up to the total as shown.
+        let cents = crate::output::export::displayed_cents(v);
+        for (m, cents) in v.months.iter().zip(&cents) {
             let d = report.demand.iter().find(|d| d.index == m.index);
             let mut row = vec![
-                v.name.clone(),
+                crate::output::export::neutralise(&v.name),
                 (m.index + 1).to_string(),
                 m.month.to_string(),
                 d.map_or(String::new(), |d| format!("{:.2}", d.users)),
@@ -366,8 +368,17 @@ pub fn csv(report: &Report) -> Result<String, ExportError> {
                 m.nodes().to_string(),
                 db(m),
             ];
-            row.extend(Category::ALL.iter().map(|c| format!("{:.2}", m.category(*c))));
-            row.extend([format!("{:.2}", m.total_usd), m.unknown_lines.to_string()]);
+            let in_category = |c: Category| -> i64 {
+                m.lines
+                    .iter()
+                    .zip(cents)
+                    .filter(|(l, _)| l.category == c && l.view.in_amortised())
+                    .filter_map(|(_, x)| *x)
+                    .sum()
+            };
+            let by: Vec<i64> = Category::ALL.iter().map(|c| in_category(*c)).collect();
+            row.extend(by.iter().map(|c| crate::money::cents_text(*c)));
+            row.extend([crate::money::cents_text(by.iter().sum()), m.unknown_lines.to_string()]);
             w.write_record(&row).map_err(|e| ExportError::Csv(e.to_string()))?;
         }
     }

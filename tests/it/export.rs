@@ -95,7 +95,7 @@ fn xlsx_reads_back_with_live_total_formulas() {
     // The last two rows: amortised and cash totals (the same money here: no finance inputs).
     let total_row = rows - 2;
     assert_eq!(f.get_value((total_row, 4)).map(String::as_str), Some(format!("SUM(E2:E{})", total_row).as_str()));
-    assert_eq!(v.get_value((rows - 1, 2)), Some(&Data::String("TOTAL cash (known prices)".into())));
+    assert_eq!(v.get_value((rows - 1, 2)), Some(&Data::String("TOTAL cash".into())));
     assert_eq!(f.get_value((1, 64)).map(String::as_str), Some("SUM(E2:BL2)"));
     // The Summary refers to the variant sheet, so editing a line there moves it.
     let s = wb.worksheet_formula("Summary").unwrap();
@@ -110,7 +110,8 @@ fn xlsx_reads_back_with_live_total_formulas() {
     let meets = header.iter().position(|h| h == "Meets all").unwrap();
     assert_eq!(sv.get_value((4, meets as u32)), Some(&Data::String("yes".into())));
     assert_eq!(sv.get_value((6, meets as u32)), Some(&Data::String("no".into()))); // aws-backup-restore
-    assert!((m1 - r.variants[0].months[0].total_usd).abs() < 1e-6);
+    // Cached as displayed: the month's total to the cent.
+    assert_eq!(*m1, (r.variants[0].months[0].total_usd * 100.0).round() / 100.0);
     // Assumptions list the inputs and the prices with their dates.
     let a = wb.worksheet_range("Assumptions").unwrap();
     assert!(
@@ -266,4 +267,76 @@ fn cli_export_runs_the_monte_carlo_for_the_review() {
     };
     assert!(run("50").contains("Monte Carlo: 50 paths (seed 20270101"));
     assert!(!run("0").contains("Monte Carlo:"));
+}
+
+/// Cents of a CSV money cell ("123.45", "-0.05").
+fn cents(s: &str) -> i64 {
+    let neg = s.starts_with('-');
+    let (w, f) = s.trim_start_matches('-').split_once('.').unwrap_or_else(|| panic!("{s:?}"));
+    let c = w.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap();
+    if neg { -c } else { c }
+}
+
+/// Money to the cent as displayed: in the wide cost sheet every line's months add up to its
+/// total, every month's lines to the month's amortised and cash totals, those to the plan's
+/// totals rounded to the cent; no `-0.00`; an unknown amount is the marker, never 0. The
+/// `plan --format csv` categories add up to their row total.
+#[test]
+fn csv_money_adds_up_to_the_cent() {
+    let cat = Catalog::builtin();
+    for (text, complete) in [(headroom::SEED_SCENARIO.to_string(), true), (crate::common::seed_text(), false)] {
+        let r = plan(&load_scenario(&text, cat).unwrap(), cat);
+        let bytes = export(&r, ExportFormat::Csv).unwrap();
+        let body = String::from_utf8(bytes.clone()).unwrap();
+        assert!(!body.contains("-0.00"));
+        let mut rd = csv::Reader::from_reader(bytes.as_slice());
+        let header = rd.headers().unwrap().clone();
+        let nm = header.len() - 7;
+        let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+        let mut unknown_cells = 0;
+        for (vi, v) in r.variants.iter().enumerate() {
+            let mine: Vec<&csv::StringRecord> = rows.iter().filter(|x| &x[0] == v.name.as_str()).collect();
+            let (lines, totals): (Vec<&csv::StringRecord>, Vec<&csv::StringRecord>) =
+                mine.iter().copied().partition(|x| &x[2] != "Total");
+            for l in &lines {
+                let cells: Vec<&str> = (5..5 + nm).map(|i| &l[i]).collect();
+                unknown_cells += cells.iter().filter(|c| **c == "unknown").count();
+                let known: i64 = cells.iter().filter(|c| !c.is_empty() && **c != "unknown").map(|c| cents(c)).sum();
+                if &l[5 + nm] != "unknown" {
+                    assert_eq!(known, cents(&l[5 + nm]), "{vi} {:?}", &l[3]);
+                }
+                let unpriced = cells.iter().filter(|c| **c == "unknown").count();
+                assert_eq!(l[6 + nm].parse::<usize>().unwrap(), unpriced);
+            }
+            for (t, view) in totals.iter().zip(["amortised", "cash"]) {
+                assert_eq!(&t[4], view);
+                let mut grand = 0;
+                for mi in 0..nm {
+                    let col: i64 = lines
+                        .iter()
+                        .filter(|l| &l[4] == "both" || &l[4] == view)
+                        .map(|l| &l[5 + mi])
+                        .filter(|c| !c.is_empty() && *c != "unknown")
+                        .map(cents)
+                        .sum();
+                    assert_eq!(col, cents(&t[5 + mi]), "{} {view} month {}", v.name, mi + 1);
+                    let m = &v.months[mi];
+                    let exact = if view == "cash" { m.cash_usd } else { m.total_usd };
+                    assert_eq!(cents(&t[5 + mi]), (exact * 100.0).round() as i64);
+                    grand += col;
+                }
+                assert_eq!(grand, cents(&t[5 + nm]));
+                assert_eq!(t[3].contains("lower bound"), !v.completeness.complete);
+            }
+        }
+        assert_eq!(unknown_cells > 0, !complete);
+        // The plan's own CSV: categories add up to the row total.
+        let text = headroom::output::render::csv(&r).unwrap();
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        for row in rd.records().map(Result::unwrap) {
+            let n = row.len();
+            let parts: i64 = (7..n - 2).map(|i| cents(&row[i])).sum();
+            assert_eq!(parts, cents(&row[n - 2]));
+        }
+    }
 }
