@@ -80,6 +80,8 @@ pub struct Behavior {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
     pub window_s: u32,
+    /// This direction's tolerance, when the behavior sets one (else the controller's).
+    pub tolerance: Option<f64>,
     pub select: crate::engine::hpa::SelectPolicy,
     pub policies: Vec<crate::scenario::model::ScalingPolicy>,
 }
@@ -92,6 +94,7 @@ impl Behavior {
         use crate::scenario::model::ScalingPolicy;
         let rules = |r: Option<&crate::scenario::model::ScalingRules>, up: bool| Rules {
             window_s: r.and_then(|r| r.stabilization_window_s).unwrap_or(if up { 0 } else { downscale_s }),
+            tolerance: r.and_then(|r| r.tolerance),
             select: r.and_then(|r| r.select_policy).unwrap_or(SelectPolicy::Max),
             policies: r.and_then(|r| r.policies.clone()).unwrap_or_else(|| {
                 crate::engine::hpa::default_policies(up)
@@ -528,12 +531,13 @@ pub struct Sim<'a> {
     pub hpa_log: Option<Vec<Vec<HpaStep>>>,
 }
 
-/// The whole-percent utilisations `u` for which `u / target` is within the tolerance, using the
-/// controller's own float comparison (so the band is exactly what `isWithin` accepts).
-fn tolerance_band(target: i64, tol: f64) -> (i64, i64) {
+/// The whole-percent utilisations `u` for which `u / target` is within the tolerances (scale
+/// down, scale up), using the controller's own float comparison (so the band is exactly what
+/// `Tolerances.isWithin` accepts).
+fn tolerance_band(target: i64, down: f64, up: f64) -> (i64, i64) {
     let within = |u: i64| {
         let r = u as f64 / target as f64;
-        (1.0 - tol) <= r && r <= (1.0 + tol)
+        (1.0 - down) <= r && r <= (1.0 + up)
     };
     let top = target * 3 + 2;
     let lo = (0..=top).find(|&u| within(u));
@@ -591,7 +595,11 @@ impl<'a> Sim<'a> {
                     downs: VecDeque::new(),
                     util_hist: vec![0; 1001],
                     last_util: 0,
-                    band: tolerance_band(sv.target_pct, p.tolerance),
+                    band: {
+                        let tol = |r: Option<&Rules>| r.and_then(|r| r.tolerance).unwrap_or(p.tolerance);
+                        let b = sv.behavior.as_ref();
+                        tolerance_band(sv.target_pct, tol(b.map(|b| &b.down)), tol(b.map(|b| &b.up)))
+                    },
                     pod_ticks: 0,
                     pending_ticks: 0,
                     saturated_syncs: 0,

@@ -107,15 +107,43 @@ impl<'de> Deserialize<'de> for Milli {
 
 // ---------- the HPA object, as `kubectl get hpa -o json` prints it ----------
 
+/// Fields the explanation does not use but a manifest carries (`apiVersion`, `kind`,
+/// `metadata`, `status`, `spec.scaleTargetRef`) are read and checked, never used; any other
+/// field is an error naming it, so nothing is silently ignored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Hpa {
+    #[serde(default)]
+    pub api_version: Option<ApiVersion>,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// Names and labels: not used.
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+    /// The controller's last status: the case gives the current replicas itself.
+    #[serde(default)]
+    pub status: Option<serde_json::Value>,
     pub spec: HpaSpec,
 }
 
+/// Only `autoscaling/v2` manifests are explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ApiVersion {
+    #[serde(rename = "autoscaling/v2")]
+    AutoscalingV2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Kind {
+    HorizontalPodAutoscaler,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HpaSpec {
+    /// The workload scaled: not used (the case lists its pods).
+    #[serde(default)]
+    pub scale_target_ref: Option<serde_json::Value>,
     #[serde(default)]
     pub min_replicas: Option<i32>,
     pub max_replicas: i32,
@@ -127,7 +155,7 @@ pub struct HpaSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type")]
+#[serde(tag = "type", deny_unknown_fields)]
 pub enum MetricSpec {
     Resource {
         resource: ResourceSource,
@@ -148,12 +176,14 @@ pub enum MetricSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResourceSource {
     pub name: String,
     pub target: Target,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContainerResourceSource {
     pub name: String,
     pub container: String,
@@ -161,18 +191,24 @@ pub struct ContainerResourceSource {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetricSource {
     pub metric: MetricId,
     pub target: Target,
+    /// Object metrics: the object described (not used: the case gives the value by metric
+    /// name).
+    #[serde(default)]
+    pub described_object: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MetricId {
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Target {
     #[serde(rename = "type")]
     pub kind: TargetType,
@@ -192,7 +228,7 @@ pub enum TargetType {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Behavior {
     #[serde(default)]
     pub scale_up: Option<Rules>,
@@ -201,10 +237,14 @@ pub struct Behavior {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rules {
     #[serde(default)]
     pub stabilization_window_seconds: Option<i32>,
+    /// Kubernetes 1.33+ (`HPAConfigurableTolerance`): this direction's tolerance, a quantity
+    /// (`"0.05"`, `"50m"`). Absent: the controller's `--horizontal-pod-autoscaler-tolerance`.
+    #[serde(default)]
+    pub tolerance: Option<Milli>,
     #[serde(default)]
     pub select_policy: Option<SelectPolicy>,
     #[serde(default)]
@@ -214,7 +254,7 @@ pub struct Rules {
 pub use crate::scenario::model::{PolicyType, SelectPolicy};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Policy {
     #[serde(rename = "type")]
     pub kind: PolicyType,
@@ -404,15 +444,22 @@ pub struct Explanation {
 }
 
 struct Settings {
-    tolerance: f64,
+    /// (scale down, scale up): `Tolerances` upstream.
+    tolerance: (f64, f64),
     cpu_init: f64,
     readiness_delay: f64,
     downscale_window: f64,
     window: f64,
 }
 
-fn within(t: f64, ratio: f64) -> bool {
-    (1.0 - t) <= ratio && ratio <= 1.0 + t
+/// `Tolerances.isWithin`: inclusive on both sides, each side its own tolerance.
+fn within(t: (f64, f64), ratio: f64) -> bool {
+    (1.0 - t.0) <= ratio && ratio <= 1.0 + t.1
+}
+
+/// The tolerances as a note shows them: "0.1", or "0.05 down / 0.1 up".
+fn tolerance_text(t: (f64, f64)) -> String {
+    if t.0 == t.1 { format!("{}", t.0) } else { format!("{} down / {} up", t.0, t.1) }
 }
 
 /// Pod groups for one metric (`groupPods`).
@@ -565,7 +612,7 @@ fn pods_metric(case: &Case, st: &Settings, metric: &str, value: &PodValue, targe
     if !scale_up_with_unready && missing.is_empty() {
         if within(tol, ratio) {
             r.proposal = Some(current);
-            r.note = format!("ratio {ratio:.3} within tolerance {tol}: stay at {current}");
+            r.note = format!("ratio {ratio:.3} within tolerance {}: stay at {current}", tolerance_text(tol));
         } else {
             let p = ceil_i32(ratio * ready as f64);
             r.proposal = Some(p);
@@ -729,7 +776,13 @@ fn policy_limit(
 /// One reconcile of `case`, explained.
 pub fn explain(case: &Case) -> Explanation {
     let st = Settings {
-        tolerance: case.tolerance.unwrap_or(0.1),
+        tolerance: {
+            // Per direction when the behavior sets it (Kubernetes 1.33+), else the controller's.
+            let global = case.tolerance.unwrap_or(0.1);
+            let b = case.hpa.spec.behavior.as_ref();
+            let of = |r: Option<&Rules>| r.and_then(|r| r.tolerance).map_or(global, |m| m.0 as f64 / 1000.0);
+            (of(b.and_then(|b| b.scale_down.as_ref())), of(b.and_then(|b| b.scale_up.as_ref())))
+        },
         cpu_init: case.cpu_initialization_period_seconds.unwrap_or(300.0),
         readiness_delay: case.initial_readiness_delay_seconds.unwrap_or(30.0),
         downscale_window: case.downscale_stabilization_seconds.unwrap_or(300.0),

@@ -378,6 +378,10 @@ pub struct ScalingRules {
     pub select_policy: Option<SelectPolicy>,
     /// Rate limits. Non-empty when given. Default: the upstream policies above.
     pub policies: Option<Vec<ScalingPolicy>>,
+    /// The tolerance in this direction (Kubernetes 1.33+ `behavior.scaleUp/scaleDown.tolerance`,
+    /// gate `HPAConfigurableTolerance`): a ratio within `1 - scaleDown` … `1 + scaleUp`
+    /// (inclusive) does not scale. Range 0..=1. Default `cluster.autoscaling.hpa_tolerance`.
+    pub tolerance: Option<f64>,
 }
 
 /// At most `value` pods (or percent of the replicas at the start of the period) per

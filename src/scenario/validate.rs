@@ -345,6 +345,9 @@ fn check_workload(c: &mut Checker, s: &Scenario) {
         if let Some(b) = &sv.hpa_behavior {
             for (dir, r) in [("scale_up", &b.scale_up), ("scale_down", &b.scale_down)] {
                 let Some(r) = r else { continue };
+                if let Some(x) = r.tolerance {
+                    c.range(format_args!("{p}.hpa_behavior.{dir}.tolerance"), x, 0.0, 1.0);
+                }
                 if let Some(w) = r.stabilization_window_s {
                     c.urange(format_args!("{p}.hpa_behavior.{dir}.stabilization_window_s"), w, 0, 3600);
                 }

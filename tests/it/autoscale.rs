@@ -190,7 +190,12 @@ fn check_against_explain(
                     .iter()
                     .map(|p| json!({"type": p.kind, "value": p.value, "periodSeconds": p.period_s}))
                     .collect();
-                json!({"stabilizationWindowSeconds": r.window_s, "selectPolicy": r.select, "policies": policies})
+                let mut j =
+                    json!({"stabilizationWindowSeconds": r.window_s, "selectPolicy": r.select, "policies": policies});
+                if let Some(x) = r.tolerance {
+                    j["tolerance"] = json!(format!("{x}"));
+                }
+                j
             };
             json!({"scaleUp": rules(&b.up), "scaleDown": rules(&b.down)})
         });
@@ -260,6 +265,7 @@ fn hpa_behavior_decisions_match_hpa_explain() {
         sv.behavior = Some(autoscale::Behavior {
             up: autoscale::Rules {
                 window_s: 30,
+                tolerance: None,
                 select: SelectPolicy::Min,
                 policies: vec![
                     ScalingPolicy { kind: PolicyType::Pods, value: 2, period_s: 60 },
@@ -268,6 +274,7 @@ fn hpa_behavior_decisions_match_hpa_explain() {
             },
             down: autoscale::Rules {
                 window_s: 120,
+                tolerance: None,
                 select: SelectPolicy::Max,
                 policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 30 }],
             },
@@ -275,6 +282,33 @@ fn hpa_behavior_decisions_match_hpa_explain() {
     }
     let (checked, with_unready, changes) = check_against_explain(&svcs, &pools, p, peak * 3.0, &shape);
     assert!(checked > 2000 && with_unready > 20 && changes > 50, "{checked} {with_unready} {changes}");
+}
+
+#[test]
+fn per_direction_tolerance_matches_hpa_explain() {
+    // Kubernetes 1.33+ behavior tolerances: scale up beyond 5 % over target, down only below
+    // 20 % under it. Every decision equals `hpa explain` with the same manifest, and the day
+    // differs from the default 10 % / 10 %.
+    use headroom::engine::hpa::SelectPolicy;
+    let (svcs0, pools, p, peak, shape) = seed_month(59);
+    let mut svcs = svcs0.clone();
+    for sv in &mut svcs {
+        let rules = |up: bool, tol: f64| autoscale::Rules {
+            window_s: if up { 0 } else { 300 },
+            tolerance: Some(tol),
+            select: SelectPolicy::Max,
+            policies: headroom::engine::hpa::default_policies(up)
+                .iter()
+                .map(|&(kind, value, period_s)| headroom::scenario::model::ScalingPolicy { kind, value, period_s })
+                .collect(),
+        };
+        sv.behavior = Some(autoscale::Behavior { up: rules(true, 0.05), down: rules(false, 0.2) });
+    }
+    let (checked, _, changes) = check_against_explain(&svcs, &pools, p, peak * 3.0, &shape);
+    assert!(checked > 1000 && changes > 20, "{checked} {changes}");
+    let a = autoscale::simulate(&svcs, &pools, p, peak * 3.0, &shape, false);
+    let b = autoscale::simulate(&svcs0, &pools, p, peak * 3.0, &shape, false);
+    assert_ne!(a.services[1].pod_hours, b.services[1].pod_hours);
 }
 
 #[test]
@@ -415,11 +449,13 @@ fn a_pods_policy_limits_the_scale_up_rate() {
         behavior: Some(autoscale::Behavior {
             up: autoscale::Rules {
                 window_s: 0,
+                tolerance: None,
                 select: SelectPolicy::Max,
                 policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 60 }],
             },
             down: autoscale::Rules {
                 window_s: 300,
+                tolerance: None,
                 select: SelectPolicy::Max,
                 policies: vec![ScalingPolicy { kind: PolicyType::Percent, value: 100, period_s: 15 }],
             },
@@ -449,10 +485,11 @@ fn scale_up_time_after_a_surge() {
     let rules = |window_s, select| autoscale::Behavior {
         up: autoscale::Rules {
             window_s,
+            tolerance: None,
             select,
             policies: vec![ScalingPolicy { kind: PolicyType::Pods, value: 1, period_s: 60 }],
         },
-        down: autoscale::Rules { window_s: 300, select: SelectPolicy::Max, policies: vec![] },
+        down: autoscale::Rules { window_s: 300, tolerance: None, select: SelectPolicy::Max, policies: vec![] },
     };
     assert_eq!(autoscale::scale_up_seconds(2, 10, Some(&rules(0, SelectPolicy::Max)), 15), Some(435));
     assert_eq!(autoscale::scale_up_seconds(2, 10, Some(&rules(120, SelectPolicy::Max)), 15), Some(540));

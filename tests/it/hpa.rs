@@ -332,3 +332,64 @@ fn every_hpa_case_gives_its_expected_figures() {
     }
     assert!(n >= 2);
 }
+
+/// Kubernetes 1.33+ per-direction tolerance (`behavior.scaleUp.tolerance`): 3 pods at 380m of
+/// 500m = 1140 / 1500 = 76 % against 70 %: ratio 76 / 70 = 1.0857. Within the default 0.1 →
+/// stay at 3; with a scale-up tolerance of 0.05 it is outside → ceil(1.0857 × 3) = 4 (the
+/// default scale-up policies allow +4 per 15 s). The scale-down side keeps the default.
+#[test]
+fn configurable_tolerance_per_direction() {
+    let pods =
+        [ready_pod("a", "500m", "380m"), ready_pod("b", "500m", "380m"), ready_pod("c", "500m", "380m")].join(",");
+    let with = |behavior: &str| {
+        format!(
+            r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 70}}}}}}]{behavior}}}}},
+               "currentReplicas": 3, "pods": [{pods}]}}"#
+        )
+    };
+    let e = explain(&case(&with("")));
+    assert_eq!((e.metrics[0].ratio.map(|r| (r * 1e4).round()), e.desired_replicas), (Some(10857.0), 3));
+    assert!(e.metrics[0].note.contains("within tolerance 0.1"), "{}", e.metrics[0].note);
+    let e = explain(&case(&with(r#", "behavior": {"scaleUp": {"tolerance": "0.05"}}"#)));
+    assert_eq!((e.metrics[0].proposal, e.desired_replicas), (Some(4), 4));
+    // A quantity in milli-units says the same; a wider scale-down tolerance does not matter here.
+    let e =
+        explain(&case(&with(r#", "behavior": {"scaleUp": {"tolerance": "50m"}, "scaleDown": {"tolerance": 0.3}}"#)));
+    assert_eq!(e.desired_replicas, 4);
+    // 3 pods at 300m: 60 % → ratio 0.857: scales down with the default 0.1, not with 0.2 down.
+    let low =
+        [ready_pod("a", "500m", "300m"), ready_pod("b", "500m", "300m"), ready_pod("c", "500m", "300m")].join(",");
+    let down = |behavior: &str| {
+        format!(
+            r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 70}}}}}}]{behavior}}}}},
+               "currentReplicas": 3, "pods": [{low}]}}"#
+        )
+    };
+    assert_eq!(explain(&case(&down(""))).metrics[0].proposal, Some(3 * 6 / 7 + 1));
+    let e = explain(&case(&down(r#", "behavior": {"scaleDown": {"tolerance": "0.2"}}"#)));
+    assert_eq!(e.metrics[0].proposal, Some(3));
+    assert!(e.metrics[0].note.contains("within tolerance 0.2 down / 0.1 up"), "{}", e.metrics[0].note);
+}
+
+/// A field the controller model does not implement is an error naming it, never ignored.
+#[test]
+fn unimplemented_manifest_fields_are_rejected_by_name() {
+    let base = |spec_extra: &str, rules_extra: &str| {
+        format!(
+            r#"{{"hpa": {{"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "spec": {{"maxReplicas": 5{spec_extra}, "behavior": {{"scaleUp": {{"stabilizationWindowSeconds": 0{rules_extra}}}}}}}}}, "currentReplicas": 2}}"#
+        )
+    };
+    assert!(parse_case(&base("", "")).is_ok());
+    let err = |s: String| parse_case(&s).unwrap_err().to_string();
+    let e = err(base("", r#", "scaleToZero": true"#));
+    assert!(e.starts_with("hpa.spec.behavior.scaleUp.scaleToZero: unknown field `scaleToZero`"), "{e}");
+    let e = err(base(r#", "minReplicasOverride": 1"#, ""));
+    assert!(e.starts_with("hpa.spec.minReplicasOverride: unknown field `minReplicasOverride`"), "{e}");
+    let e = err(base("", "").replace("autoscaling/v2", "autoscaling/v1"));
+    assert!(e.starts_with("hpa.apiVersion: unknown variant `autoscaling/v1`"), "{e}");
+    let e = err(base(
+        r#", "metrics": [{"type": "External", "external": {"metric": {"name": "q", "selector": {"matchLabels": {"q": "a"}}}, "target": {"type": "Value", "value": "1"}}}]"#,
+        "",
+    ));
+    assert!(e.contains("unknown field `selector`"), "{e}");
+}
