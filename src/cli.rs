@@ -95,9 +95,15 @@ enum Command {
         /// Replicas instead of what the plan gives.
         #[arg(long)]
         replicas: Option<u32>,
-        /// Simulated seconds (after a minute's warm-up).
+        /// Simulated seconds (after the warm-up).
         #[arg(long, default_value_t = 3600.0)]
         seconds: f64,
+        /// Seconds simulated first and not measured (0..=3600).
+        #[arg(long, default_value_t = 60.0)]
+        warmup: f64,
+        /// Seed of the request simulation (default: the scenario's, mixed with the month).
+        #[arg(long)]
+        seed: Option<u64>,
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
     },
@@ -300,7 +306,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             };
             out(&text)
         }
-        Some(Command::Queue { file, service, month, variant, site, replicas, seconds, format }) => {
+        Some(Command::Queue { file, service, month, variant, site, replicas, seconds, warmup, seed, format }) => {
             let s = load(&file)?;
             if month == 0 {
                 return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
@@ -308,18 +314,21 @@ fn run(cli: Cli) -> Result<(), Fail> {
             if !(seconds.is_finite() && (1.0..=86_400.0).contains(&seconds)) {
                 return Err(bad(format!("--seconds must be between 1 and 86400, found {seconds}")));
             }
+            if !(warmup.is_finite() && (0.0..=3600.0).contains(&warmup)) {
+                return Err(bad(format!("--warmup must be between 0 and 3600, found {warmup}")));
+            }
             let variant = variant.unwrap_or_else(|| s.variants[0].name.clone());
-            let q = headroom::engine::plan::queue_report(
-                &s,
-                Catalog::builtin(),
-                &variant,
-                site.as_deref(),
-                &service,
-                month - 1,
+            let query = headroom::engine::plan::QueueQuery {
+                variant: &variant,
+                site: site.as_deref(),
+                service: &service,
+                month_index: month - 1,
                 replicas,
                 seconds,
-            )
-            .map_err(bad)?;
+                warmup_s: warmup,
+                seed,
+            };
+            let q = headroom::engine::plan::queue_report(&s, Catalog::builtin(), &query).map_err(bad)?;
             match format {
                 CompareFormat::Table => out(&render::queue_table(&q)),
                 CompareFormat::Json => out(&(serde_json::to_string_pretty(&q)

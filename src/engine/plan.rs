@@ -554,23 +554,30 @@ pub struct QueueReport {
     pub site: String,
     pub service: String,
     pub month: YearMonth,
-    /// Requests per second at the peak, CPU seconds per request, the non-CPU part added to
-    /// every response, servers (replicas × concurrency per pod).
+    /// Requests per second at the peak, CPU milliseconds per request, servers (replicas ×
+    /// concurrency per pod).
     pub lambda: f64,
     pub cpu_ms: f64,
-    pub offset_ms: f64,
+    /// The non-CPU part of the response time (`response_time_ms − cpu_ms_per_request`), added
+    /// to every response-time figure below, simulated and analytic alike.
+    pub non_cpu_ms: f64,
     pub replicas: u32,
     pub servers: u32,
+    /// The request simulation's seed and warm-up (seconds, not measured).
+    pub seed: u64,
+    pub warmup_s: f64,
     pub des: crate::engine::queueing::DesResult,
-    /// The same figures from M/M/c (exponential service, Poisson arrivals), without the
-    /// offset except in the percentiles' `_with_offset`; None if unstable.
-    pub erlang_c: Option<ErlangFigures>,
+    /// The same figures from the queueing model (M/M/c, or M/G/c for other service times);
+    /// None if the queue is unstable.
+    pub analytic: Option<AnalyticFigures>,
     pub latency: Option<LatencyCheck>,
 }
 
-/// Analytic M/M/c figures in milliseconds.
+/// Analytic queue figures in milliseconds (response times include the non-CPU part).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ErlangFigures {
+pub struct AnalyticFigures {
+    /// "M/M/c (Erlang C)" or "M/G/c (Allen–Cunneen; …)".
+    pub model: String,
     pub p_wait: f64,
     pub mean_response_ms: f64,
     pub p50_ms: f64,
@@ -581,19 +588,28 @@ pub struct ErlangFigures {
     pub mean_queue: f64,
 }
 
-/// Simulate one peak hour of `service` at a serving site of `variant` in month `month_index`,
-/// with the replicas the plan gives (or `replicas`), for `seconds` after a minute's warm-up.
-#[allow(clippy::too_many_arguments)]
-pub fn queue_report(
-    s: &ValidScenario,
-    cat: &Catalog,
-    variant: &str,
-    site: Option<&str>,
-    service: &str,
-    month_index: u32,
-    replicas: Option<u32>,
-    seconds: f64,
-) -> Result<QueueReport, QueryError> {
+/// What `headroom queue` asks: one service at a serving site of a variant in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueQuery<'a> {
+    pub variant: &'a str,
+    /// Default: the variant's first serving site.
+    pub site: Option<&'a str>,
+    pub service: &'a str,
+    /// 0-based.
+    pub month_index: u32,
+    /// Instead of what the plan gives.
+    pub replicas: Option<u32>,
+    /// Simulated seconds after the warm-up.
+    pub seconds: f64,
+    pub warmup_s: f64,
+    /// Default: the scenario's seed mixed with the month.
+    pub seed: Option<u64>,
+}
+
+/// Simulate one peak hour of a service with the replicas the plan gives (or the query's), beside
+/// the analytic queue.
+pub fn queue_report(s: &ValidScenario, cat: &Catalog, q: &QueueQuery) -> Result<QueueReport, QueryError> {
+    let QueueQuery { variant, site, service, month_index, replicas, seconds, warmup_s, seed } = *q;
     let report = plan(s, cat);
     let (vi, _) = find_variant(s, variant)?;
     let m = report.variants[vi]
@@ -625,28 +641,40 @@ pub fn queue_report(
     }
     let per_pod = sv.concurrency_per_pod.max(1);
     let servers = sz.replicas.saturating_mul(per_pod);
-    let offset_ms = (sv.response_time_ms.unwrap_or(sv.cpu_ms_per_request) - sv.cpu_ms_per_request).max(0.0);
-    let des = crate::engine::queueing::simulate(&crate::engine::queueing::DesInput {
+    let non_cpu_ms = (sv.response_time_ms.unwrap_or(sv.cpu_ms_per_request) - sv.cpu_ms_per_request).max(0.0);
+    let seed = seed.unwrap_or(s.simulation.seed ^ u64::from(month_index));
+    let mut des = crate::engine::queueing::simulate(&crate::engine::queueing::DesInput {
         lambda: sz.peak_rps,
         mean_service_s: sv.cpu_ms_per_request / 1000.0,
         service: sv.service_time,
         servers,
         duration_s: seconds,
-        warmup_s: 60.0,
+        warmup_s,
         burst: sv.arrival_bursts,
-        seed: s.simulation.seed ^ month_index as u64,
+        seed,
     })
     .ok_or_else(|| QueryError::NoLoad { service: service.to_string(), site: sm.site.to_string() })?;
-    let q = crate::engine::queueing::Mmc { lambda: sz.peak_rps, mu: 1000.0 / sv.cpu_ms_per_request, c: servers };
-    let erlang_c = (|| {
-        Some(ErlangFigures {
+    // The non-CPU part counted in every response figure, the same way.
+    for x in [&mut des.mean_response_ms, &mut des.p50_ms, &mut des.p95_ms, &mut des.p99_ms] {
+        *x += non_cpu_ms;
+    }
+    let q = crate::engine::queueing::Mgc {
+        lambda: sz.peak_rps,
+        mean_s: sv.cpu_ms_per_request / 1000.0,
+        c: servers,
+        service: sv.service_time,
+    };
+    let analytic = (|| {
+        let ms = |x: f64| x * 1000.0 + non_cpu_ms;
+        Some(AnalyticFigures {
+            model: q.model(),
             p_wait: q.p_wait()?,
-            mean_response_ms: q.mean_response()? * 1000.0,
-            p50_ms: q.response_quantile(0.5)? * 1000.0,
-            p95_ms: q.response_quantile(0.95)? * 1000.0,
-            p99_ms: q.response_quantile(0.99)? * 1000.0,
+            mean_response_ms: ms(q.mean_response()?),
+            p50_ms: ms(q.response_quantile(0.5)?),
+            p95_ms: ms(q.response_quantile(0.95)?),
+            p99_ms: ms(q.response_quantile(0.99)?),
             mean_wait_ms: q.mean_wait()? * 1000.0,
-            utilisation: q.utilisation(),
+            utilisation: q.utilisation()?,
             mean_queue: q.mean_queue()?,
         })
     })();
@@ -657,11 +685,13 @@ pub fn queue_report(
         month: m.month,
         lambda: sz.peak_rps,
         cpu_ms: sv.cpu_ms_per_request,
-        offset_ms,
+        non_cpu_ms,
         replicas: sz.replicas,
         servers,
+        seed,
+        warmup_s,
         des,
-        erlang_c,
+        analytic,
         latency: latency_check(sv, &sz),
     })
 }

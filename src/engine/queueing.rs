@@ -115,6 +115,139 @@ impl Mmc {
 
 pub use crate::scenario::model::{Burst, ServiceTime};
 
+/// The squared coefficient of variation of a service-time distribution.
+pub fn scv(s: ServiceTime) -> f64 {
+    match s {
+        ServiceTime::Exponential => 1.0,
+        ServiceTime::LogNormal(cv) => cv * cv,
+        ServiceTime::Deterministic => 0.0,
+    }
+}
+
+/// An M/G/c queue: Poisson arrivals `lambda` per second, `c` servers, service times of mean
+/// `mean_s` seconds distributed as `service`. Exponential service is M/M/c, exact (Erlang C);
+/// any other distribution uses the Allen–Cunneen approximation (Allen, *Probability,
+/// Statistics and Queueing Theory*, 2nd ed., 1990, §6; also Gross & Harris): the probability of
+/// waiting is Erlang C's, and the waits scale by `(Ca² + Cs²) / 2` with `Ca² = 1` — the
+/// conditional wait is taken as exponential with mean `k / (cμ − λ)`, and the response time is
+/// that wait plus the service time drawn from its own distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mgc {
+    pub lambda: f64,
+    pub mean_s: f64,
+    pub c: u32,
+    pub service: ServiceTime,
+}
+
+impl Mgc {
+    fn mmc(&self) -> Mmc {
+        Mmc { lambda: self.lambda, mu: 1.0 / self.mean_s, c: self.c }
+    }
+
+    /// Which model the figures come from, as every latency figure says it.
+    pub fn model(&self) -> String {
+        match self.service {
+            ServiceTime::Exponential => "M/M/c (Erlang C)".into(),
+            ServiceTime::LogNormal(cv) => format!("M/G/c (Allen–Cunneen; lognormal service, CV {cv})"),
+            ServiceTime::Deterministic => "M/D/c (Allen–Cunneen)".into(),
+        }
+    }
+
+    /// Busy share of the servers; None when the queue is unstable (offered load ≥ servers).
+    pub fn utilisation(&self) -> Option<f64> {
+        self.p_wait().map(|_| self.mmc().utilisation())
+    }
+    /// Probability of waiting (Erlang C); None if unstable.
+    pub fn p_wait(&self) -> Option<f64> {
+        self.mmc().p_wait()
+    }
+    /// `(1 + Cs²) / 2`: how much longer the waits are than M/M/c's.
+    fn k(&self) -> f64 {
+        (1.0 + scv(self.service)) / 2.0
+    }
+    /// Mean wait in queue, seconds.
+    pub fn mean_wait(&self) -> Option<f64> {
+        Some(self.mmc().mean_wait()? * self.k())
+    }
+    /// Mean response time (wait + service), seconds.
+    pub fn mean_response(&self) -> Option<f64> {
+        Some(self.mean_wait()? + self.mean_s)
+    }
+    /// Mean number waiting (Little's law).
+    pub fn mean_queue(&self) -> Option<f64> {
+        Some(self.lambda * self.mean_wait()?)
+    }
+
+    /// `P(T > t)` for the response time; None if unstable.
+    pub fn response_exceeds(&self, t: f64) -> Option<f64> {
+        let cw = self.p_wait()?;
+        Some(self.exceeds_with(cw, t))
+    }
+
+    /// `P(T > t) = P(S > t) + C·E[e^{−r(t−S)}; S ≤ t]` with `r = (cμ − λ)/k` (the wait, when
+    /// there is one, exponential with rate `r`, independent of the request's own service).
+    fn exceeds_with(&self, cw: f64, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 1.0;
+        }
+        let r = (f64::from(self.c) / self.mean_s - self.lambda) / self.k();
+        match self.service {
+            ServiceTime::Exponential => self.mmc().exceeds_with(cw, t),
+            ServiceTime::Deterministic => {
+                if t < self.mean_s {
+                    1.0
+                } else {
+                    cw * (-r * (t - self.mean_s)).exp()
+                }
+            }
+            ServiceTime::LogNormal(cv) => {
+                use statrs::distribution::ContinuousCDF;
+                let s2 = (1.0 + cv * cv).ln();
+                let Ok(d) = statrs::distribution::LogNormal::new(self.mean_s.ln() - s2 / 2.0, s2.sqrt()) else {
+                    return f64::NAN;
+                };
+                // E[e^{−r(t−S)}; S ≤ t] = F(t) − r ∫₀ᵗ F(s) e^{−r(t−s)} ds (by parts); Simpson.
+                const N: usize = 256;
+                let h = t / N as f64;
+                let g = |s: f64| d.cdf(s) * (-r * (t - s)).exp();
+                let mut sum = g(0.0) + g(t);
+                for i in 1..N {
+                    sum += g(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+                }
+                let integral = sum * h / 3.0;
+                let f = d.cdf(t);
+                ((1.0 - f) + cw * (f - r * integral)).clamp(0.0, 1.0)
+            }
+        }
+    }
+
+    /// The `q` quantile of the response time, seconds; None if unstable.
+    pub fn response_quantile(&self, q: f64) -> Option<f64> {
+        if self.service == ServiceTime::Exponential {
+            return self.mmc().response_quantile(q);
+        }
+        let cw = self.p_wait()?;
+        let target = 1.0 - q;
+        let mut hi = self.mean_s.max(1e-9);
+        while self.exceeds_with(cw, hi) > target {
+            hi *= 2.0;
+            if hi > 1e9 {
+                return None;
+            }
+        }
+        let mut lo = 0.0;
+        for _ in 0..50 {
+            let mid = 0.5 * (lo + hi);
+            if self.exceeds_with(cw, mid) > target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(hi)
+    }
+}
+
 /// One run of the discrete-event simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesInput {
@@ -143,10 +276,13 @@ pub struct DesResult {
     pub p95_ms: f64,
     pub p99_ms: f64,
     pub mean_wait_ms: f64,
-    /// Busy share of the servers.
+    /// Busy share of the servers, at most 1.
     pub utilisation: f64,
     /// Time-average number of requests waiting.
     pub mean_queue: f64,
+    /// The offered load is at least the servers (`λ·E[S] ≥ c`): the queue grows without bound,
+    /// and the figures above depend on how long it ran.
+    pub unstable: bool,
 }
 
 /// Run the simulation. `None` for inputs it cannot run (no servers, non-positive rates).
@@ -238,18 +374,21 @@ pub fn simulate(input: &DesInput) -> Option<DesResult> {
         p95_ms: q(0.95),
         p99_ms: q(0.99),
         mean_wait_ms: sum_wait / n as f64 * 1000.0,
-        utilisation: busy / (f64::from(servers) * duration_s),
+        utilisation: (busy / (f64::from(servers) * duration_s)).min(1.0),
         mean_queue: sum_wait / duration_s,
+        unstable: lambda * mean_service_s >= f64::from(servers),
     })
 }
 
-/// The fewest replicas whose M/M/c response-time `percentile` at `lambda` plus `offset_s`
-/// (the part of the response that is not CPU: database, network) stays within `slo_s`.
-/// `mu` = 1 / CPU time per request; `per_pod` concurrent requests per replica. None if no
-/// count up to `max_replicas` (searched up to 10 000) meets it.
+/// The fewest replicas whose response-time `percentile` ([`Mgc`]: M/M/c for exponential
+/// service, Allen–Cunneen otherwise) at `lambda` plus `offset_s` (the part of the response that
+/// is not CPU: database, network) stays within `slo_s`. `mu` = 1 / CPU time per request;
+/// `per_pod` concurrent requests per replica. None if no count up to `limit` meets it.
+#[allow(clippy::too_many_arguments)]
 pub fn replicas_for_slo(
     lambda: f64,
     mu: f64,
+    service: ServiceTime,
     per_pod: u32,
     percentile: f64,
     slo_s: f64,
@@ -263,7 +402,7 @@ pub fn replicas_for_slo(
     }
     let per_pod = per_pod.max(1);
     let meets = |r: u32| {
-        let q = Mmc { lambda, mu, c: r.saturating_mul(per_pod) };
+        let q = Mgc { lambda, mean_s: 1.0 / mu, c: r.saturating_mul(per_pod), service };
         q.response_exceeds(budget).is_some_and(|p| p <= 1.0 - percentile)
     };
     // Response time only falls as servers are added: double from the first stable count, then

@@ -210,17 +210,24 @@ pub struct ServiceSizing {
     pub bound_by: ReplicaBound,
     /// `desired > maxReplicas`: the HPA would sit at its ceiling.
     pub at_max_replicas: bool,
-    /// The latency objective at this month's peak (M/M/c), when the service has one and the
+    /// The latency objective at this month's peak (M/M/c or M/G/c), when the service has one and the
     /// site serves traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencyCheck>,
 }
 
-/// A service's response-time objective held against the M/M/c queue at the peak hour: servers =
-/// replicas × concurrency per pod, service time = CPU time per request (exponential), plus the
-/// non-CPU part of the response time as a constant.
+/// A service's response-time objective held against the queue at the peak hour: servers =
+/// replicas × concurrency per pod, service time = CPU time per request (M/M/c for exponential
+/// service times, M/G/c by Allen–Cunneen for the others), plus the non-CPU part of the response
+/// time as a constant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LatencyCheck {
+    /// The queueing model the figures come from: M/M/c (Erlang C) for exponential service
+    /// times, M/G/c (Allen–Cunneen) otherwise.
+    pub model: String,
+    /// The non-CPU part of the response time (`response_time_ms − cpu_ms_per_request`: database,
+    /// network), included in `at_replicas_ms` and in the objective's test.
+    pub non_cpu_ms: f64,
     pub percentile: f64,
     pub slo_ms: f64,
     /// Fewest replicas meeting it; None if none up to 10 000 does (the CPU time alone is too

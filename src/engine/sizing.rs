@@ -607,7 +607,7 @@ pub fn size_service(sv: &Service, name: &Name, total_rps: f64, min_replicas: u32
     }
 }
 
-/// The service's latency objective at `sz`'s peak rate and replicas (M/M/c).
+/// The service's latency objective at `sz`'s peak rate and replicas ([`crate::engine::queueing::Mgc`]).
 pub fn latency_check(sv: &Service, sz: &ServiceSizing) -> Option<LatencyCheck> {
     let slo = sv.latency_slo?;
     let mu = 1000.0 / sv.cpu_ms_per_request;
@@ -616,15 +616,23 @@ pub fn latency_check(sv: &Service, sz: &ServiceSizing) -> Option<LatencyCheck> {
     let min_replicas = crate::engine::queueing::replicas_for_slo(
         sz.peak_rps,
         mu,
+        sv.service_time,
         per_pod,
         slo.percentile,
         slo.ms / 1000.0,
         offset_ms / 1000.0,
         10_000,
     );
-    let q = crate::engine::queueing::Mmc { lambda: sz.peak_rps, mu, c: sz.replicas.saturating_mul(per_pod) };
+    let q = crate::engine::queueing::Mgc {
+        lambda: sz.peak_rps,
+        mean_s: 1.0 / mu,
+        c: sz.replicas.saturating_mul(per_pod),
+        service: sv.service_time,
+    };
     let at_replicas_ms = q.response_quantile(slo.percentile).map(|x| x * 1000.0 + offset_ms);
     Some(LatencyCheck {
+        model: q.model(),
+        non_cpu_ms: offset_ms,
         percentile: slo.percentile,
         slo_ms: slo.ms,
         min_replicas,

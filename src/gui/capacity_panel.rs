@@ -131,7 +131,7 @@ fn latency_ui(ui: &mut egui::Ui, v: &crate::engine::report::VariantPlan, day_mon
             s.services.iter().filter_map(move |x| {
                 let l = x.latency.as_ref()?;
                 Some(format!(
-                    "{} / {}: p{} ≤ {} ms at the {} peak — {} with the HPA's {} replicas ({}), fewest meeting it: {}",
+                    "{} / {}: p{} ≤ {} ms at the {} peak — {} with the HPA's {} replicas ({}), fewest meeting it: {} [{}; {} ms not CPU included]",
                     s.site,
                     x.service,
                     l.percentile * 100.0,
@@ -140,7 +140,9 @@ fn latency_ui(ui: &mut egui::Ui, v: &crate::engine::report::VariantPlan, day_mon
                     l.at_replicas_ms.map_or("unstable".to_string(), |t| format!("{t:.0} ms")),
                     x.replicas,
                     if l.met { "met" } else { "MISSED" },
-                    l.min_replicas.map_or("none (CPU time too long)".to_string(), |r| r.to_string())
+                    l.min_replicas.map_or("none (CPU time too long)".to_string(), |r| r.to_string()),
+                    l.model,
+                    l.non_cpu_ms
                 ))
             })
         })
@@ -148,7 +150,7 @@ fn latency_ui(ui: &mut egui::Ui, v: &crate::engine::report::VariantPlan, day_mon
     if checks.is_empty() {
         return;
     }
-    ui.heading("Latency objectives (M/M/c at the peak; headroom queue simulates it)");
+    ui.heading("Latency objectives (queueing model at the peak; headroom queue simulates it)");
     for c in checks {
         ui.label(c);
     }

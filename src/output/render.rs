@@ -690,21 +690,30 @@ pub fn queue_table(q: &crate::engine::plan::QueueReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} / {} / {} — peak hour of {}: {:.1} requests/s, {} ms CPU each (+{} ms not CPU), {} replicas × {} = {} servers",
+        "{} / {} / {} — peak hour of {}: {:.1} requests/s, {} ms CPU each (+{} ms not CPU, in every response time below), {} replicas × {} = {} servers",
         q.variant,
         q.site,
         q.service,
         q.month,
         q.lambda,
         q.cpu_ms,
-        q.offset_ms,
+        q.non_cpu_ms,
         q.replicas,
         q.servers.checked_div(q.replicas).unwrap_or(0),
         q.servers
     );
     let d = &q.des;
-    let _ = writeln!(out, "\n{:<22} {:>14} {:>14}", "", "simulated", "Erlang C");
-    let e = q.erlang_c.as_ref();
+    let e = q.analytic.as_ref();
+    let model = e.map_or("model".to_string(), |a| a.model.clone());
+    let _ = writeln!(
+        out,
+        "simulation: seed {}, {} s warm-up not measured{}",
+        q.seed,
+        q.warmup_s,
+        if d.unstable { "; UNSTABLE: the offered load is at least the servers, the queue grows" } else { "" }
+    );
+    let _ = writeln!(out, "\n{:<22} {:>14} {:>14}", "", "simulated", "analytic");
+    let _ = writeln!(out, "{:<22} {:>14} {model:>14}", "", "");
     let row = |out: &mut String, name: &str, des: String, ec: Option<f64>| {
         let decimals = des.split(['.', ' ']).nth(1).map_or(0, str::len);
         let ec = ec.map_or("unstable".to_string(), |x| format!("{x:.decimals$}"));
@@ -717,14 +726,15 @@ pub fn queue_table(q: &crate::engine::plan::QueueReport) -> String {
         format!("{:.2} ± {:.2}", d.mean_response_ms, d.mean_response_ci95_ms),
         e.map(|x| x.mean_response_ms),
     );
-    row(&mut out, "p50 (CPU + queue), ms", format!("{:.2}", d.p50_ms), e.map(|x| x.p50_ms));
+    row(&mut out, "p50, ms", format!("{:.2}", d.p50_ms), e.map(|x| x.p50_ms));
     row(&mut out, "p95, ms", format!("{:.2}", d.p95_ms), e.map(|x| x.p95_ms));
     row(&mut out, "p99, ms", format!("{:.2}", d.p99_ms), e.map(|x| x.p99_ms));
     row(&mut out, "mean wait, ms", format!("{:.3}", d.mean_wait_ms), e.map(|x| x.mean_wait_ms));
-    row(&mut out, "utilisation", format!("{:.3}", d.utilisation), e.map(|x| x.utilisation));
+    let util = if d.unstable { "1 (unstable)".to_string() } else { format!("{:.3}", d.utilisation) };
+    row(&mut out, "utilisation", util, e.map(|x| x.utilisation));
     row(&mut out, "mean queue length", format!("{:.3}", d.mean_queue), e.map(|x| x.mean_queue));
     if let Some(l) = &q.latency {
-        let _ = writeln!(out, "\nobjective: {}", latency_text(l).trim_start_matches("; "));
+        let _ = writeln!(out, "\nobjective: {} ({})", latency_text(l).trim_start_matches("; "), l.model);
     }
     out
 }

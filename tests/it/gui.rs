@@ -398,7 +398,7 @@ fn capacity_tab_shows_the_simulated_day_of_any_month() {
     // The month's latency objectives, as the plan checked them.
     let l = h.state().report.variants[0].months[0].sites[0].services[1].latency.clone().unwrap();
     h.get_by_label(&format!(
-        "aws-primary / api: p95 ≤ 300 ms at the 2027-01 peak — {:.0} ms with the HPA's {} replicas (met), fewest meeting it: {}",
+        "aws-primary / api: p95 ≤ 300 ms at the 2027-01 peak — {:.0} ms with the HPA's {} replicas (met), fewest meeting it: {} [M/M/c (Erlang C); 104 ms not CPU included]",
         l.at_replicas_ms.unwrap(),
         h.state().report.variants[0].months[0].sites[0].services[1].replicas,
         l.min_replicas.unwrap()
