@@ -571,23 +571,27 @@ fn check_availability(c: &mut Checker, s: &Scenario, cat: &Catalog) {
 /// Price overrides, extra items, reference estimates, uncertainty and finance.
 fn check_pricing(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     for (k, o) in &s.pricing.overrides {
-        let p = format!("pricing.overrides[{k:?}]");
+        // Paths are formatted only for a problem (this runs on every Monte Carlo path).
+        let p = format_args!("pricing.overrides[{k:?}]");
         match k.split_once('/') {
             Some((region, key)) if cat.tables.contains_key(region) => {
                 if cat.price(region, key).is_none() {
                     let near = closest(key, cat.tables[region].prices.keys().map(String::as_str));
-                    c.err(&p, format!("no price row {key:?} in {region}; closest: {}", near.join(", ")));
+                    c.err(p, format!("no price row {key:?} in {region}; closest: {}", near.join(", ")));
                 }
             }
             _ => {
                 let regions: Vec<&str> = cat.tables.keys().map(String::as_str).collect();
-                c.err(&p, format!("key must be \"REGION/ROW\" with REGION one of {}", regions.join(", ")));
+                c.err(p, format!("key must be \"REGION/ROW\" with REGION one of {}", regions.join(", ")));
             }
         }
-        c.range(format_args!("{p}.usd"), o.usd, 0.0, 1e6);
-        c.name(format_args!("{p}.source"), &o.source);
+        c.range(format_args!("pricing.overrides[{k:?}].usd"), o.usd, 0.0, 1e6);
+        c.name(format_args!("pricing.overrides[{k:?}].source"), &o.source);
         if chrono::NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").is_err() {
-            c.err(format!("{p}.as_of"), format!("must be a date \"YYYY-MM-DD\", found {:?}", o.as_of));
+            c.err(
+                format_args!("pricing.overrides[{k:?}].as_of"),
+                format!("must be a date \"YYYY-MM-DD\", found {:?}", o.as_of),
+            );
         }
     }
     for (i, e) in s.pricing.extra_items.iter().enumerate() {
@@ -828,16 +832,69 @@ fn check_onprem(c: &mut Checker, t: &OnPremTco) {
     c.range(format_args!("{p}.staff_fte"), t.staff_fte, 0.0, 1000.0);
     c.range(format_args!("{p}.staff_usd_per_fte_year"), t.staff_usd_per_fte_year, 0.0, 1e7);
     c.name(format_args!("{p}.source"), &t.source);
-    // A basis names an input of this section.
-    let fields = crate::scenario::assumptions::assumptions_of(t);
+    // A basis names an input of this section (field paths with indices as `[]`, listed once).
     for (k, text) in &t.basis {
-        if !fields.iter().any(|f| crate::scenario::assumptions::under(&f.path, k)) {
-            let known: Vec<&str> = fields.iter().map(|f| f.path.as_str()).filter(|f| !f.starts_with("basis")).collect();
+        let fields = onprem_fields();
+        let key = without_indices(k);
+        if !fields.iter().any(|f| crate::scenario::assumptions::under(f, &key)) {
             c.err(
                 format_args!("{p}.basis[\"{k}\"]"),
-                format!("names no input of finance.onprem (inputs: {})", known.join(", ")),
+                format!("names no input of finance.onprem (inputs: {})", fields.join(", ")),
             );
         }
         c.name(format_args!("{p}.basis[\"{k}\"]"), text);
     }
+}
+
+/// `a[3].b` → `a[].b`.
+fn without_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut skipping = false;
+    for ch in path.chars() {
+        match ch {
+            '[' => {
+                skipping = true;
+                out.push('[');
+            }
+            ']' => {
+                skipping = false;
+                out.push(']');
+            }
+            _ if skipping => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The input paths of `finance.onprem` (indices as `[]`), from a sample of the type itself so
+/// that a new field is known without code; computed once.
+fn onprem_fields() -> &'static [String] {
+    static FIELDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let sample = OnPremTco {
+            server: ServerSpec { cores: 1, memory_gib: 1.0, usd: 0.0, power_kw: 0.0, rack_units: 1 },
+            min_servers: 1,
+            database_servers: 0,
+            database_server_usd: 0.0,
+            database_support_usd_per_server_year: 0.0,
+            storage_usd_per_tb: 0.0,
+            storage_copies: 1.0,
+            fixed_hardware: vec![HardwareItem { name: String::new(), usd: 0.0, power_kw: 0.0, rack_units: 0 }],
+            depreciation_years: 1,
+            pue: 1.0,
+            usd_per_kwh: 0.0,
+            usd_per_rack_unit_month: 0.0,
+            support_usd_per_core_year: 0.0,
+            staff_fte: 0.0,
+            staff_usd_per_fte_year: 0.0,
+            source: String::new(),
+            basis: Default::default(),
+        };
+        crate::scenario::assumptions::assumptions_of(&sample)
+            .into_iter()
+            .map(|a| without_indices(&a.path))
+            .filter(|f| !f.starts_with("basis") && f != "source")
+            .collect()
+    })
 }

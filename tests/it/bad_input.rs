@@ -233,3 +233,34 @@ fn every_bad_file_gives_its_expected_messages() {
     }
     assert!(n >= 3);
 }
+
+/// A source note for an on-prem input must name one; the resize policy's ranges are checked.
+#[test]
+fn onprem_basis_and_resize_policy_are_checked() {
+    let text = headroom::SEED_SCENARIO.replacen("\"pue\": \"Uptime", "\"pu\": \"Uptime", 1);
+    let p = problems(load_scenario(&text, Catalog::builtin()));
+    assert!(
+        p.iter().any(|x| x.starts_with(
+            "finance.onprem.basis[\"pu\"]: names no input of finance.onprem (inputs: database_server_usd,"
+        )),
+        "{p:?}"
+    );
+    // An input inside a list is named with its index, or the list as a whole.
+    let ok = headroom::SEED_SCENARIO.replacen(
+        "\"fixed_hardware\": \"assumption",
+        "\"fixed_hardware[1].usd\": \"assumption",
+        1,
+    );
+    assert!(load_scenario(&ok, Catalog::builtin()).is_ok());
+    let text = headroom::SEED_SCENARIO.replacen(
+        "        telemetry: (",
+        "        resize: (database_down_after_months: Some(0), down_margin: 1.5),\n        telemetry: (",
+        1,
+    );
+    let p = problems(load_scenario(&text, Catalog::builtin()));
+    assert!(
+        p.contains(&"data.resize.database_down_after_months: must be between 1 and 600, found 0".to_string()),
+        "{p:?}"
+    );
+    assert!(p.contains(&"data.resize.down_margin: must be between 0.1 and 1, found 1.5".to_string()), "{p:?}");
+}
