@@ -73,7 +73,7 @@ pub fn ui(
                 commands.push(Command::SelectLine(month, i));
             }
             ui.label(format!("{:.2} {}", l.quantity, l.unit));
-            ui.label(l.unit_usd.map_or("unknown".into(), |u| format!("${u}")));
+            ui.label(l.unit_usd.map_or("unknown".into(), crate::money::unit_usd));
             ui.label(l.usd.map_or("unknown".into(), usd));
             ui.end_row();
         }
@@ -87,7 +87,7 @@ pub fn ui(
             "{:.4} {} × {} = {}",
             l.quantity,
             l.unit,
-            l.unit_usd.map_or("unknown".into(), |u| format!("${u}")),
+            l.unit_usd.map_or("unknown".into(), crate::money::unit_usd),
             l.usd.map_or("unknown".into(), usd)
         ));
         ui.label(format!("Basis: {}", l.basis));

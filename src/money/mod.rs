@@ -17,6 +17,18 @@ pub fn usd(v: f64) -> String {
     format!("{}${}.{frac:02}", if neg { "-" } else { "" }, grouped(whole))
 }
 
+/// A unit price to six significant digits, trailing zeros dropped: `183.33333333333334` →
+/// `"$183.333"`, `0.0225` → `"$0.0225"`, `12.5` → `"$12.5"`.
+pub fn unit_usd(u: f64) -> String {
+    if u == 0.0 || !u.is_finite() {
+        return format!("${u}");
+    }
+    let decimals = (5 - u.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let t = format!("{u:.decimals$}");
+    let t = if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.') } else { &t };
+    if let Some(rest) = t.strip_prefix('-') { format!("-${rest}") } else { format!("${t}") }
+}
+
 /// Whole dollars with thousands separators: `"$12,345"`.
 pub fn usd0(v: f64) -> String {
     let s = usd(v.round());
@@ -83,5 +95,9 @@ mod tests {
         assert_eq!(cents_text(0), "0.00");
         assert_eq!(cents_text(123_456), "1234.56");
         assert_eq!(usd(-0.004), "$0.00");
+        assert_eq!(unit_usd(11000.0 / 60.0), "$183.333");
+        assert_eq!(unit_usd(0.0225), "$0.0225");
+        assert_eq!(unit_usd(12.5), "$12.5");
+        assert_eq!(unit_usd(0.0000004), "$0.0000004");
     }
 }

@@ -319,7 +319,7 @@ pub fn month_detail(report: &Report, view: View) -> String {
                     l.item,
                     l.quantity,
                     l.unit,
-                    l.unit_usd.map_or("unknown".into(), |u| format!("${u}")),
+                    l.unit_usd.map_or("unknown".into(), crate::money::unit_usd),
                     l.usd.map_or("unknown".into(), usd),
                     src
                 );

@@ -228,7 +228,7 @@ fn the_budget_review_carries_the_monte_carlo() {
         })
         .unwrap();
     assert_eq!(u.get_value((row, 3)), Some(&Data::Float(fy.cost.at(50.0).unwrap())));
-    assert_eq!(u.get_value((row, 5)), Some(&Data::Float(90_000.0)));
+    assert_eq!(u.get_value((row, 5)), Some(&Data::Float(96_000.0)));
     assert_eq!(u.get_value((row, 6)), Some(&Data::Float(fy.p_exceed.unwrap())));
     let swing = &mc.variants[0].swings[0];
     let srow =

@@ -427,7 +427,8 @@ fn monte_carlo_runs_in_the_background_and_draws_its_bands() {
     assert_eq!((r.paths, r.rejected), (24, 0));
     // The seed's budget line for FY2031, with the share of paths above it, as computed.
     let fy = r.variants[0].fiscal_years.iter().find(|f| f.label == "FY2031").unwrap();
-    h.get_by_label(&format!("{:.1} % of paths", fy.p_exceed.unwrap() * 100.0));
+    // (Another year may show the same share: at least this one.)
+    assert!(h.query_all_by_label(&format!("{:.1} % of paths", fy.p_exceed.unwrap() * 100.0)).count() >= 1);
     h.get_by_label(&usd0(fy.cost.at(50.0).unwrap()));
     // What moves the cost: the seed's three demand and workload inputs (its on-prem cost
     // inputs do not move an AWS variant), each with its cost at P10 and P90, as the report has
