@@ -92,6 +92,8 @@ pub fn ui(
 
     ui.add_space(8.0);
     ui.heading("Variants");
+    // The decision, as every front end words it (complete variants only).
+    ui.strong(&r.comparison.decision);
     let d = baseline.map(|b| deltas(r, b));
     egui::Grid::new("variants").striped(true).num_columns(13).show(ui, |ui| {
         for h in [

@@ -492,3 +492,26 @@ fn monte_carlo_keeps_up_with_edits() {
     assert!(h1 > h0, "{h0} → {h1}");
     assert!(h.state().status.as_deref() != Some("Monte Carlo cancelled"));
 }
+
+/// Without on-prem cost inputs the two on-prem variants cannot be ranked: the Overview says so
+/// beside their totals (a lower bound) and names the decision the engine made among the others;
+/// the Compare tab lists them unranked with their status.
+#[test]
+fn unknown_costs_are_shown_as_lower_bounds_and_never_ranked() {
+    let text = crate::common::seed_text();
+    let app = HeadroomApp::new(headroom::gui::Start { path: None, text, tab: None }).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HeadroomApp| app.ui(ui), app);
+    h.run();
+    let r = h.state().report.clone();
+    assert_eq!(r.comparison.complete_variants, 0, "us-west-2 gaps and on-prem lines are unpriced");
+    h.get_by_label(&r.comparison.decision);
+    assert!(r.comparison.decision.starts_with("No variant can be ranked"));
+    let hybrid = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap();
+    h.get_by_label(&format!("≥ {} ({})", usd0(hybrid.total_usd), hybrid.completeness.status()));
+    h.get_by_label("Compare").click();
+    h.run();
+    assert!(h.query_all_by_label(&hybrid.completeness.status()).count() >= 1);
+    assert!(h.query_all_by_label("complete").next().is_none());
+}
