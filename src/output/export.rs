@@ -578,6 +578,17 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
             }
         }
     }
+    // What keeps a variant from being ranked, line by line, with what fills each.
+    let mut row = 5 + r.variants.len() as u32;
+    for v in r.variants.iter().filter(|v| !v.completeness.complete) {
+        sum.write_string_with_format(row, 0, neutralise(&format!("{}: {}", v.name, v.completeness.status())), bold)?;
+        row += 1;
+        for u in &v.completeness.unpriced {
+            sum.write_string(row, 0, neutralise(&u.line))?;
+            sum.write_string(row, 1, neutralise(&format!("fill {}", u.fill)))?;
+            row += 1;
+        }
+    }
     sum.set_column_width(0, 28)?;
     for c in 1..(header.len() as u16) {
         sum.set_column_width(c, 16)?;

@@ -340,3 +340,40 @@ fn csv_money_adds_up_to_the_cent() {
         }
     }
 }
+
+/// An incomplete variant in the workbook: its status in the Summary's Costs column, its totals
+/// labelled lower bounds, and below the table each unpriced line with what fills it.
+#[test]
+fn xlsx_names_what_keeps_a_variant_unranked() {
+    let cat = Catalog::builtin();
+    let r = plan(&load_scenario(&crate::common::seed_text(), cat).unwrap(), cat);
+    let bytes = export(&r, ExportFormat::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let s = wb.worksheet_range("Summary").unwrap();
+    let header: Vec<String> = s.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
+    let costs = header.iter().position(|h| h == "Costs").unwrap() as u32;
+    let hybrid = r.variants.iter().find(|v| v.name == "hybrid-onprem-primary").unwrap();
+    let status = hybrid.completeness.status();
+    assert!(status.starts_with("cannot rank: "), "{status}");
+    assert!((4..10).any(|i| s.get_value((i, costs)) == Some(&Data::String(status.clone()))));
+    let head = (10..s.height() as u32)
+        .find(|&i| s.get_value((i, 0)) == Some(&Data::String(format!("hybrid-onprem-primary: {status}"))))
+        .unwrap();
+    for (k, u) in hybrid.completeness.unpriced.iter().enumerate() {
+        let row = head + 1 + k as u32;
+        assert_eq!(s.get_value((row, 0)), Some(&Data::String(u.line.clone())));
+        assert_eq!(s.get_value((row, 1)), Some(&Data::String(format!("fill {}", u.fill))));
+    }
+    let v = wb.worksheet_range("hybrid-onprem-primary").unwrap();
+    let rows = v.height() as u32;
+    assert_eq!(
+        v.get_value((rows - 2, 2)),
+        Some(&Data::String(format!("TOTAL amortised (known prices; lower bound: {status})")))
+    );
+    // The HTML review: the decision, and the same status with its fills; no "lowest known"
+    // headline for an unranked variant.
+    let html = String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap();
+    assert!(html.contains(&format!("<b>{}</b>", r.comparison.decision)), "{}", r.comparison.decision);
+    assert!(html.contains(&format!("<li>hybrid-onprem-primary: {status} — ")));
+    assert!(!html.contains("Lowest known"));
+}
