@@ -161,6 +161,11 @@ fn plan_variant(
     }
 }
 
+/// Why a size moved down: the policy's margin and months.
+fn down_reason(to: &str, margin: f64, months: Option<u32>) -> String {
+    format!("the need fitted {to} within {:.0} % for {} months", margin * 100.0, months.unwrap_or(0))
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
@@ -195,12 +200,7 @@ fn resize_events(s: &Scenario, months: &[VariantMonth]) -> Vec<ResizeEvent> {
                         format!("connections: {} needed > {}", d1.connections_needed, d0.max_connections)
                     }
                 } else {
-                    format!(
-                        "the need fitted {} within {:.0} % for {} months",
-                        d1.class,
-                        s.data.resize.down_margin * 100.0,
-                        s.data.resize.database_down_after_months.unwrap_or(0)
-                    )
+                    down_reason(&d1.class, s.data.resize.down_margin, s.data.resize.database_down_after_months)
                 };
                 out.push(event(y.site, Resource::Database, d0.class.to_string(), d1.class.to_string(), reason));
             }
@@ -210,11 +210,10 @@ fn resize_events(s: &Scenario, months: &[VariantMonth]) -> Vec<ResizeEvent> {
                 let reason = if c1.shards > c0.shards {
                     format!("memory: {:.0} MiB needed, more than {} shard(s) hold", c1.memory_needed_mib, c0.shards)
                 } else {
-                    format!(
-                        "the need fitted {} shard(s) within {:.0} % for {} months",
-                        c1.shards,
-                        s.data.resize.down_margin * 100.0,
-                        s.data.resize.cache_down_after_months.unwrap_or(0)
+                    down_reason(
+                        &format!("{} shard(s)", c1.shards),
+                        s.data.resize.down_margin,
+                        s.data.resize.cache_down_after_months,
                     )
                 };
                 out.push(event(

@@ -99,18 +99,24 @@ impl Mmc {
         }
         // P(T > t) ≤ e^{-μt}·(…) falls at least as fast as the service time's tail: the
         // quantile is at least the service's own, −ln(1 − q)/μ.
-        let mut lo = (-(1.0 - q).ln() / self.mu).min(hi);
+        let lo = (-(1.0 - q).ln() / self.mu).min(hi);
         // 40 halvings of a bracket within a factor 2: relative precision ~1e-12.
-        for _ in 0..40 {
-            let mid = 0.5 * (lo + hi);
-            if self.exceeds_with(cw, mid) > target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        Some(hi)
+        Some(bisect(lo, hi, 40, |t| self.exceeds_with(cw, t) > target))
     }
+}
+
+/// The point where `above` turns false in `[lo, hi]` (true at `lo`, false at `hi`), after `n`
+/// halvings: the upper end of the last bracket.
+fn bisect(mut lo: f64, mut hi: f64, n: u32, above: impl Fn(f64) -> bool) -> f64 {
+    for _ in 0..n {
+        let mid = 0.5 * (lo + hi);
+        if above(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
 }
 
 pub use crate::scenario::model::{Burst, ServiceTime};
@@ -235,16 +241,7 @@ impl Mgc {
                 return None;
             }
         }
-        let mut lo = 0.0;
-        for _ in 0..50 {
-            let mid = 0.5 * (lo + hi);
-            if self.exceeds_with(cw, mid) > target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        Some(hi)
+        Some(bisect(0.0, hi, 50, |t| self.exceeds_with(cw, t) > target))
     }
 }
 
