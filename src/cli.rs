@@ -227,14 +227,19 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("{}", f.message);
+            say(&f.message);
             ExitCode::from(f.code)
         }
     }
 }
 
 fn read(path: &Path) -> Result<String, Fail> {
-    std::fs::read_to_string(path).map_err(|e| bad(format!("{}: cannot read: {e}", path.display())))
+    headroom::io::read_text(path).map_err(|e| bad(format!("{}: {e}", path.display())))
+}
+
+/// A line on standard error; a closed stderr is not worth a panic (exit codes still tell).
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 fn load(path: &Path) -> Result<ValidScenario, Fail> {
@@ -459,14 +464,9 @@ fn simulate(
         None => s,
     };
     if s.uncertainty.inputs.is_empty() {
-        eprintln!("note: uncertainty.inputs is empty: every path is the same plan");
+        say("note: uncertainty.inputs is empty: every path is the same plan");
     }
-    let n = paths.unwrap_or(s.uncertainty.paths);
-    let bar = indicatif::ProgressBar::new(u64::from(n));
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {per_sec}, ETA {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = progress_bar(paths.unwrap_or(s.uncertainty.paths));
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let r = headroom::uncertainty::montecarlo::run(
         &s,
@@ -486,29 +486,48 @@ fn simulate(
     }
 }
 
+/// A progress bar for `n` Monte Carlo paths on stderr (hidden when stderr is not a terminal).
+fn progress_bar(n: u32) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(u64::from(n));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {per_sec}, ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// `headroom export`: a cost sheet or the budget review, written atomically.
 fn export(file: PathBuf, format: ExportKind, output: PathBuf, paths: Option<u32>) -> Result<(), Fail> {
     let s = load(&file)?;
+    // As `simulate` checks it (0 leaves the Monte Carlo out).
+    if let Some(p) = paths
+        && p > 1_000_000
+    {
+        return Err(bad(format!("--paths must be between 0 and 1000000, found {p}")));
+    }
     let report = plan(&s, Catalog::builtin());
     let format: ExportFormat = format.into();
     let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
         && !s.uncertainty.inputs.is_empty()
         && paths != Some(0)
     {
-        headroom::uncertainty::montecarlo::run(
+        let bar = progress_bar(paths.unwrap_or(s.uncertainty.paths));
+        let r = headroom::uncertainty::montecarlo::run(
             &s,
             Catalog::builtin(),
             paths,
             &[10.0, 50.0, 90.0],
-            &|_| {},
+            &|done| bar.set_position(done as u64),
             &std::sync::atomic::AtomicBool::new(false),
         )
-        .ok()
+        .ok();
+        bar.finish_and_clear();
+        r
     } else {
         None
     };
     let bytes = export_with(&report, mc.as_ref(), format).map_err(|e| Fail { code: 1, message: e.to_string() })?;
     headroom::write_atomic(&output, &bytes).map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
-    eprintln!("{}: {} bytes", output.display(), bytes.len());
+    say(&format!("{}: {} bytes", output.display(), bytes.len()));
     Ok(())
 }

@@ -394,7 +394,7 @@ pub enum CaseError {
 
 pub fn parse_case(text: &str) -> Result<Case, CaseError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let case: Case = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." {
@@ -402,7 +402,40 @@ pub fn parse_case(text: &str) -> Result<Case, CaseError> {
         } else {
             CaseError::Field { path, message: inner.to_string() }
         }
-    })
+    })?;
+    check_case(&case)?;
+    Ok(case)
+}
+
+/// The API server's validation of the spec (`ValidateHorizontalPodAutoscalerSpec`: minReplicas
+/// ≥ 1 — scale to zero is a feature gate this model does not implement — and maxReplicas ≥
+/// minReplicas) and of the counts the case gives (never negative), each naming its rule.
+fn check_case(c: &Case) -> Result<(), CaseError> {
+    let field = |path: &str, message: String| Err(CaseError::Field { path: path.into(), message });
+    let spec = &c.hpa.spec;
+    let min = spec.min_replicas.unwrap_or(1);
+    if min < 1 {
+        return field(
+            "hpa.spec.minReplicas",
+            format!("must be at least 1 (scale to zero is not modelled), found {min}"),
+        );
+    }
+    if spec.max_replicas < min {
+        return field(
+            "hpa.spec.maxReplicas",
+            format!("must be at least minReplicas ({min}), found {}", spec.max_replicas),
+        );
+    }
+    if c.current_replicas < 0 {
+        return field("currentReplicas", format!("must be 0 or more, found {}", c.current_replicas));
+    }
+    if let Some(s) = c.status_replicas.filter(|s| *s < 0) {
+        return field("statusReplicas", format!("must be 0 or more, found {s}"));
+    }
+    if let Some(t) = c.tolerance.filter(|t| !(t.is_finite() && (0.0..=1.0).contains(t))) {
+        return field("tolerance", format!("must be between 0 and 1, found {t}"));
+    }
+    Ok(())
 }
 
 // ---------- the explanation ----------

@@ -495,10 +495,10 @@ impl HeadroomApp {
     }
 
     fn open(&mut self, path: &Path) {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::io::read_text(path) {
             Ok(t) => t,
             Err(e) => {
-                self.error = Some(format!("{}: cannot read: {e}", path.display()));
+                self.error = Some(format!("{}: {e}", path.display()));
                 return;
             }
         };

@@ -304,7 +304,7 @@ pub struct Service {
     /// HPA maxReplicas. Range `min_replicas`..=10 000.
     pub max_replicas: u32,
     /// HPA target average CPU utilisation as a fraction of the CPU request (0.8 = 80 %).
-    /// Range >0..=1. Default 0.8 (Kubernetes `DefaultCPUUtilization`).
+    /// Range 0.01..=1 (a whole percent, at least 1 %). Default 0.8 (Kubernetes `DefaultCPUUtilization`).
     #[serde(default = "d_target")]
     pub target_cpu_utilization: f64,
     /// PostgreSQL queries per request. Range 0..=1000. Default 0.
@@ -411,7 +411,7 @@ pub struct LatencySlo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PodResources {
-    /// CPU request, millicores. Range >0..=64 000.
+    /// CPU request, millicores. Range 1..=64 000 (Kubernetes CPU quantities resolve to 1m).
     pub cpu_request_m: f64,
     /// CPU limit, millicores. Range `cpu_request_m`..=64 000. Default none (unlimited).
     #[serde(default)]

@@ -148,7 +148,45 @@ impl Checker {
 pub fn validate(s: Scenario, catalog: &Catalog) -> Result<ValidScenario, Vec<Problem>> {
     let mut c = Checker { problems: Vec::new() };
     check(&mut c, &s, catalog);
+    // Text never changes on a Monte Carlo path (only numbers are set), so it is checked here.
+    check_text_lengths(&mut c, &s);
     if c.problems.is_empty() { Ok(ValidScenario(s)) } else { Err(c.problems) }
+}
+
+/// The longest text any field may hold, in characters: every export can carry it (an XLSX cell
+/// holds at most 32 767) and a window can show it.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// Every text field (names, descriptions, sources, keys) at most [`MAX_TEXT_CHARS`].
+fn check_text_lengths(c: &mut Checker, s: &Scenario) {
+    fn walk(c: &mut Checker, path: &str, v: &serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::String(t) => {
+                let n = t.chars().count();
+                if n > MAX_TEXT_CHARS {
+                    c.err(path, format!("must be at most {MAX_TEXT_CHARS} characters, found {n}"));
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(c, &format!("{path}[{i}]"), x);
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k.chars().count() > MAX_TEXT_CHARS {
+                        c.err(path, format!("a key must be at most {MAX_TEXT_CHARS} characters"));
+                    }
+                    walk(c, &if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, x);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Ok(v) = serde_json::to_value(s) {
+        walk(c, "", &v);
+    }
 }
 
 /// The last month of the plan.
@@ -313,7 +351,8 @@ fn check_workload(c: &mut Checker, s: &Scenario) {
             c.range(format_args!("{p}.response_time_ms"), rt, sv.cpu_ms_per_request.max(0.0), 600_000.0);
         }
         c.range(format_args!("{p}.memory_mib_per_request"), sv.memory_mib_per_request, 0.0, 65536.0);
-        c.positive(format_args!("{p}.pod.cpu_request_m"), sv.pod.cpu_request_m, 64000.0);
+        // Kubernetes CPU quantities resolve to 1m: less is not a request the HPA can divide by.
+        c.range(format_args!("{p}.pod.cpu_request_m"), sv.pod.cpu_request_m, 1.0, 64000.0);
         c.positive(format_args!("{p}.pod.memory_request_mib"), sv.pod.memory_request_mib, 1048576.0);
         if let Some(l) = sv.pod.cpu_limit_m {
             c.range(format_args!("{p}.pod.cpu_limit_m"), l, sv.pod.cpu_request_m.max(0.0), 64000.0);
@@ -336,7 +375,8 @@ fn check_workload(c: &mut Checker, s: &Scenario) {
         }
         c.urange(format_args!("{p}.max_replicas"), sv.max_replicas, 1, 10000);
         c.urange(format_args!("{p}.min_replicas"), sv.min_replicas, 1, sv.max_replicas.max(1));
-        c.positive(format_args!("{p}.target_cpu_utilization"), sv.target_cpu_utilization, 1.0);
+        // The HPA's averageUtilization is a whole percent, at least 1.
+        c.range(format_args!("{p}.target_cpu_utilization"), sv.target_cpu_utilization, 0.01, 1.0);
         c.range(format_args!("{p}.db_queries_per_request"), sv.db_queries_per_request, 0.0, 1000.0);
         c.urange(format_args!("{p}.db_connections_per_pod"), sv.db_connections_per_pod, 0, 1000);
         c.range(format_args!("{p}.response_kib"), sv.response_kib, 0.0, 1048576.0);

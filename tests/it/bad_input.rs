@@ -70,7 +70,7 @@ fn semantic_checks_name_path_value_and_range() {
         (
             "target_cpu_utilization: 0.7,\n                response_kib: 50",
             "target_cpu_utilization: 1.5,\n                response_kib: 50",
-            "workload.services[0].target_cpu_utilization: must be at most 1, found 1.5",
+            "workload.services[0].target_cpu_utilization: must be between 0.01 and 1, found 1.5",
         ),
         (
             "baseline_memory_mib: 400,",
@@ -263,4 +263,48 @@ fn onprem_basis_and_resize_policy_are_checked() {
         "{p:?}"
     );
     assert!(p.contains(&"data.resize.down_margin: must be between 0.1 and 1, found 1.5".to_string()), "{p:?}");
+}
+
+/// Values the engine cannot use are rejected with their range (the fuzzer's `1e-320` CPU
+/// request used to validate and then divide by zero in the simulated day).
+#[test]
+fn kubernetes_quantities_below_their_resolution_are_rejected() {
+    let p = problems(seed_with("pod: (cpu_request_m: 200,", "pod: (cpu_request_m: 1e-320,"));
+    assert!(
+        p.iter().any(|x| x.starts_with("workload.services[0].pod.cpu_request_m: must be between 1 and 64000, found ")),
+        "{p:?}"
+    );
+    let p = problems(seed_with(
+        "target_cpu_utilization: 0.7,\n                response_kib: 50",
+        "target_cpu_utilization: 0.001,\n                response_kib: 50",
+    ));
+    assert!(
+        p.contains(&"workload.services[0].target_cpu_utilization: must be between 0.01 and 1, found 0.001".to_string()),
+        "{p:?}"
+    );
+    // At the edges the plan is made, without a panic.
+    let s = seed_with("pod: (cpu_request_m: 200,", "pod: (cpu_request_m: 1,").unwrap();
+    let r = headroom::plan(&s, Catalog::builtin());
+    assert!(r.variants[0].months[0].total_usd > 0.0);
+}
+
+/// A text field longer than every export can hold is rejected with its path (a 32 768-character
+/// name used to pass validation and fail the XLSX export).
+#[test]
+fn text_fields_have_a_length_limit() {
+    let long = "x".repeat(32_768);
+    let p = problems(seed_with("name: \"aws-warm-standby\",", &format!("name: \"{long}\",")));
+    assert!(p.contains(&"variants[0].name: must be at most 4000 characters, found 32768".to_string()), "{p:?}");
+    let ok = "y".repeat(4000);
+    // The description with 4 000 more characters: too long, named by its path.
+    let p = problems(seed_with("description: \"Technical Design", &format!("description: \"{ok} Technical Design")));
+    assert!(p.iter().any(|x| x.starts_with("meta.description: must be at most 4000 characters")), "{p:?}");
+    // A long description within the limit: planned and exported.
+    let s = seed_with(
+        "description: \"AWS primary in us-east-1 (3 AZs",
+        &format!("description: \"{} AWS primary in us-east-1 (3 AZs", &ok[..3000]),
+    )
+    .unwrap();
+    let r = headroom::plan(&s, Catalog::builtin());
+    assert!(headroom::output::export::export(&r, headroom::output::export::ExportFormat::Xlsx).is_ok());
 }

@@ -214,3 +214,58 @@ fn simulate_reports_percentiles_and_budgets() {
     let o = run(&["simulate", SEED, "--paths", "0"]);
     assert_eq!((o.status.code(), text(&o.stderr).trim()), (Some(2), "--paths must be between 1 and 1000000, found 0"));
 }
+
+/// Inputs: a regular file or `-`; devices and FIFOs refused at once (no hang, no unbounded
+/// read); invalid UTF-8 located by line and column; a closed stderr never panics.
+#[cfg(unix)]
+#[test]
+fn inputs_are_regular_files_or_stdin() {
+    let o = run(&["validate", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).starts_with("/dev/zero: not a regular file"), "{}", text(&o.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("model.ron");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let o = run(&["plan", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not a regular file"));
+    // Invalid UTF-8 on line 2, after four characters (one of them two bytes long).
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, b"(\n  \xc3\xa9a\xff)\n").unwrap();
+    let o = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).ends_with("bad.ron: 2:5: invalid UTF-8 (byte 0xff)\n"), "{}", text(&o.stderr));
+    // Standard input.
+    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["validate", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&seed).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!((o.status.code(), text(&o.stdout)), (Some(0), "-: ok (6 variants, 60 months)\n".to_string()));
+    // An error while stderr is a closed pipe: the intended exit code, not a panic (101).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["plan", "no/such/file.ron"])
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
+/// Every export option is range-checked like `simulate`'s (4294967295 paths used to try to
+/// allocate 515 GB).
+#[test]
+fn export_paths_are_range_checked() {
+    let o = run(&["export", SEED, "--format", "html", "--paths", "4294967295", "-o", "/tmp/headroom-never.html"]);
+    assert_eq!(
+        (o.status.code(), text(&o.stderr).trim()),
+        (Some(2), "--paths must be between 0 and 1000000, found 4294967295")
+    );
+    assert!(!std::path::Path::new("/tmp/headroom-never.html").exists());
+}

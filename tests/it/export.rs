@@ -377,3 +377,50 @@ fn xlsx_names_what_keeps_a_variant_unranked() {
     assert!(html.contains(&format!("<li>hybrid-onprem-primary: {status} — ")));
     assert!(!html.contains("Lowest known"));
 }
+
+/// Only regular files are replaced: a FIFO or a device at the output path is refused (exit 2,
+/// untouched); a symbolic link is followed and its target replaced, the link kept; temporary
+/// files of an interrupted earlier write are removed by the next write.
+#[cfg(unix)]
+#[test]
+fn outputs_replace_only_regular_files() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    let export_to = |out: &std::path::Path| {
+        std::process::Command::new(bin).args(["export", seed, "--format", "csv", "-o"]).arg(out).output().unwrap()
+    };
+    // A FIFO (no reader: opening it for writing would block forever).
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let o = export_to(&fifo);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // A device.
+    let o = export_to(std::path::Path::new("/dev/null"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A link to a file: the file gets the export, the link stays a link.
+    let target = dir.path().join("plan.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink("plan.csv", &link).unwrap();
+    // A temporary file an interrupted write left behind (a process id no system reaches).
+    let stale = dir.path().join(".headroom-4194305-abcdef.tmp");
+    std::fs::write(&stale, "partial").unwrap();
+    let o = export_to(&link);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("variant,site,"));
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["latest.csv", "pipe", "plan.csv"]);
+}

@@ -393,3 +393,28 @@ fn unimplemented_manifest_fields_are_rejected_by_name() {
     ));
     assert!(e.contains("unknown field `selector`"), "{e}");
 }
+
+/// Specs the API server would reject are rejected, each naming its rule (found by fuzzing:
+/// `maxReplicas: -5` used to answer "desiredReplicas: -5").
+#[test]
+fn impossible_specs_and_counts_are_rejected() {
+    let with = |spec: &str, current: i32| {
+        parse_case(&format!(r#"{{"hpa": {{"spec": {{{spec}}}}}, "currentReplicas": {current}}}"#))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(with(r#""maxReplicas": 3"#, 2), Ok(()));
+    assert_eq!(
+        with(r#""maxReplicas": -5"#, 2).unwrap_err(),
+        "hpa.spec.maxReplicas: must be at least minReplicas (1), found -5"
+    );
+    assert_eq!(
+        with(r#""minReplicas": 4, "maxReplicas": 3"#, 2).unwrap_err(),
+        "hpa.spec.maxReplicas: must be at least minReplicas (4), found 3"
+    );
+    assert_eq!(
+        with(r#""minReplicas": 0, "maxReplicas": 3"#, 2).unwrap_err(),
+        "hpa.spec.minReplicas: must be at least 1 (scale to zero is not modelled), found 0"
+    );
+    assert_eq!(with(r#""maxReplicas": 3"#, -1).unwrap_err(), "currentReplicas: must be 0 or more, found -1");
+}
