@@ -27,5 +27,23 @@ fn projection(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, projection);
+/// The scale goal (issue #17): a generated scenario of 50 services × 20 variants × 240 months
+/// (the seed's, repeated; its simulated days on) plans within 2 s on this machine, about linearly
+/// in variants × months × services.
+fn scale(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    let mut g = c.benchmark_group("scale");
+    g.sample_size(10);
+    for (services, variants, months) in [(50, 20, 240), (10, 20, 240), (50, 5, 240)] {
+        let s = headroom::scenario::synthetic::scaled(&base, services, variants, months);
+        let s = headroom::validate(s, catalog).unwrap();
+        g.bench_function(format!("plan_{services}_services_{variants}_variants_{months}_months"), |b| {
+            b.iter(|| plan(black_box(&s), catalog))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, projection, scale);
 criterion_main!(benches);

@@ -363,7 +363,7 @@ impl<'a> Sizer<'a> {
                 memory_needed_mib: need,
                 shards,
                 needed_shards,
-                nodes: shards * (1 + replicas),
+                nodes: shards.saturating_mul(1 + replicas),
             });
         } else {
             out.pools.clear();

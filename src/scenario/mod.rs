@@ -9,6 +9,7 @@ pub mod assumptions;
 pub mod dist;
 pub mod edit;
 pub mod model;
+pub mod synthetic;
 pub mod validate;
 
 use crate::catalog::Catalog;

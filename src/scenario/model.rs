@@ -476,11 +476,11 @@ pub struct Postgres {
     /// Hot data kept in memory per concurrent user, MiB. Range 0..=1 048 576.
     pub working_set_mib_per_user: f64,
     /// Share of instance memory available to base + working set (the rest is OS, connections,
-    /// work_mem). Range >0..=1. Default 0.75.
+    /// work_mem). Range 0.05..=1. Default 0.75.
     #[serde(default = "d_mem_fraction")]
     pub usable_memory_fraction: f64,
     /// Share of `max_connections` the application may use (the rest is for admin, replication,
-    /// deploy surges). Range >0..=1. Default 0.8.
+    /// deploy surges). Range 0.05..=1. Default 0.8.
     #[serde(default = "d_conn_fraction")]
     pub usable_connection_fraction: f64,
     /// Data present at the start, GB. Range 0..=1 000 000.
@@ -522,7 +522,7 @@ pub struct Redis {
     #[serde(default)]
     pub base_memory_mib: f64,
     /// Share of node memory usable for data (ElastiCache reserves 25 % by default).
-    /// Range >0..=1. Default 0.75.
+    /// Range 0.05..=1. Default 0.75.
     #[serde(default = "d_mem_fraction")]
     pub usable_memory_fraction: f64,
     /// Replicas per shard (Multi-AZ needs at least 1). Range 0..=5. Default 1.

@@ -443,8 +443,9 @@ fn check_data(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.positive("data.postgres.target_cpu_utilization", pg.target_cpu_utilization, 1.0);
     c.range("data.postgres.base_memory_gib", pg.base_memory_gib, 0.0, 1024.0);
     c.range("data.postgres.working_set_mib_per_user", pg.working_set_mib_per_user, 0.0, 1048576.0);
-    c.positive("data.postgres.usable_memory_fraction", pg.usable_memory_fraction, 1.0);
-    c.positive("data.postgres.usable_connection_fraction", pg.usable_connection_fraction, 1.0);
+    // A usable share near zero would ask for unbounded capacity: at least 5 %.
+    c.range("data.postgres.usable_memory_fraction", pg.usable_memory_fraction, 0.05, 1.0);
+    c.range("data.postgres.usable_connection_fraction", pg.usable_connection_fraction, 0.05, 1.0);
     c.range("data.postgres.storage_gb_base", pg.storage_gb_base, 0.0, 1e6);
     c.range("data.postgres.storage_gb_per_user", pg.storage_gb_per_user, 0.0, 1000.0);
     c.range("data.postgres.storage_growth_gb_per_month", pg.storage_growth_gb_per_month, 0.0, 1e5);
@@ -463,7 +464,7 @@ fn check_data(c: &mut Checker, s: &Scenario, cat: &Catalog) {
     c.known("data.redis.node_type", "ElastiCache node type", &r.node_type, &mut cat.cache.keys().map(String::as_str));
     c.range("data.redis.memory_mib_per_user", r.memory_mib_per_user, 0.0, 1048576.0);
     c.range("data.redis.base_memory_mib", r.base_memory_mib, 0.0, 1048576.0);
-    c.positive("data.redis.usable_memory_fraction", r.usable_memory_fraction, 1.0);
+    c.range("data.redis.usable_memory_fraction", r.usable_memory_fraction, 0.05, 1.0);
     c.urange("data.redis.replicas_per_shard", r.replicas_per_shard, 0, 5);
     c.urange("data.redis.min_shards", r.min_shards, 1, 500);
     check_resize(c, &s.data.resize);

@@ -15,4 +15,5 @@ mod models;
 mod montecarlo;
 mod queueing;
 mod seed;
+mod sweep;
 mod topology;

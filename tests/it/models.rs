@@ -27,3 +27,17 @@ fn seed_round_trips_through_ron() {
     let again = headroom::parse_scenario(&headroom::scenario_to_ron(&s)).unwrap();
     assert_eq!(s, again);
 }
+
+/// The scaled scenario the scale benchmark plans is valid, and scales what it says: 50 services,
+/// 20 variants, 240 months, the request mix adding up as the seed's.
+#[test]
+fn the_scale_benchmark_scenario_is_valid() {
+    let cat = headroom::Catalog::builtin();
+    let base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    let s = headroom::scenario::synthetic::scaled(&base, 50, 20, 240);
+    let share =
+        |s: &headroom::scenario::model::Scenario| s.workload.services.iter().map(|x| x.request_share).sum::<f64>();
+    assert!((share(&s) - share(&base)).abs() < 1e-9);
+    let v = headroom::validate(s, cat).unwrap();
+    assert_eq!((v.workload.services.len(), v.variants.len(), v.meta.horizon_months), (50, 20, 240));
+}

@@ -1,0 +1,77 @@
+//! A field sweep (a structured fuzzer, hand-written on purpose: the interesting inputs are every
+//! numeric field of the scenario at the edges of and beyond its range, which a generic shrinking
+//! generator would reach only by luck): each value either validates and then plans without a
+//! panic, or is rejected with a message that names its field. The issue-17 campaign's findings
+//! (a CPU request of `1e-320`, negative and huge counts) are among the values tried.
+
+use headroom::scenario::assumptions::assumptions;
+use headroom::scenario::edit::set_field;
+use headroom::{Catalog, LoadError};
+
+const VALUES: [&str; 9] = ["0", "-1", "1e-320", "0.5", "1", "3", "1e9", "1.7976931348623157e308", "-1e308"];
+
+#[test]
+fn every_numeric_field_at_its_edges_plans_or_is_rejected_by_name() {
+    let cat = Catalog::builtin();
+    // A small base (two variants, a year, static sizing) keeps a thousand plans quick in a
+    // debug build; the simulated day is swept through its own fields below.
+    let mut base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    base.meta.horizon_months = 12;
+    base.variants.truncate(2);
+    base.reference_estimates.retain(|r| base.variants.iter().any(|v| v.name == r.variant));
+    base.uncertainty.budgets.retain(|b| b.variant.as_ref().is_none_or(|v| base.variants.iter().any(|x| &x.name == v)));
+    base.uncertainty.inputs.clear();
+    base.cluster.autoscaling.simulate = false;
+    assert!(headroom::validate(base.clone(), cat).is_ok());
+    let numeric: Vec<String> = assumptions(&base)
+        .into_iter()
+        .filter(|a| a.value.parse::<f64>().is_ok() && !a.path.starts_with("meta.horizon"))
+        .map(|a| a.path)
+        .collect();
+    assert!(numeric.len() > 100, "{}", numeric.len());
+    let (mut planned, mut rejected) = (0, 0);
+    for path in &numeric {
+        for v in VALUES {
+            // A value the field's type cannot hold (a negative count) fails here, by path.
+            let Ok(s) = set_field(&base, path, v) else { continue };
+            match headroom::validate(s, cat) {
+                Ok(vs) => {
+                    let r = std::panic::catch_unwind(|| headroom::engine::plan::plan_costs(&vs, cat));
+                    let r = r.unwrap_or_else(|_| panic!("{path} = {v}: the plan panicked"));
+                    assert!(
+                        r.variants.iter().all(|x| x.total_usd.is_finite() || x.months.is_empty()),
+                        "{path} = {v}: a non-finite total"
+                    );
+                    planned += 1;
+                }
+                Err(problems) => {
+                    assert!(!problems.is_empty());
+                    for p in &problems {
+                        assert!(!p.path.is_empty() && !p.message.is_empty(), "{path} = {v}: {p:?}");
+                    }
+                    rejected += 1;
+                }
+            }
+        }
+    }
+    assert!(planned > 100 && rejected > 100, "{planned} planned, {rejected} rejected");
+    // The simulated day's own knobs, with the simulation on.
+    let mut sim = base.clone();
+    sim.cluster.autoscaling.simulate = true;
+    sim.meta.horizon_months = 2;
+    for path in numeric.iter().filter(|p| p.starts_with("cluster.") || p.contains(".pod.")) {
+        for v in ["1", "0.5", "1e9"] {
+            let Ok(s) = set_field(&sim, path, v) else { continue };
+            if let Ok(vs) = headroom::validate(s, cat) {
+                let r = std::panic::catch_unwind(|| headroom::engine::plan::plan_costs(&vs, cat));
+                assert!(r.is_ok(), "{path} = {v}: the simulated plan panicked");
+            }
+        }
+    }
+    // And the loader reports, for a value out of range, the path in its message.
+    let text = headroom::SEED_SCENARIO.replacen("cpu_request_m: 200", "cpu_request_m: 1e-320", 1);
+    match headroom::load_scenario(&text, cat) {
+        Err(LoadError::Invalid(p)) => assert!(p[0].path.ends_with("pod.cpu_request_m")),
+        other => panic!("{other:?}"),
+    }
+}
