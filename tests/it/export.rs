@@ -424,3 +424,38 @@ fn outputs_replace_only_regular_files() {
     names.sort();
     assert_eq!(names, ["latest.csv", "pipe", "plan.csv"]);
 }
+
+/// An export killed at any point leaves the old file or the new one, never a mix; the next
+/// write leaves no temporary file behind.
+#[cfg(unix)]
+#[test]
+fn a_killed_export_leaves_the_old_file_or_the_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.csv");
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/models/enterprise-hybrid-dr.ron");
+    let export =
+        || std::process::Command::new(bin).args(["export", seed, "--format", "csv", "-o"]).arg(&out).spawn().unwrap();
+    std::fs::write(&out, "old").unwrap();
+    let t0 = std::time::Instant::now();
+    assert!(export().wait().unwrap().success());
+    let full = t0.elapsed();
+    let new = std::fs::read(&out).unwrap();
+    // Kill at points spread over (and past) a whole run.
+    for k in 0..12u32 {
+        std::fs::write(&out, "old").unwrap();
+        let mut child = export();
+        std::thread::sleep(full * k / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read(&out).unwrap();
+        assert!(now == b"old" || now == new, "kill {k}: a mix of old and new ({} bytes)", now.len());
+    }
+    assert!(export().wait().unwrap().success());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "plan.csv")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
