@@ -75,3 +75,66 @@ fn every_numeric_field_at_its_edges_plans_or_is_rejected_by_name() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Byte-level mutations of the bundled models (flip, delete, duplicate, insert a hostile token):
+/// each loads with a located error or plans, never panics. `HEADROOM_FUZZ_CASES=1000000 cargo
+/// test --release sweep::mutations` runs a million (the default is 1 500, a few seconds).
+#[test]
+fn mutations_of_the_bundled_models_never_panic() {
+    use rand::{RngExt, SeedableRng};
+    let cat = Catalog::builtin();
+    let cases: usize = std::env::var("HEADROOM_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1500);
+    let tokens: [&[u8]; 10] = [b"1e-320", b"-1", b"1e309", b"NaN", b"\"", b")", b"(", b",", b"Some(", b"\xff"];
+    let models: Vec<Vec<u8>> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/models"))
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+    let (mut ok, mut located, mut planned) = (0, 0, 0);
+    for case in 0..cases {
+        let mut b = models[case % models.len()].clone();
+        for _ in 0..rng.random_range(1..4) {
+            let at = rng.random_range(0..b.len());
+            match rng.random_range(0..4) {
+                0 => b[at] ^= 1 << rng.random_range(0..8),
+                1 => {
+                    let n = rng.random_range(1..16).min(b.len() - at);
+                    b.drain(at..at + n);
+                }
+                2 => {
+                    let n = rng.random_range(1..32).min(b.len() - at);
+                    let piece = b[at..at + n].to_vec();
+                    b.splice(at..at, piece);
+                }
+                _ => {
+                    let t = tokens[rng.random_range(0..tokens.len())];
+                    b.splice(at..at, t.iter().copied());
+                }
+            }
+        }
+        // Text as a user's file would reach the loader: invalid UTF-8 is the reader's error.
+        let Ok(text) = String::from_utf8(b) else { continue };
+        match std::panic::catch_unwind(|| headroom::load_scenario(&text, cat)) {
+            Err(_) => panic!("case {case}: the loader panicked on:\n{text}"),
+            Ok(Err(LoadError::Syntax { line, col, .. })) => {
+                assert!(line >= 1 && col >= 1, "case {case}: no location");
+                located += 1;
+            }
+            Ok(Err(LoadError::Invalid(p))) => {
+                assert!(p.iter().all(|x| !x.path.is_empty()), "case {case}: a problem without a path");
+                located += 1;
+            }
+            Ok(Ok(s)) => {
+                ok += 1;
+                // Plan a sample of the valid ones in full (a debug build plans slowly).
+                if planned < 10 {
+                    let r = std::panic::catch_unwind(|| headroom::engine::plan::plan_costs(&s, cat));
+                    assert!(r.is_ok(), "case {case}: the plan panicked on:\n{text}");
+                    planned += 1;
+                }
+            }
+        }
+    }
+    assert!(located > cases / 3, "{located} located of {cases}");
+    let _ = ok;
+}
