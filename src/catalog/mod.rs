@@ -57,8 +57,9 @@ pub struct Source {
 pub struct Ec2Spec {
     pub vcpu: u32,
     pub memory_gib: f64,
-    /// (max ENIs, IPv4 addresses per ENI) for the EKS maxPods formula, where sourced.
-    pub enis: Option<(u32, u32)>,
+    /// (max ENIs, IPv4 addresses per ENI) for the EKS maxPods formula (the upstream
+    /// `instance-info.jsonl`); required: a type without it does not load.
+    pub enis: (u32, u32),
     pub source: String,
 }
 
@@ -201,6 +202,20 @@ mod tests {
         assert_eq!((p.usd, p.confidence), (Some(0.5), Some(Confidence::D)));
         // §10: EKS in us-west-2 is a gap and must stay one.
         assert_eq!(c.price("us-west-2", "eks.cluster").unwrap().usd, None);
+    }
+
+    /// An instance type without its ENI data does not load (no 110-pod fallback): the error
+    /// names the file, line and the missing field.
+    #[test]
+    fn an_instance_without_eni_data_does_not_load() {
+        let instances = INSTANCES.replacen(
+            "enis: (4, 15), source: \"S2; ENIs K1\"),\n        \"c5.2xlarge\"",
+            "source: \"S2\"),\n        \"c5.2xlarge\"",
+            1,
+        );
+        assert!(!instances.contains("\"c5.xlarge\":  (vcpu: 4,  memory_gib: 8.0,  enis"));
+        let e = Catalog::parse(SOURCES, &instances, &[]).unwrap_err().to_string();
+        assert!(e.contains("instances.ron:12:") && e.contains("enis"), "{e}");
     }
 
     #[test]

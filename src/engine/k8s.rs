@@ -7,17 +7,14 @@ use serde::Serialize;
 
 use crate::catalog::Ec2Spec;
 
-/// Pods a node may run when the catalog has no ENI data (nodeadm's fallback).
-pub const FALLBACK_MAX_PODS: u32 = 110;
 /// kubelet `evictionHard memory.available` on EKS, MiB.
 pub const EVICTION_HARD_MIB: f64 = 100.0;
 
-/// EKS default maxPods: `ENIs × (IPv4 per ENI − 1) + 2`, or 110 without ENI data.
+/// EKS default maxPods: `ENIs × (IPv4 per ENI − 1) + 2` (nodeadm's ENI formula; every catalog
+/// type carries its ENI data, so nodeadm's 110-pod fallback never applies).
 pub fn eks_max_pods(spec: &Ec2Spec) -> u32 {
-    match spec.enis {
-        Some((enis, ips)) if ips > 0 => enis * (ips - 1) + 2,
-        _ => FALLBACK_MAX_PODS,
-    }
+    let (enis, ips) = spec.enis;
+    enis.saturating_mul(ips.saturating_sub(1)).saturating_add(2)
 }
 
 /// kube-reserved CPU, millicores: 6 % of the first core, 1 % of the second, 0.5 % of cores 3–4,
@@ -187,8 +184,13 @@ mod tests {
             assert_eq!(eks_reserved_memory_mib(pods), mib, "{t}");
             assert_eq!(eks_reserved_cpu_m(s.vcpu), cpu, "{t}");
         }
-        // No ENI data → 110 pods → 1465 MiB (§2.5 "110 → 1465 MiB").
-        assert_eq!(eks_max_pods(&c.ec2["c5.xlarge"]), 110);
+        // The upstream table (instance-info.jsonl): c5.xlarge 4 ENIs × 15 IPv4 → 4 × 14 + 2 = 58
+        // pods (not the 110 of nodeadm's fallback, which would pack 1.9× too many); t3.large 3 ×
+        // 12 → 35 pods, 11 × 35 + 255 = 640 MiB reserved.
+        assert_eq!(eks_max_pods(&c.ec2["c5.xlarge"]), 58);
+        assert_eq!(eks_max_pods(&c.ec2["t3.large"]), 35);
+        assert_eq!(eks_reserved_memory_mib(35), 640);
+        // §2.5: 110 pods would reserve 1465 MiB.
         assert_eq!(eks_reserved_memory_mib(110), 1465);
     }
 

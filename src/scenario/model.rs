@@ -713,8 +713,7 @@ pub struct NodePool {
     /// Most nodes (the cluster autoscaler's ceiling). Range 1..=5000.
     pub max_nodes: u32,
     /// kubelet maxPods; also sets the EKS memory reservation (11 MiB × maxPods + 255).
-    /// Range 1..=737. Default: the EKS ENI formula for the instance type (110 if the catalog
-    /// has no ENI data for it).
+    /// Range 1..=737. Default: the EKS ENI formula for the instance type.
     #[serde(default)]
     pub max_pods: Option<u32>,
     /// Root EBS gp3 volume per node, GB. Range 1..=16 384. Default 20 (EKS AMI default).
