@@ -79,6 +79,7 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
             complete_variants: 0,
             decision: String::new(),
         },
+        provenance: Provenance::default(),
     };
     if full {
         summarise(s, cat, &mut report);
@@ -440,6 +441,13 @@ fn summarise(s: &ValidScenario, cat: &Catalog, r: &mut Report) {
         }
     }
     r.assumptions = crate::scenario::assumptions::assumptions(s);
+    let dates = || r.prices.iter().map(|p| p.as_of.clone()).filter(|d| !d.is_empty());
+    r.provenance = Provenance {
+        headroom_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_hash: format!("{:016x}", fnv1a64(serde_json::to_string(s.scenario()).unwrap_or_default().as_bytes())),
+        seed: s.simulation.seed,
+        prices_as_of: (dates().min().unwrap_or_default(), dates().max().unwrap_or_default()),
+    };
 }
 
 /// Why a question about one variant, site, service or month of a plan has no answer. Each

@@ -30,6 +30,42 @@ pub struct Report {
     pub resilience: Vec<crate::engine::topology::Resilience>,
     /// Variants side by side, cheapest first, against the first variant as baseline.
     pub comparison: crate::engine::topology::Comparison,
+    /// What produced this report: every export carries it.
+    pub provenance: Provenance,
+}
+
+/// Which Headroom, scenario and prices a report comes from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Provenance {
+    pub headroom_version: String,
+    /// FNV-1a 64 of the scenario's content (its canonical JSON: comments and layout of the file
+    /// do not change it), hex.
+    pub scenario_hash: String,
+    /// `simulation.seed`.
+    pub seed: u64,
+    /// The oldest and newest as-of dates of the prices used.
+    pub prices_as_of: (String, String),
+}
+
+impl Provenance {
+    /// One line: "Headroom 0.1.0 · scenario 1a2b… · seed 20270101 · prices as of 2022-02-13 … 2026-07-20".
+    pub fn line(&self) -> String {
+        format!(
+            "Headroom {} · scenario {} · seed {} · prices as of {} … {}",
+            self.headroom_version, self.scenario_hash, self.seed, self.prices_as_of.0, self.prices_as_of.1
+        )
+    }
+}
+
+/// FNV-1a, 64 bits (Fowler–Noll–Vo; offset basis 0xcbf29ce484222325, prime 0x100000001b3): a
+/// stable content hash for provenance, hand-written on purpose (six lines; no security role).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

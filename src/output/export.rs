@@ -307,6 +307,17 @@ fn quote_sheet(name: &str) -> String {
 
 fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
+    // Document properties from the report, never the clock: the same scenario and version give
+    // the same bytes. The document date is the plan's first month.
+    let date =
+        rust_xlsxwriter::ExcelDateTime::from_ymd(r.start.year().clamp(1900, 9999) as u16, r.start.month() as u8, 1)?;
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(neutralise(&r.scenario))
+            .set_subject("Headroom capacity and cost plan")
+            .set_comment(r.provenance.line())
+            .set_creation_datetime(&date),
+    );
     let fmt = Formats {
         bold: Format::new().set_bold(),
         money: Format::new().set_num_format("$#,##0.00"),
@@ -476,6 +487,7 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
             r.horizon_months, r.start, r.currency, r.comparison.decision
         ),
     )?;
+    sum.write_string(2, 0, neutralise(&r.provenance.line()))?;
     let years: Vec<i32> = {
         let mut y: Vec<i32> = r.demand.iter().map(|d| d.month.year()).collect();
         y.dedup();
@@ -1371,7 +1383,11 @@ fn html_assumptions(h: &mut String, r: &Report) {
             p.confidence.map_or("GAP".to_string(), |c| format!("{c:?}"))
         );
     }
-    h.push_str("</tbody></table></body></html>\n");
+    let _ = writeln!(
+        h,
+        "</tbody></table><footer class=\"muted\"><p>{}</p></footer></body></html>",
+        e(&r.provenance.line())
+    );
 }
 
 #[cfg(test)]

@@ -459,3 +459,33 @@ fn a_killed_export_leaves_the_old_file_or_the_new() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Provenance on every export (JSON, XLSX Summary and document properties, HTML footer): the
+/// Headroom version, the scenario's content hash (its comments do not change it), the seed and
+/// the prices' as-of range; and the same scenario gives byte-identical XLSX and HTML (no clock).
+#[test]
+fn exports_carry_provenance_and_are_byte_identical() {
+    let cat = Catalog::builtin();
+    let r = seed_report();
+    let p = &r.provenance;
+    assert_eq!(p.headroom_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!((p.seed, p.scenario_hash.len()), (20270101, 16));
+    assert_eq!(p.prices_as_of.0.as_str(), r.prices.iter().map(|x| x.as_of.as_str()).min().unwrap());
+    // A comment changes the file, not the content hash; a number changes both.
+    let commented = headroom::SEED_SCENARIO.replacen("(\n", "(\n    // a reviewer's note\n", 1);
+    assert_eq!(plan(&load_scenario(&commented, cat).unwrap(), cat).provenance.scenario_hash, p.scenario_hash);
+    let changed = headroom::SEED_SCENARIO.replacen("annual_growth: 0.20", "annual_growth: 0.21", 1);
+    assert_ne!(plan(&load_scenario(&changed, cat).unwrap(), cat).provenance.scenario_hash, p.scenario_hash);
+    // FNV-1a 64 reference values (draft-eastlake-fnv): "" and "a".
+    assert_eq!(headroom::engine::report::fnv1a64(b""), 0xcbf29ce484222325);
+    assert_eq!(headroom::engine::report::fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    let x1 = export(&r, ExportFormat::Xlsx).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let x2 = export(&seed_report(), ExportFormat::Xlsx).unwrap();
+    assert!(x1 == x2, "two XLSX exports of the same scenario differ");
+    let h = String::from_utf8(export(&r, ExportFormat::Html).unwrap()).unwrap();
+    assert!(h.contains(&format!("<footer class=\"muted\"><p>{}</p></footer>", p.line())));
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(x1)).unwrap();
+    let s = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(s.get_value((2, 0)), Some(&Data::String(p.line())));
+}
