@@ -57,35 +57,63 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, baseline: Option<&Report>) {
         }
     });
     ui.heading("Five-year total per variant");
-    Plot::new("totals").legend(Legend::default()).height(220.0).y_axis_label("USD").show(ui, |p| {
-        let bars: Vec<Bar> = c
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| Bar::new(i as f64, row.total_usd).name(&row.variant).width(0.6))
-            .collect();
-        p.bar_chart(BarChart::new("total", bars));
-        if let Some(b) = baseline {
-            let bars: Vec<Bar> = c
-                .rows
-                .iter()
-                .enumerate()
-                .filter_map(|(i, row)| {
-                    b.variants
-                        .iter()
-                        .find(|v| v.name == row.variant)
-                        .map(|v| Bar::new(i as f64 + 0.3, v.total_usd).name(&row.variant).width(0.25))
-                })
-                .collect();
-            p.bar_chart(BarChart::new("baseline total", bars));
-        }
-    });
+    let names: Vec<String> = c.rows.iter().map(|r| r.variant.clone()).collect();
+    Plot::new("totals")
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .height(220.0)
+        .y_axis_label("USD")
+        .y_axis_formatter(|m, _| usd0(m.value))
+        // Variant names under their bars, not indices.
+        .x_axis_formatter(move |m, _| {
+            let i = m.value;
+            if (i - i.round()).abs() < 1e-9 && i >= 0.0 {
+                names.get(i.round() as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        // The wheel scrolls the page, not the chart.
+        .allow_scroll(false)
+        .show(ui, |p| {
+            // Complete totals, and the known amounts of variants that cannot be ranked apart.
+            let bars = |complete: bool| -> Vec<Bar> {
+                c.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, row)| row.complete == complete)
+                    .map(|(i, row)| Bar::new(i as f64, row.total_usd).name(&row.variant).width(0.6))
+                    .collect()
+            };
+            p.bar_chart(BarChart::new("total (complete)", bars(true)));
+            let lower = bars(false);
+            if !lower.is_empty() {
+                p.bar_chart(BarChart::new("known amount only (cannot rank)", lower).color(egui::Color32::GRAY));
+            }
+            if let Some(b) = baseline {
+                let bars: Vec<Bar> = c
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, row)| {
+                        b.variants
+                            .iter()
+                            .find(|v| v.name == row.variant)
+                            .map(|v| Bar::new(i as f64 + 0.3, v.total_usd).name(&row.variant).width(0.25))
+                    })
+                    .collect();
+                p.bar_chart(BarChart::new("baseline total", bars));
+            }
+        });
     ui.heading("Cost against recovery time");
     Plot::new("cost-rto")
         .legend(Legend::default())
         .height(240.0)
         .x_axis_label("RTO in the last month (h)")
         .y_axis_label("five-year total (USD)")
+        .y_axis_formatter(|m, _| usd0(m.value))
+        .allow_scroll(false)
+        // Room on the right for the legend, so it covers no point.
+        .include_x(c.rows.iter().filter_map(|r| r.rto_last_hours).fold(1.0, f64::max) * 1.5)
         .show(ui, |p| {
             for row in &c.rows {
                 if let Some(h) = row.rto_last_hours {

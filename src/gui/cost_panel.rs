@@ -24,6 +24,8 @@ pub fn ui(
         .x_axis_label("month")
         .x_axis_formatter(super::month_axis(r.start))
         .y_axis_label("USD / month")
+        .y_axis_formatter(|m, _| crate::money::usd0(m.value))
+        .allow_scroll(false)
         .show(ui, |p| {
             let mut below: Vec<f64> = vec![0.0; v.months.len()];
             let mut charts: Vec<BarChart> = Vec::new();

@@ -170,6 +170,8 @@ pub fn ui(
         .x_axis_label("month")
         .x_axis_formatter(super::month_axis(r.start))
         .y_axis_label("USD / month")
+        .y_axis_formatter(|m, _| crate::money::usd0(m.value))
+        .allow_scroll(false)
         .show(ui, |p| {
             for v in &r.variants {
                 let pts: PlotPoints = v.months.iter().map(|m| [f64::from(m.index + 1), m.total_usd]).collect();
