@@ -163,7 +163,7 @@ pub fn ui(
     });
 
     ui.add_space(8.0);
-    ui.heading("Monthly cost (known prices, amortised)");
+    ui.heading("Monthly cost (amortised)");
     Plot::new("cost")
         .legend(Legend::default())
         .height(260.0)
@@ -175,7 +175,15 @@ pub fn ui(
         .show(ui, |p| {
             for v in &r.variants {
                 let pts: PlotPoints = v.months.iter().map(|m| [f64::from(m.index + 1), m.total_usd]).collect();
-                p.line(Line::new(v.name.clone(), pts));
+                // An incomplete variant's line is its known amount only: dotted, and said so.
+                if v.completeness.complete {
+                    p.line(Line::new(v.name.clone(), pts));
+                } else {
+                    p.line(
+                        Line::new(format!("{} (known amount only)", v.name), pts)
+                            .style(egui_plot::LineStyle::dotted_dense()),
+                    );
+                }
             }
             if let Some(b) = baseline {
                 for v in &b.variants {

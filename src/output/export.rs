@@ -331,6 +331,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     }
     wb.push_worksheet(capacity_sheet(r, &fmt)?);
     wb.push_worksheet(resize_sheet(r, &fmt)?);
+    wb.push_worksheet(commitments_sheet(r, &fmt)?);
     if let Some(mc) = mc {
         wb.push_worksheet(uncertainty_sheet(mc, &fmt.bold, &fmt.money)?);
     }
@@ -663,6 +664,58 @@ fn capacity_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
     cap.set_column_width(2, 16)?;
 
     Ok(cap)
+}
+
+/// The recommendations worth acting on (a count or a commitment to make), as every view lists them.
+fn useful_recommendations(r: &Report) -> impl Iterator<Item = &crate::engine::recommend::Recommendation> {
+    r.recommendations.iter().filter(|x| x.count > 0 || x.commit_usd_per_hour > 0.0)
+}
+
+/// What to reserve or commit to, when, and what it saves: one row per recommendation.
+fn commitments_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Commitments")?;
+    let head = [
+        "Variant",
+        "Kind",
+        "Region",
+        "Instance type",
+        "Count",
+        "Term (years)",
+        "From",
+        "Months",
+        "Commit $/h",
+        "On-demand $/h",
+        "Reserved $/h",
+        "Break-even use",
+        "Saving",
+        "Rate source",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &fmt.bold)?;
+    }
+    let pct = Format::new().set_num_format("0%");
+    let rate = Format::new().set_num_format("$0.0000");
+    for (row, x) in (1u32..).zip(useful_recommendations(r)) {
+        ws.write_string(row, 0, neutralise(&x.variant))?;
+        ws.write_string(row, 1, format!("{:?}", x.kind))?;
+        ws.write_string(row, 2, neutralise(&x.region))?;
+        ws.write_string(row, 3, neutralise(&x.instance_type))?;
+        ws.write_number(row, 4, x.count)?;
+        ws.write_number(row, 5, x.term_years)?;
+        ws.write_string(row, 6, x.from.to_string())?;
+        ws.write_number(row, 7, x.months)?;
+        ws.write_number_with_format(row, 8, x.commit_usd_per_hour, &rate)?;
+        ws.write_number_with_format(row, 9, x.on_demand_usd_per_hour, &rate)?;
+        ws.write_number_with_format(row, 10, x.reserved_usd_per_hour, &rate)?;
+        ws.write_number_with_format(row, 11, x.break_even_utilization, &pct)?;
+        ws.write_number_with_format(row, 12, (x.saving_usd * 100.0).round() / 100.0, &fmt.money)?;
+        ws.write_string(row, 13, neutralise(&x.rate_source))?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(13, 40)?;
+    Ok(ws)
 }
 
 /// Resize events, one row each.
@@ -1104,6 +1157,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     html_comparison(&mut h, r);
     html_charts(&mut h, r);
     html_resilience(&mut h, r, mc);
+    html_commitments(&mut h, r);
     html_resize(&mut h, r);
     html_risks(&mut h, r);
     html_assumptions(&mut h, r);
@@ -1284,6 +1338,42 @@ fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
     if let Some(mc) = mc {
         uncertainty_html(h, mc);
     }
+}
+
+/// What to reserve or commit to, when, and what it saves.
+fn html_commitments(h: &mut String, r: &Report) {
+    let e = escape;
+    let rows: Vec<_> = useful_recommendations(r).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let total: f64 = rows.iter().map(|x| x.saving_usd).sum();
+    let _ = write!(
+        h,
+        "<h2>Commitments worth making</h2><p class=\"muted\">From the planned node-hours: a reservation pays off above its break-even use (reserved ÷ on-demand). Savings add up to {} over the plan, across all variants.</p>",
+        usd0(total)
+    );
+    h.push_str("<table><thead><tr><th>Variant</th><th>What</th><th>From</th><th class=\"n\">Months</th><th class=\"n\">Break-even use</th><th class=\"n\">Saving</th><th>Rate source</th></tr></thead><tbody>");
+    for x in rows {
+        let what = match x.kind {
+            crate::engine::recommend::RecommendationKind::SavingsPlan => {
+                format!("Compute Savings Plan: ${:.3}/h", x.commit_usd_per_hour)
+            }
+            _ => format!("{} × {} {} ({}-yr)", x.count, x.instance_type, x.region, x.term_years),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0} %</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            e(&x.variant),
+            e(&what),
+            x.from,
+            x.months,
+            x.break_even_utilization * 100.0,
+            usd0(x.saving_usd),
+            e(&x.rate_source)
+        );
+    }
+    h.push_str("</tbody></table>");
 }
 
 /// Resize events per variant: database class, cache shards, on-prem hardware.

@@ -62,9 +62,16 @@ fn xlsx_reads_back_with_live_total_formulas() {
             "onprem-backup-s3",
             "Capacity",
             "Resize events",
+            "Commitments",
             "Assumptions"
         ]
     );
+    // Commitments: the recommendations with a count, their saving to the cent.
+    let cm = wb.worksheet_range("Commitments").unwrap();
+    let first = r.recommendations.iter().find(|x| x.count > 0).unwrap();
+    assert_eq!(cm.get_value((1, 0)), Some(&Data::String(first.variant.clone())));
+    assert_eq!(cm.get_value((1, 4)), Some(&Data::Float(f64::from(first.count))));
+    assert_eq!(cm.get_value((1, 12)), Some(&Data::Float((first.saving_usd * 100.0).round() / 100.0)));
     // Resize events: the warm standby's primary database moves up in month 27 (CPU) and 37.
     let rs = wb.worksheet_range("Resize events").unwrap();
     let first = (1..rs.height()).find(|&i| rs.get((i, 0)) == Some(&Data::String("aws-warm-standby".into()))).unwrap();
@@ -138,6 +145,7 @@ fn html_report_is_self_contained_with_charts() {
             "Cost by category",
             "Capacity",
             "Resilience against the targets",
+            "Commitments worth making",
             "Resize events",
             "Risks",
             "Assumptions"
@@ -218,7 +226,7 @@ fn the_budget_review_carries_the_monte_carlo() {
     let bytes = export_with(&r, Some(&mc), ExportFormat::Xlsx).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
-    assert_eq!(&names[names.len() - 4..], ["Capacity", "Resize events", "Uncertainty", "Assumptions"]);
+    assert_eq!(&names[names.len() - 4..], ["Resize events", "Commitments", "Uncertainty", "Assumptions"]);
     let u = wb.worksheet_range("Uncertainty").unwrap();
     assert_eq!(u.get_value((2, 3)), Some(&Data::String("P50".into())));
     let row = (3..u.height() as u32)
