@@ -380,6 +380,23 @@ pub enum WarningKind {
     LatencySloMissed,
 }
 
+impl WarningKind {
+    /// What the warnings of this kind are about, as a heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            WarningKind::PoolAtMaxNodes => "Node pools at maxNodes",
+            WarningKind::HpaAtMaxReplicas => "Services at maxReplicas",
+            WarningKind::DatabaseUndersized => "Database class too small",
+            WarningKind::UnplaceablePods => "Pods larger than a node",
+            WarningKind::UnknownPrice => "Unknown prices",
+            WarningKind::ZoneLossNotAbsorbed => "Zone loss not absorbed",
+            WarningKind::SimulatedSaturation => "Saturation in the simulated day",
+            WarningKind::SimulatedPending => "Pods waiting for nodes in the simulated day",
+            WarningKind::LatencySloMissed => "Latency objectives missed",
+        }
+    }
+}
+
 /// The plan held against a reference estimate row (e.g. the design document's cost table).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferenceCheck {

@@ -118,6 +118,8 @@ pub enum Command {
     Autosave,
     RestoreAutosave,
     DiscardAutosave,
+    /// Close the error banner (the scenario on screen stays as it was).
+    DismissError,
 }
 
 /// The main views.
@@ -697,6 +699,7 @@ impl HeadroomApp {
                 self.recovery = None;
                 self.drop_autosave();
             }
+            Command::DismissError => self.error = None,
             Command::SetField(path, text) => {
                 self.field_edits.remove(&path);
                 let edited = crate::scenario::edit::set_field(&self.scenario, &path, &text)
@@ -915,7 +918,12 @@ impl HeadroomApp {
                 ui.label(s);
             }
             if let Some(e) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, e);
+                ui.horizontal(|ui| {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    if ui.button("Dismiss").clicked() {
+                        commands.push(Command::DismissError);
+                    }
+                });
             }
         });
         egui::CentralPanel::default().show(ui, |ui| {

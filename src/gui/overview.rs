@@ -198,8 +198,20 @@ pub fn ui(
     if !r.warnings.is_empty() {
         ui.add_space(8.0);
         ui.heading(format!("Warnings ({})", r.warnings.len()));
-        for w in &r.warnings {
-            ui.label(format!("[{}] month {} ({}): {}", w.variant, w.first_month, w.month, w.message));
+        // Grouped by kind, each group folded with its count (kinds in a fixed order).
+        let mut kinds: Vec<crate::engine::report::WarningKind> = r.warnings.iter().map(|w| w.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        for k in kinds {
+            let of_kind: Vec<_> = r.warnings.iter().filter(|w| w.kind == k).collect();
+            egui::CollapsingHeader::new(format!("{} ({})", k.label(), of_kind.len())).id_salt(format!("{k:?}")).show(
+                ui,
+                |ui| {
+                    for w in of_kind {
+                        ui.label(format!("[{}] month {} ({}): {}", w.variant, w.first_month, w.month, w.message));
+                    }
+                },
+            );
         }
     }
 }

@@ -53,6 +53,34 @@ fn an_invalid_edit_keeps_the_previous_plan_and_says_why() {
     h.run();
     assert_eq!(h.state().report, before);
     h.get_by_label("demand.concurrent_users: must be between 1 and 100000000, found NaN");
+    // The banner can be dismissed; the plan stays.
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert_eq!(h.state().error, None);
+    assert!(h.query_by_label("demand.concurrent_users: must be between 1 and 100000000, found NaN").is_none());
+    assert_eq!(h.state().report, before);
+}
+
+/// Warnings are grouped by kind, each group folded with its count; opening one lists them.
+#[test]
+fn warnings_are_grouped_by_kind() {
+    // The catalog-only seed: its us-west-2 gaps and on-prem lines give unknown-price warnings.
+    let app =
+        HeadroomApp::new(headroom::gui::Start { path: None, text: crate::common::seed_text(), tab: None }).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut HeadroomApp| app.ui(ui), app);
+    h.run();
+    let r = h.state().report.clone();
+    assert!(!r.warnings.is_empty());
+    let kind = r.warnings[0].kind;
+    let n = r.warnings.iter().filter(|w| w.kind == kind).count();
+    let first = r.warnings.iter().find(|w| w.kind == kind).unwrap();
+    let line = format!("[{}] month {} ({}): {}", first.variant, first.first_month, first.month, first.message);
+    assert!(h.query_by_label(&line).is_none(), "folded at first");
+    h.get_by_label(&format!("{} ({n})", kind.label())).click();
+    h.run();
+    h.get_by_label(&line);
 }
 
 /// A desktop without a dialog service: rfd returns nothing at once.
