@@ -167,11 +167,6 @@ fn down_reason(to: &str, margin: f64, months: Option<u32>) -> String {
     format!("the need fitted {to} within {:.0} % for {} months", margin * 100.0, months.unwrap_or(0))
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
 /// The resize events of a variant's months: database class and cache shard changes per site
 /// (with the need that forced a move up, or the months of lower need before a move down), and
 /// on-prem hardware bought after month 1.
@@ -233,8 +228,8 @@ fn resize_events(s: &Scenario, months: &[VariantMonth]) -> Vec<ResizeEvent> {
                 continue;
             }
             let what = l.item.trim_end_matches(" depreciation").to_lowercase();
-            let bought =
-                b.lines.iter().find(|x| x.site == l.site && x.capex && x.item.starts_with(&*capitalised(&what)));
+            // The purchase that raised it: the same site's hardware bought in the same category.
+            let bought = b.lines.iter().find(|x| x.site == l.site && x.capex && x.category == l.category);
             let reason = if l.quantity < before {
                 "bought together, they reached the end of their depreciation period".to_string()
             } else {

@@ -36,6 +36,13 @@ pub struct Recommendation {
     pub rate_source: String,
 }
 
+impl Recommendation {
+    /// Worth acting on: something to reserve, or an hourly commitment to make.
+    pub fn is_useful(&self) -> bool {
+        self.count > 0 || self.commit_usd_per_hour > 0.0
+    }
+}
+
 /// Reservation recommendations per variant, AWS site, pool type and term window; and, with a
 /// savings-plan discount, a Compute Savings Plan level per year.
 pub fn recommendations(

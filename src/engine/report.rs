@@ -57,6 +57,12 @@ impl Provenance {
     }
 }
 
+/// An amount as shown: as it is when complete, "≥ amount" (a lower bound) when lines are
+/// unpriced. Every front end words an incomplete total this way.
+pub fn lower_bound(complete: bool, text: String) -> String {
+    if complete { text } else { format!("≥ {text}") }
+}
+
 /// FNV-1a, 64 bits (Fowler–Noll–Vo; offset basis 0xcbf29ce484222325, prime 0x100000001b3): a
 /// stable content hash for provenance, hand-written on purpose (six lines; no security role).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
@@ -157,7 +163,7 @@ impl Completeness {
 
     /// A total as shown: the amount, or "≥ amount" when lines are unpriced.
     pub fn amount(&self, text: String) -> String {
-        if self.complete { text } else { format!("≥ {text}") }
+        lower_bound(self.complete, text)
     }
 
     /// One line per unpriced item with what fills it.

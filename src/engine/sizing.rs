@@ -347,16 +347,12 @@ impl<'a> Sizer<'a> {
             self.size_pools(standby, out, ratio_key);
             let (need, needed_shards) = cache_fit(&s.data.redis, self.cache_mib, md.peak_users, load);
             let rp = &s.data.resize;
-            // The fewest shards the need fits with the margin.
-            let with_margin =
-                ((need / (self.cache_mib * rp.down_margin) - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards);
-            let shards = hold(
-                &mut held.cache,
-                &mut held.cache_low,
-                needed_shards,
-                Some(with_margin),
-                rp.cache_down_after_months,
-            );
+            // The fewest shards the need fits with the margin (only when the policy moves down).
+            let with_margin = rp.cache_down_after_months.map(|_| {
+                ((need / (self.cache_mib * rp.down_margin) - 1e-9).ceil().max(0.0) as u32).max(s.data.redis.min_shards)
+            });
+            let shards =
+                hold(&mut held.cache, &mut held.cache_low, needed_shards, with_margin, rp.cache_down_after_months);
             let replicas = if standby { 0 } else { s.data.redis.replicas_per_shard };
             out.cache = Some(CacheSizing {
                 node_type: self.cache_type,
@@ -462,12 +458,14 @@ impl<'a> Sizer<'a> {
     fn size_db(&self, md: &MonthDemand, qps: f64, conns: u32, held: &mut Held) -> DbSizing {
         let f = db_fit(&self.s.data.postgres, &self.db_classes, md, qps, conns, 1.0);
         let rp = &self.s.data.resize;
-        // The smallest class the need fits with the margin.
+        // The smallest class the need fits with the margin (only when the policy moves down).
         let m = rp.down_margin;
-        let with_margin = self.db_classes.iter().position(|&(_, vcpu, mem)| {
-            f.cpu_needed <= m * f64::from(vcpu)
-                && f.mem_needed <= m * mem
-                && f64::from(f.conns_needed) <= m * f64::from(rds_max_connections(mem))
+        let with_margin = rp.database_down_after_months.and_then(|_| {
+            self.db_classes.iter().position(|&(_, vcpu, mem)| {
+                f.cpu_needed <= m * f64::from(vcpu)
+                    && f.mem_needed <= m * mem
+                    && f64::from(f.conns_needed) <= m * f64::from(rds_max_connections(mem))
+            })
         });
         let class = hold(&mut held.db, &mut held.db_low, f.class, with_margin, rp.database_down_after_months);
         let (_, vcpu, mem) = self.db_classes[class];

@@ -32,7 +32,7 @@ pub fn ui(ui: &mut egui::Ui, r: &Report, baseline: Option<&Report>) {
         }
         ui.end_row();
         for row in &c.rows {
-            let lower = |x: f64| if row.complete { usd0(x) } else { format!("≥ {}", usd0(x)) };
+            let lower = |x: f64| crate::engine::report::lower_bound(row.complete, usd0(x));
             ui.label(&row.variant);
             ui.label(lower(row.month_1_usd));
             ui.label(lower(row.last_month_usd));

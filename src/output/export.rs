@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
 
-use crate::engine::report::{CostLine, Name, Report, VariantMonth, VariantPlan, Verdict, View};
+use crate::engine::report::{Name, Report, VariantMonth, VariantPlan, Verdict, View};
 use crate::output::render::{usd, usd0};
 use crate::scenario::assumptions::Assumption;
 use crate::scenario::model::Category;
@@ -93,9 +93,9 @@ pub fn view_suffix(v: View) -> &'static str {
     }
 }
 
-/// The distinct line items of a variant, by category then first appearance, with the line of
-/// each month (None: the item does not exist that month).
-pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
+/// The distinct line items of a variant, by category then first appearance, with the index of
+/// its line in each month's lines (None: the item does not exist that month).
+pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<usize>>)> {
     let mut keys: Vec<ItemKey> = Vec::new();
     let mut index = rustc_hash::FxHashMap::default();
     for m in &v.months {
@@ -107,11 +107,11 @@ pub fn line_items(v: &VariantPlan) -> Vec<(ItemKey, Vec<Option<&CostLine>>)> {
             }
         }
     }
-    let mut rows: Vec<Vec<Option<&CostLine>>> = vec![vec![None; v.months.len()]; keys.len()];
+    let mut rows: Vec<Vec<Option<usize>>> = vec![vec![None; v.months.len()]; keys.len()];
     for (mi, m) in v.months.iter().enumerate() {
-        for l in &m.lines {
+        for (li, l) in m.lines.iter().enumerate() {
             let i = index[&(l.site, l.category, l.item, l.view)];
-            rows[i][mi] = Some(l);
+            rows[i][mi] = Some(li);
         }
     }
     // Lines in both views first, then amortised-only, then cash-only; by category (the cost
@@ -153,16 +153,8 @@ pub fn displayed_cents(v: &VariantPlan) -> Vec<Vec<Option<i64>>> {
 
 /// A line item's displayed cents per month: None where the item does not exist that month,
 /// Some(None) where its price is unknown.
-fn item_cents(v: &VariantPlan, cents: &[Vec<Option<i64>>], months: &[Option<&CostLine>]) -> Vec<Option<Option<i64>>> {
-    months
-        .iter()
-        .enumerate()
-        .map(|(mi, l)| {
-            let l = (*l)?;
-            let i = v.months[mi].lines.iter().position(|x| std::ptr::eq(x, l))?;
-            Some(cents[mi][i])
-        })
-        .collect()
+fn item_cents(cents: &[Vec<Option<i64>>], months: &[Option<usize>]) -> Vec<Option<Option<i64>>> {
+    months.iter().zip(cents).map(|(i, c)| i.map(|i| c[i])).collect()
 }
 
 /// A month's displayed total in a view: the sum of its displayed line cents.
@@ -202,7 +194,7 @@ fn csv_wide(r: &Report) -> Result<String, ExportError> {
             ];
             let mut total = 0i64;
             let (mut known, mut unknown) = (0, 0);
-            for cell in item_cents(v, &cents, &months) {
+            for cell in item_cents(&cents, &months) {
                 // An unknown amount: no number, the marker "unknown".
                 let cell = match cell {
                     None => String::new(),
@@ -324,8 +316,10 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         money_bold: Format::new().set_num_format("$#,##0.00").set_bold(),
     };
     // Per-variant sheets first (the Summary refers to their total rows).
-    let (sheets, totals) = variant_sheets(r, &fmt)?;
-    wb.push_worksheet(summary_sheet(r, &totals, &fmt)?);
+    // The displayed cents, once per variant, for its sheet and the Summary's cached results.
+    let cents: Vec<Vec<Vec<Option<i64>>>> = r.variants.iter().map(displayed_cents).collect();
+    let (sheets, totals) = variant_sheets(r, &cents, &fmt)?;
+    wb.push_worksheet(summary_sheet(r, &totals, &cents, &fmt)?);
     for ws in sheets {
         wb.push_worksheet(ws);
     }
@@ -353,7 +347,11 @@ const FIRST_MONTH_COL: u16 = 4;
 type Totals = Vec<(String, String, u32)>;
 
 /// One sheet per variant: every line item by month, with live `SUM` totals.
-fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals), ExportError> {
+fn variant_sheets(
+    r: &Report,
+    all_cents: &[Vec<Vec<Option<i64>>>],
+    fmt: &Formats,
+) -> Result<(Vec<Worksheet>, Totals), ExportError> {
     let Formats { bold, money, money_bold } = fmt;
     let mut taken =
         vec!["Summary".to_string(), "Capacity".to_string(), "Uncertainty".to_string(), "Assumptions".to_string()];
@@ -362,7 +360,7 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
     let total_col = first_month_col + months;
     let mut totals: Vec<(String, String, u32)> = Vec::new(); // (variant, sheet, total row)
     let mut sheets = Vec::new();
-    for v in &r.variants {
+    for (v, cents) in r.variants.iter().zip(all_cents) {
         let name = sheet_name(&v.name, &mut taken);
         let mut ws = Worksheet::new();
         ws.set_name(&name)?;
@@ -374,7 +372,6 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
         }
         ws.write_string_with_format(0, total_col, "Total", bold)?;
         let items = line_items(v);
-        let cents = displayed_cents(v);
         let mut row = 1u32;
         let mut both_end = 1u32; // first row that is not in both views
         let mut amortised_end = 1u32; // first cash-only row
@@ -388,12 +385,12 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
             ws.write_string(row, 0, neutralise(site))?;
             ws.write_string(row, 1, cat.label())?;
             ws.write_string(row, 2, neutralise(&format!("{item}{}", view_suffix(*view))))?;
-            if let Some(l) = ls.iter().flatten().next() {
-                ws.write_string(row, 3, neutralise(&l.unit))?;
+            if let Some((mi, li)) = ls.iter().enumerate().find_map(|(mi, l)| l.map(|li| (mi, li))) {
+                ws.write_string(row, 3, neutralise(&v.months[mi].lines[li].unit))?;
             }
             // Amounts as displayed (whole cents), so the live sums add up to the cent.
             let mut known = 0i64;
-            for (i, cell) in item_cents(v, &cents, ls).into_iter().enumerate() {
+            for (i, cell) in item_cents(cents, ls).into_iter().enumerate() {
                 let col = first_month_col + i as u16;
                 match cell {
                     Some(Some(c)) => {
@@ -426,7 +423,7 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
         ws.write_string_with_format(amortised_total_row, 2, total_label(v, "amortised"), bold)?;
         ws.write_string_with_format(cash_total_row, 2, total_label(v, "cash"), bold)?;
         let (mut all_a, mut all_c) = (0i64, 0i64);
-        for (i, (m, c)) in v.months.iter().zip(&cents).enumerate() {
+        for (i, (m, c)) in v.months.iter().zip(cents).enumerate() {
             let col = first_month_col + i as u16;
             let (a, cash) = (view_cents(m, c, false), view_cents(m, c, true));
             (all_a, all_c) = (all_a + a, all_c + cash);
@@ -472,7 +469,12 @@ fn variant_sheets(r: &Report, fmt: &Formats) -> Result<(Vec<Worksheet>, Totals),
 }
 
 /// The Summary: formulas into the variant sheets, so edits there move these figures.
-fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet, ExportError> {
+fn summary_sheet(
+    r: &Report,
+    totals: &Totals,
+    all_cents: &[Vec<Vec<Option<i64>>>],
+    fmt: &Formats,
+) -> Result<Worksheet, ExportError> {
     let Formats { bold, money, money_bold } = fmt;
     let months = r.demand.len() as u16;
     let first_month_col = FIRST_MONTH_COL;
@@ -519,15 +521,14 @@ fn summary_sheet(r: &Report, totals: &Totals, fmt: &Formats) -> Result<Worksheet
     for (c, h) in header.iter().enumerate() {
         sum.write_string_with_format(3, c as u16, h, bold)?;
     }
-    for (i, ((vname, sheet, trow), v)) in totals.iter().zip(&r.variants).enumerate() {
+    for (i, (((vname, sheet, trow), v), cents)) in totals.iter().zip(&r.variants).zip(all_cents).enumerate() {
         let row = 4 + i as u32;
         let q = quote_sheet(sheet);
         sum.write_string(row, 0, neutralise(vname))?;
         let cell = |col: u16| format!("{q}!{}", row_col_to_cell(*trow, col));
         // Cached results as the variant sheet displays them (whole cents).
-        let cents = displayed_cents(v);
         let shown: Vec<(i64, i64)> =
-            v.months.iter().zip(&cents).map(|(m, c)| (view_cents(m, c, false), view_cents(m, c, true))).collect();
+            v.months.iter().zip(cents).map(|(m, c)| (view_cents(m, c, false), view_cents(m, c, true))).collect();
         let text = crate::money::cents_text;
         sum.write_formula_with_format(
             row,
@@ -668,7 +669,7 @@ fn capacity_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
 
 /// The recommendations worth acting on (a count or a commitment to make), as every view lists them.
 fn useful_recommendations(r: &Report) -> impl Iterator<Item = &crate::engine::recommend::Recommendation> {
-    r.recommendations.iter().filter(|x| x.count > 0 || x.commit_usd_per_hour > 0.0)
+    r.recommendations.iter().filter(|x| x.is_useful())
 }
 
 /// What to reserve or commit to, when, and what it saves: one row per recommendation.
@@ -1301,7 +1302,7 @@ fn html_resilience(h: &mut String, r: &Report, mc: Option<&McReport>) {
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3} %</td><td class=\"n\">{:.2}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td>{} {} {}</td></tr>",
             e(&row.variant),
-            if row.complete { usd0(row.total_usd) } else { format!("≥ {}", usd0(row.total_usd)) },
+            crate::engine::report::lower_bound(row.complete, usd0(row.total_usd)),
             crate::output::render::delta_text(c, row),
             row.availability * 100.0,
             row.downtime_hours_per_year,

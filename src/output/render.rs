@@ -174,7 +174,7 @@ pub fn resize_line(e: &crate::engine::report::ResizeEvent) -> String {
 /// Reserved-instance coverage the sized node-hours justify.
 pub fn recommendations(report: &Report) -> String {
     let mut out = String::new();
-    let useful: Vec<_> = report.recommendations.iter().filter(|r| r.count > 0 || r.commit_usd_per_hour > 0.0).collect();
+    let useful: Vec<_> = report.recommendations.iter().filter(|r| r.is_useful()).collect();
     if useful.is_empty() {
         return out;
     }
@@ -470,7 +470,7 @@ pub fn compare_table(report: &Report) -> String {
         "costs"
     );
     for r in &c.rows {
-        let lower = |x: f64| if r.complete { usd0(x) } else { format!("≥{}", usd0(x)) };
+        let lower = |x: f64| crate::engine::report::lower_bound(r.complete, usd0(x));
         let _ = writeln!(
             out,
             "{:<24} {:>9} {:>9} {:>10} {:>11} {:>9.3} {:>10.2} {:>8} {:>8} {:>7} {:>5} {:>5} {:>5} {}",

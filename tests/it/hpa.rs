@@ -339,34 +339,25 @@ fn every_hpa_case_gives_its_expected_figures() {
 /// default scale-up policies allow +4 per 15 s). The scale-down side keeps the default.
 #[test]
 fn configurable_tolerance_per_direction() {
-    let pods =
-        [ready_pod("a", "500m", "380m"), ready_pod("b", "500m", "380m"), ready_pod("c", "500m", "380m")].join(",");
-    let with = |behavior: &str| {
+    // Three pods of 500m each using `usage`, against 70 %, with `behavior` appended to the spec.
+    let with = |usage: &str, behavior: &str| {
+        let pods = ["a", "b", "c"].map(|n| ready_pod(n, "500m", usage)).join(",");
         format!(
             r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 70}}}}}}]{behavior}}}}},
                "currentReplicas": 3, "pods": [{pods}]}}"#
         )
     };
-    let e = explain(&case(&with("")));
+    let e = explain(&case(&with("380m", "")));
     assert_eq!((e.metrics[0].ratio.map(|r| (r * 1e4).round()), e.desired_replicas), (Some(10857.0), 3));
     assert!(e.metrics[0].note.contains("within tolerance 0.1"), "{}", e.metrics[0].note);
-    let e = explain(&case(&with(r#", "behavior": {"scaleUp": {"tolerance": "0.05"}}"#)));
+    let e = explain(&case(&with("380m", r#", "behavior": {"scaleUp": {"tolerance": "0.05"}}"#)));
     assert_eq!((e.metrics[0].proposal, e.desired_replicas), (Some(4), 4));
     // A quantity in milli-units says the same; a wider scale-down tolerance does not matter here.
-    let e =
-        explain(&case(&with(r#", "behavior": {"scaleUp": {"tolerance": "50m"}, "scaleDown": {"tolerance": 0.3}}"#)));
-    assert_eq!(e.desired_replicas, 4);
+    let wide = r#", "behavior": {"scaleUp": {"tolerance": "50m"}, "scaleDown": {"tolerance": 0.3}}"#;
+    assert_eq!(explain(&case(&with("380m", wide))).desired_replicas, 4);
     // 3 pods at 300m: 60 % → ratio 0.857: scales down with the default 0.1, not with 0.2 down.
-    let low =
-        [ready_pod("a", "500m", "300m"), ready_pod("b", "500m", "300m"), ready_pod("c", "500m", "300m")].join(",");
-    let down = |behavior: &str| {
-        format!(
-            r#"{{"hpa": {{"spec": {{"minReplicas": 1, "maxReplicas": 20, "metrics": [{{"type": "Resource", "resource": {{"name": "cpu", "target": {{"type": "Utilization", "averageUtilization": 70}}}}}}]{behavior}}}}},
-               "currentReplicas": 3, "pods": [{low}]}}"#
-        )
-    };
-    assert_eq!(explain(&case(&down(""))).metrics[0].proposal, Some(3 * 6 / 7 + 1));
-    let e = explain(&case(&down(r#", "behavior": {"scaleDown": {"tolerance": "0.2"}}"#)));
+    assert_eq!(explain(&case(&with("300m", ""))).metrics[0].proposal, Some(3 * 6 / 7 + 1));
+    let e = explain(&case(&with("300m", r#", "behavior": {"scaleDown": {"tolerance": "0.2"}}"#)));
     assert_eq!(e.metrics[0].proposal, Some(3));
     assert!(e.metrics[0].note.contains("within tolerance 0.2 down / 0.1 up"), "{}", e.metrics[0].note);
 }
