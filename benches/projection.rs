@@ -3,6 +3,7 @@
 //! simulations: `benches/autoscale.rs`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use headroom::output::export::{ExportFormat, export};
 use headroom::{Catalog, load_scenario, plan};
 use std::hint::black_box;
 
@@ -40,6 +41,18 @@ fn scale(c: &mut Criterion) {
         let s = headroom::validate(s, catalog).unwrap();
         g.bench_function(format!("plan_{services}_services_{variants}_variants_{months}_months"), |b| {
             b.iter(|| plan(black_box(&s), catalog))
+        });
+    }
+    g.finish();
+    // The exports of the largest one (issue #17: HTML and XLSX of it ran past a minute).
+    let s = headroom::scenario::synthetic::scaled(&base, 50, 20, 240);
+    let s = headroom::validate(s, catalog).unwrap();
+    let r = plan(&s, catalog);
+    let mut g = c.benchmark_group("scale_export");
+    g.sample_size(10);
+    for f in ExportFormat::ALL {
+        g.bench_function(format!("{f:?}_50_services_20_variants_240_months"), |b| {
+            b.iter(|| export(black_box(&r), f).unwrap())
         });
     }
     g.finish();

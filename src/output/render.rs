@@ -748,7 +748,7 @@ pub fn mc_summary(r: &crate::uncertainty::montecarlo::McReport) -> String {
         r.engine,
         if r.inputs.is_empty() { "none".to_string() } else { r.inputs.join(", ") },
         r.sizing
-    )
+    ) + &if r.exact_percentiles { String::new() } else { format!("; percentiles {}", r.percentile_method) }
 }
 
 /// The Monte Carlo result as text: per variant, fiscal years with budgets, the first and last

@@ -23,6 +23,7 @@ use crate::engine::program::Program;
 use crate::scenario::dist::Sampler;
 use crate::scenario::model::Scenario;
 use crate::scenario::validate::ValidScenario;
+use sketches_ddsketch::DDSketch;
 
 /// Percentiles of one figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,6 +133,10 @@ pub struct McReport {
     /// Paths whose drawn values broke a field's range (skipped), and the first reason.
     pub rejected: u32,
     pub first_rejection: Option<String>,
+    /// Whether the percentiles are exact order statistics (else streamed in bounded memory),
+    /// and how they were computed.
+    pub exact_percentiles: bool,
+    pub percentile_method: String,
     pub confidence: f64,
     pub inputs: Vec<String>,
     /// How the evaluator ran the paths (one program for all, or one per path).
@@ -157,6 +162,7 @@ pub enum McError {
 
 /// Run `paths` paths (default: the scenario's) with percentiles `percentiles` (0–100).
 /// `progress` is called with the number of paths done (from any thread); `cancel` stops early.
+/// Percentiles are exact while every path's figures fit [`Memory::exact_values`], streamed beyond.
 pub fn run(
     s: &ValidScenario,
     cat: &Catalog,
@@ -164,6 +170,39 @@ pub fn run(
     percentiles: &[f64],
     progress: &(dyn Fn(usize) + Sync),
     cancel: &AtomicBool,
+) -> Result<McReport, McError> {
+    run_within(s, cat, paths, percentiles, progress, cancel, Memory::default())
+}
+
+/// The streamed percentiles' relative accuracy.
+pub const SKETCH_ALPHA: f64 = 0.001;
+
+/// How much a run holds at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    /// Values (paths × figures) kept for exact percentiles; beyond, every figure streams into
+    /// a DDSketch. Default 2^24 (128 MiB of f64); the seed's 10 000 paths need 8.1 million.
+    pub exact_values: u64,
+    /// Values per chunk of paths evaluated before the chunk is folded into the summary
+    /// (default 2^22, 32 MiB; a chunk holds 64 to 4096 paths).
+    pub chunk_values: usize,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory { exact_values: 1 << 24, chunk_values: 1 << 22 }
+    }
+}
+
+/// [`run`] within the given memory (tests shrink it to exercise streaming and chunking).
+pub fn run_within(
+    s: &ValidScenario,
+    cat: &Catalog,
+    paths: Option<u32>,
+    percentiles: &[f64],
+    progress: &(dyn Fn(usize) + Sync),
+    cancel: &AtomicBool,
+    memory: Memory,
 ) -> Result<McReport, McError> {
     let u = &s.uncertainty;
     let paths = paths.unwrap_or(u.paths).max(1);
@@ -196,70 +235,70 @@ pub fn run(
     let seed = s.simulation.seed;
     let run = Run { setter: &setter, paths: &input_paths, cat, prog: prog.as_ref(), nodes };
     let done = AtomicUsize::new(0);
-    let outs: Vec<Result<PathTotals, String>> = (0..paths)
-        .into_par_iter()
-        .map_init(
-            || (Scratch::default(), base.clone(), Vec::with_capacity(samplers.len())),
-            |(scratch, vs, values), p| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(String::new());
-                }
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                rng.set_stream(u64::from(p) + 1);
-                values.clear();
-                values.extend(samplers.iter().map(|(_, d)| d.sample(&mut rng)));
-                let r = one_path(&run, vs, values, scratch);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                r
-            },
-        )
-        .collect();
-    if cancel.load(Ordering::Relaxed) {
-        return Err(McError::Cancelled);
-    }
-    let mut rejected = 0;
-    let mut first_rejection = None;
-    let ok: Vec<PathTotals> = outs
-        .into_iter()
-        .filter_map(|r| match r {
-            Ok(o) => Some(o),
-            Err(e) => {
-                rejected += 1;
-                first_rejection.get_or_insert(e);
-                None
-            }
-        })
-        .collect();
-    let swings = swings(&base, cat, &setter, &samplers, prog.as_ref(), nodes);
-    // Which variant is cheapest over the horizon, path by path (the variants of a path share
-    // its draws, so this compares like with like), of the variants whose costs are complete on
-    // that path: an unknown cost never wins or loses a ranking.
-    let mut cheapest = vec![0usize; det.variants.len()];
-    for o in &ok {
-        let total = |v: usize| o.cost[v].iter().sum::<f64>();
-        if let Some(v) = (0..o.cost.len()).filter(|&v| o.complete[v]).min_by(|&a, &b| total(a).total_cmp(&total(b))) {
-            cheapest[v] += 1;
-        }
-    }
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
-    // Bands per month in parallel (each its own sort; collected in month order).
-    let bands = |f: &(dyn Fn(&PathTotals, usize) -> f64 + Sync)| -> Vec<Band> {
-        (0..nm)
+    // The figures every path adds to: users per month, cost and nodes per variant and month,
+    // each variant's fiscal years. Exact order statistics while all values fit the budget;
+    // a DDSketch per figure beyond it, so memory does not grow with the path count.
+    let fiscal_counts: Vec<usize> = det.variants.iter().map(|v| v.fiscal_years.len()).collect();
+    let figures = nm * (1 + 2 * det.variants.len()) + fiscal_counts.iter().sum::<usize>();
+    let exact = u64::from(paths).saturating_mul(figures.max(1) as u64) <= memory.exact_values;
+    let mut sum = Summary::new(&det, u, nm, exact);
+    // Paths run in chunks (in parallel within one); each chunk is folded into the summary in
+    // path order, so sums, counts and the first rejection do not depend on the thread count.
+    let chunk = (memory.chunk_values / figures.max(1)).clamp(64, 4096) as u32;
+    let mut start = 0u32;
+    while start < paths {
+        let end = start.saturating_add(chunk).min(paths);
+        let outs: Vec<Result<PathTotals, String>> = (start..end)
             .into_par_iter()
-            .map(|m| Band::of(&mut ok.iter().map(|o| f(o, m)).collect::<Vec<_>>(), percentiles))
-            .collect()
-    };
-    let users = bands(&|o, m| o.users[m]);
+            .map_init(
+                || (Scratch::default(), base.clone(), Vec::with_capacity(samplers.len())),
+                |(scratch, vs, values), p| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(String::new());
+                    }
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                    rng.set_stream(u64::from(p) + 1);
+                    values.clear();
+                    values.extend(samplers.iter().map(|(_, d)| d.sample(&mut rng)));
+                    let r = one_path(&run, vs, values, scratch);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    r
+                },
+            )
+            .collect();
+        if cancel.load(Ordering::Relaxed) {
+            return Err(McError::Cancelled);
+        }
+        for o in outs {
+            sum.add(o);
+        }
+        start = end;
+    }
+    let swings = swings(&base, cat, &setter, &samplers, prog.as_ref(), nodes);
+    let n_ok = sum.ok.max(1) as f64;
+    let users = sum.users.iter_mut().map(|a| a.band(percentiles)).collect();
     let variants = det
         .variants
         .iter()
+        .zip(sum.variants.iter_mut())
         .enumerate()
-        .map(|(v, vp)| {
-            let cost = bands(&|o, m| o.cost[v][m]);
-            let nodes = bands(&|o, m| f64::from(o.nodes[v][m]));
-            let fiscal_years = fiscal_bands(u, vp, v, &ok, percentiles);
-            let (capacity_limit_month, p_capacity_limit) = limit_month(&ok, v, u.confidence);
+        .map(|(v, (vp, acc))| {
+            let cost = acc.cost.iter_mut().map(|a| a.band(percentiles)).collect();
+            let nodes = acc.nodes.iter_mut().map(|a| a.band(percentiles)).collect();
+            let fiscal_years = vp
+                .fiscal_years
+                .iter()
+                .zip(acc.fiscal.iter_mut())
+                .map(|(fy, f)| FiscalBand {
+                    label: fy.label(),
+                    cost: f.acc.band(percentiles),
+                    budget_usd: f.budget,
+                    p_exceed: f.budget.map(|_| f.exceeded as f64 / n_ok),
+                })
+                .collect();
+            let (capacity_limit_month, p_capacity_limit) = limit_month(&acc.first_limit, u.confidence);
             let mut sw: Vec<Swing> = swings
                 .iter()
                 .map(|p| Swing {
@@ -280,7 +319,7 @@ pub fn run(
                 fiscal_years,
                 capacity_limit_month,
                 p_capacity_limit,
-                p_cheapest: vp.completeness.complete.then(|| cheapest[v] as f64 / ok.len().max(1) as f64),
+                p_cheapest: vp.completeness.complete.then(|| acc.cheapest as f64 / n_ok),
                 unpriced_lines: vp.completeness.unpriced.len(),
                 status: vp.completeness.status(),
                 horizon_usd: vp.total_usd,
@@ -288,11 +327,21 @@ pub fn run(
             }
         })
         .collect();
+    let percentile_method = if exact {
+        "exact: order statistics of every path, interpolated linearly".to_string()
+    } else {
+        format!(
+            "streamed: a DDSketch per figure (each percentile within {} % of an order statistic of the paths; memory bounded whatever the path count)",
+            SKETCH_ALPHA * 100.0
+        )
+    };
     Ok(McReport {
         seed,
         paths,
-        rejected,
-        first_rejection,
+        rejected: sum.rejected,
+        first_rejection: sum.first_rejection,
+        exact_percentiles: exact,
+        percentile_method,
         confidence: u.confidence,
         inputs: samplers.iter().map(|(p, _)| p.clone()).collect(),
         engine: engine_note,
@@ -303,41 +352,186 @@ pub fn run(
     })
 }
 
-/// A variant's fiscal years over the paths, with the budget line and the share of paths above it.
-fn fiscal_bands(
-    u: &crate::scenario::model::Uncertainty,
-    vp: &crate::engine::report::VariantPlan,
-    v: usize,
-    ok: &[PathTotals],
-    percentiles: &[f64],
-) -> Vec<FiscalBand> {
-    vp.fiscal_years
-        .iter()
-        .enumerate()
-        .map(|(fi, fy)| {
-            let mut xs: Vec<f64> = ok.iter().map(|o| o.fiscal[v].get(fi).map_or(f64::NAN, |x| x.1)).collect();
-            let budget = u
-                .budgets
+/// One figure over the paths: every value (exact percentiles) or a DDSketch (bounded memory).
+enum Acc {
+    Exact(Vec<f64>),
+    Sketch { sketch: Box<DDSketch>, sum: f64, n: usize },
+}
+
+impl Acc {
+    fn new(exact: bool) -> Acc {
+        if exact {
+            Acc::Exact(Vec::new())
+        } else {
+            let config = sketches_ddsketch::Config::new(SKETCH_ALPHA, 4096, 1e-9);
+            Acc::Sketch { sketch: Box::new(DDSketch::new(config)), sum: 0.0, n: 0 }
+        }
+    }
+
+    fn push(&mut self, x: f64) {
+        match self {
+            Acc::Exact(v) => v.push(x),
+            Acc::Sketch { sketch, sum, n } => {
+                sketch.add(x);
+                *sum += x;
+                *n += 1;
+            }
+        }
+    }
+
+    /// Mean (a sum in path order, either way) and percentiles.
+    fn band(&mut self, percentiles: &[f64]) -> Band {
+        match self {
+            Acc::Exact(v) => Band::of(v, percentiles),
+            Acc::Sketch { sketch, sum, n } => {
+                let mean = if *n == 0 { f64::NAN } else { *sum / *n as f64 };
+                let at = |p: f64| {
+                    let q = sketch.quantile(p / 100.0).ok().flatten().unwrap_or(f64::NAN);
+                    // The sketch's bucket value may sit just outside the values seen.
+                    match (sketch.min(), sketch.max()) {
+                        (Some(lo), Some(hi)) if q.is_finite() => q.clamp(lo, hi),
+                        _ => q,
+                    }
+                };
+                Band { mean, percentiles: percentiles.iter().map(|&p| (p, at(p))).collect() }
+            }
+        }
+    }
+}
+
+/// A fiscal year of one variant: its values and how many paths exceed its budget line.
+struct FiscalAcc {
+    acc: Acc,
+    budget: Option<f64>,
+    exceeded: u64,
+}
+
+/// One variant's figures over the paths.
+struct VariantAcc {
+    cost: Vec<Acc>,
+    nodes: Vec<Acc>,
+    fiscal: Vec<FiscalAcc>,
+    /// Paths by first capacity-limit month (index m: month m + 1; the last: none).
+    first_limit: Vec<u64>,
+    /// Paths on which this variant is the cheapest complete one.
+    cheapest: u64,
+}
+
+/// Everything the report needs from the paths, added to one path at a time in path order.
+struct Summary {
+    users: Vec<Acc>,
+    variants: Vec<VariantAcc>,
+    ok: u64,
+    rejected: u32,
+    first_rejection: Option<String>,
+}
+
+impl Summary {
+    fn new(
+        det: &crate::engine::report::Report,
+        u: &crate::scenario::model::Uncertainty,
+        nm: usize,
+        exact: bool,
+    ) -> Summary {
+        let accs = || (0..nm).map(|_| Acc::new(exact)).collect::<Vec<_>>();
+        Summary {
+            users: accs(),
+            variants: det
+                .variants
                 .iter()
-                .find(|b| {
-                    b.fiscal_year.trim_start_matches("FY").parse() == Ok(fy.year)
-                        && b.variant.as_ref().is_none_or(|n| *n == vp.name)
+                .map(|vp| VariantAcc {
+                    cost: accs(),
+                    nodes: accs(),
+                    fiscal: vp
+                        .fiscal_years
+                        .iter()
+                        .map(|fy| FiscalAcc {
+                            acc: Acc::new(exact),
+                            budget: u
+                                .budgets
+                                .iter()
+                                .find(|b| {
+                                    b.fiscal_year.trim_start_matches("FY").parse() == Ok(fy.year)
+                                        && b.variant.as_ref().is_none_or(|n| *n == vp.name)
+                                })
+                                .map(|b| b.usd),
+                            exceeded: 0,
+                        })
+                        .collect(),
+                    first_limit: vec![0; nm + 1],
+                    cheapest: 0,
                 })
-                .map(|b| b.usd);
-            let p_exceed = budget.map(|b| xs.iter().filter(|&&x| x > b).count() as f64 / xs.len().max(1) as f64);
-            FiscalBand { label: fy.label(), cost: Band::of(&mut xs, percentiles), budget_usd: budget, p_exceed }
-        })
-        .collect()
+                .collect(),
+            ok: 0,
+            rejected: 0,
+            first_rejection: None,
+        }
+    }
+
+    fn add(&mut self, o: Result<PathTotals, String>) {
+        let o = match o {
+            Ok(o) => o,
+            Err(e) => {
+                self.rejected += 1;
+                self.first_rejection.get_or_insert(e);
+                return;
+            }
+        };
+        self.ok += 1;
+        for (a, &x) in self.users.iter_mut().zip(&o.users) {
+            a.push(x);
+        }
+        let nm = self.users.len();
+        for (v, acc) in self.variants.iter_mut().enumerate() {
+            let (Some(cost), Some(nodes)) = (o.cost.get(v), o.nodes.get(v)) else { continue };
+            for (a, &x) in acc.cost.iter_mut().zip(cost) {
+                a.push(x);
+            }
+            for (a, &x) in acc.nodes.iter_mut().zip(nodes) {
+                a.push(f64::from(x));
+            }
+            let fiscal = o.fiscal.get(v).map_or(&[][..], Vec::as_slice);
+            for (fi, f) in acc.fiscal.iter_mut().enumerate() {
+                let x = fiscal.get(fi).map_or(f64::NAN, |x| x.1);
+                f.acc.push(x);
+                if f.budget.is_some_and(|b| x > b) {
+                    f.exceeded += 1;
+                }
+            }
+            let m = o.limit_month.get(v).copied().flatten().map_or(nm, |m| (m as usize).saturating_sub(1).min(nm));
+            if let Some(c) = acc.first_limit.get_mut(m) {
+                *c += 1;
+            }
+        }
+        // Which variant is cheapest over the horizon on this path (its variants share the
+        // draws, so this compares like with like), of the variants whose costs are complete on
+        // it: an unknown cost never wins or loses a ranking.
+        let total = |v: usize| o.cost[v].iter().sum::<f64>();
+        let complete = |v: &usize| o.complete.get(*v).copied().unwrap_or(false);
+        if let Some(v) = (0..o.cost.len()).filter(complete).min_by(|&a, &b| total(a).total_cmp(&total(b)))
+            && let Some(acc) = self.variants.get_mut(v)
+        {
+            acc.cheapest += 1;
+        }
+    }
 }
 
 /// The earliest month by which at least `confidence` of the paths have hit a capacity limit
-/// (None if not within the horizon), and the share of paths that hit one at all.
-fn limit_month(ok: &[PathTotals], v: usize, confidence: f64) -> (Option<u32>, f64) {
-    let mut firsts: Vec<u32> = ok.iter().map(|o| o.limit_month[v].unwrap_or(u32::MAX)).collect();
-    firsts.sort_unstable();
-    let hit = firsts.iter().filter(|&&m| m != u32::MAX).count();
-    let k = ((confidence * firsts.len() as f64).ceil() as usize).clamp(1, firsts.len().max(1));
-    (firsts.get(k - 1).copied().filter(|&m| m != u32::MAX), hit as f64 / firsts.len().max(1) as f64)
+/// (None if not within the horizon), and the share of paths that hit one at all. `first[m]`
+/// counts the paths whose first limit is month m + 1; the last entry counts paths with none.
+fn limit_month(first: &[u64], confidence: f64) -> (Option<u32>, f64) {
+    let n: u64 = first.iter().sum();
+    let (never, by_month) = first.split_last().map_or((0, first), |(l, r)| (*l, r));
+    let hit = n - never;
+    // The k-th smallest first month (k = ⌈confidence × n⌉, at least 1), as a sorted list of
+    // every path's first month (never = after the horizon) would give it.
+    let k = ((confidence * n as f64).ceil() as u64).clamp(1, n.max(1));
+    let mut seen = 0u64;
+    let month = by_month.iter().position(|&c| {
+        seen += c;
+        seen >= k
+    });
+    (month.map(|m| m as u32 + 1), hit as f64 / n.max(1) as f64)
 }
 
 /// One input at its P10 and P90, the others as written: the plans (None when the value breaks

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use headroom::output::render;
 use headroom::scenario::dist::Sampler;
 use headroom::scenario::model::{Budget, Dist, UncertainInput};
 use headroom::uncertainty::montecarlo::{self, Band};
@@ -333,4 +334,55 @@ fn point_values_give_the_plans_totals() {
             assert!((b.mean - m.total_usd).abs() < 1e-6 * m.total_usd, "{} {}", v.name, m.month);
         }
     }
+}
+
+#[test]
+fn streamed_percentiles_stay_within_the_sketch_accuracy_and_chunks_change_nothing() {
+    let cat = Catalog::builtin();
+    let mut s = load_scenario(headroom::SEED_SCENARIO, cat).unwrap().into_inner();
+    s.meta.horizon_months = 24;
+    let s = headroom::validate(s, cat).unwrap();
+    // 401 paths: the 10th, 50th and 90th percentiles then fall on order statistics (h = 40,
+    // 200, 360 exactly), where the exact value and the sketch's rank are the same path.
+    let ps = [0.0, 10.0, 50.0, 90.0, 100.0];
+    let go =
+        |memory| montecarlo::run_within(&s, cat, Some(401), &ps, &|_| {}, &AtomicBool::new(false), memory).unwrap();
+    let exact = go(montecarlo::Memory::default());
+    assert!(exact.exact_percentiles && exact.rejected == 0);
+    // Chunks of 64 paths folded one after another: the same report, to the bit.
+    let chunked = go(montecarlo::Memory { chunk_values: 1, ..Default::default() });
+    assert_eq!(serde_json::to_string(&exact).unwrap(), serde_json::to_string(&chunked).unwrap());
+    // Nothing kept: every figure streams.
+    let streamed = go(montecarlo::Memory { exact_values: 0, chunk_values: 1 });
+    assert!(!streamed.exact_percentiles);
+    assert!(render::mc_summary(&streamed).contains("DDSketch"));
+    let alpha = montecarlo::SKETCH_ALPHA;
+    let near = |a: &montecarlo::Band, b: &montecarlo::Band, what: &str| {
+        assert_eq!(a.mean.to_bits(), b.mean.to_bits(), "{what}: the mean is a sum in path order either way");
+        for ((p, x), (_, y)) in a.percentiles.iter().zip(&b.percentiles) {
+            assert!((x - y).abs() <= alpha * x.abs() + 1e-9, "{what} P{p}: exact {x}, streamed {y}");
+        }
+    };
+    for (m, (a, b)) in exact.users.iter().zip(&streamed.users).enumerate() {
+        near(a, b, &format!("users month {}", m + 1));
+    }
+    let mut spread = 0;
+    for (a, b) in exact.variants.iter().zip(&streamed.variants) {
+        for (m, (x, y)) in a.cost.iter().zip(&b.cost).enumerate() {
+            near(x, y, &format!("{} cost month {}", a.name, m + 1));
+            spread += usize::from(x.at(90.0) > x.at(10.0));
+        }
+        for (x, y) in a.nodes.iter().zip(&b.nodes) {
+            near(x, y, &format!("{} nodes", a.name));
+        }
+        for (x, y) in a.fiscal_years.iter().zip(&b.fiscal_years) {
+            near(&x.cost, &y.cost, &x.label);
+            assert_eq!(x.p_exceed, y.p_exceed, "{}: counted, not sketched", x.label);
+        }
+        assert_eq!(
+            (a.p_cheapest, a.capacity_limit_month, a.p_capacity_limit),
+            (b.p_cheapest, b.capacity_limit_month, b.p_capacity_limit)
+        );
+    }
+    assert!(spread > 50, "the draws spread the costs ({spread} months), so the check has teeth");
 }
