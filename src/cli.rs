@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use headroom::output::export::{ExportFormat, export_with};
 use headroom::output::render;
-use headroom::{Catalog, LoadError, ValidScenario, load_scenario, plan};
+use std::borrow::Cow;
+
+use headroom::{Catalog, LoadError, ValidScenario, parse_scenario, plan};
 
 #[derive(Parser, Debug)]
 #[command(name = "headroom", version, about = "Capacity-and-cost planner: users → requests → pods → nodes → managed services → monthly dollars, per topology variant.", long_about = None)]
@@ -145,6 +147,11 @@ enum Command {
         #[arg(long)]
         paths: Option<u32>,
     },
+    /// Price tables: import AWS Price List offer files.
+    Prices {
+        #[command(subcommand)]
+        command: PricesCommand,
+    },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
     Gui {
@@ -164,6 +171,26 @@ enum HpaCommand {
         case: PathBuf,
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PricesCommand {
+    /// Read AWS Price List offer files (the Bulk API's per-service, per-region index.json or
+    /// index.csv: AmazonEC2, AmazonRDS, AmazonElastiCache, AmazonEKS, AmazonS3, AWSELB,
+    /// AmazonVPC, AWSDataTransfer, awswaf, AmazonCloudWatch, AWSCloudTrail, awskms,
+    /// AWSSecretsManager, AWSDirectConnect) and write one region's price table, each row citing
+    /// its offer file, version, SKU and rate. A scenario plans with it via `pricing.tables`.
+    Import {
+        /// Offer files (JSON or CSV), of one region.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The table to write (.ron); replaced only by a complete new one.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Region (default: the region of the files' products).
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 
@@ -242,9 +269,22 @@ fn say(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
 }
 
-fn load(path: &Path) -> Result<ValidScenario, Fail> {
+/// A scenario and the catalogue it plans with: the shipped one, with the price tables the
+/// scenario names (`pricing.tables`, relative to its folder) laid over it.
+fn load(path: &Path) -> Result<(ValidScenario, Cow<'static, Catalog>), Fail> {
     let text = read(path)?;
-    load_scenario(&text, Catalog::builtin()).map_err(|e: LoadError| bad(e.with_file(&path.display().to_string())))
+    let file = path.display().to_string();
+    let parsed = parse_scenario(&text).map_err(|e| bad(e.with_file(&file)))?;
+    let cat = tables_for(path, &parsed.pricing.tables).map_err(|e| bad(LoadError::Tables(e).with_file(&file)))?;
+    let s = headroom::validate(parsed, &cat).map_err(|p| bad(LoadError::Invalid(p).with_file(&file)))?;
+    Ok((s, cat))
+}
+
+/// The shipped catalogue with `tables` (names relative to the scenario file's folder).
+pub fn tables_for(scenario: &Path, tables: &[String]) -> Result<Cow<'static, Catalog>, String> {
+    let dir = scenario.parent().unwrap_or(Path::new(""));
+    Catalog::builtin()
+        .with_tables(tables, &mut |name| headroom::io::read_text(&dir.join(name)).map_err(|e| e.to_string()))
 }
 
 fn out(text: &str) -> Result<(), Fail> {
@@ -264,7 +304,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut failed = Vec::new();
             for f in &files {
                 match load(f) {
-                    Ok(s) => out(&format!(
+                    Ok((s, _)) => out(&format!(
                         "{}: ok ({} variants, {} months)\n",
                         f.display(),
                         s.variants.len(),
@@ -280,8 +320,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 ViewArg::Cash => headroom::engine::report::View::Cash,
                 ViewArg::Amortised => headroom::engine::report::View::Amortised,
             };
-            let s = load(&file)?;
-            let report = plan(&s, Catalog::builtin());
+            let (s, cat) = load(&file)?;
+            let report = plan(&s, &cat);
             let r = render::select(&report, variant.as_deref(), month).map_err(bad)?;
             let text = match format {
                 Format::Table if month.is_some() => render::month_detail(&r, view),
@@ -295,13 +335,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             compare(file, baseline, format, zone_loss_month)
         }
         Some(Command::Day { file, variant, month, site, format }) => {
-            let s = load(&file)?;
+            let (s, cat) = load(&file)?;
             let variant = variant.unwrap_or_else(|| s.variants[0].name.clone());
             if month == 0 {
                 return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
             }
-            let d = headroom::engine::plan::day_trace(&s, Catalog::builtin(), &variant, site.as_deref(), month - 1)
-                .map_err(bad)?;
+            let d = headroom::engine::plan::day_trace(&s, &cat, &variant, site.as_deref(), month - 1).map_err(bad)?;
             let text = match format {
                 Format::Table => render::day_table(&d),
                 Format::Csv => render::day_csv(&d).map_err(|m| Fail { code: 1, message: m.to_string() })?,
@@ -312,7 +351,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             out(&text)
         }
         Some(Command::Queue { file, service, month, variant, site, replicas, seconds, warmup, seed, format }) => {
-            let s = load(&file)?;
+            let (s, cat) = load(&file)?;
             if month == 0 {
                 return Err(bad(format!("--month must be between 1 and {}, found 0", s.meta.horizon_months)));
             }
@@ -333,7 +372,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 warmup_s: warmup,
                 seed,
             };
-            let q = headroom::engine::plan::queue_report(&s, Catalog::builtin(), &query).map_err(bad)?;
+            let q = headroom::engine::plan::queue_report(&s, &cat, &query).map_err(bad)?;
             match format {
                 CompareFormat::Table => out(&render::queue_table(&q)),
                 CompareFormat::Json => out(&(serde_json::to_string_pretty(&q)
@@ -343,6 +382,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Some(Command::Simulate { file, paths, seed, percentiles, format }) => {
             simulate(file, paths, seed, percentiles, format)
+        }
+        Some(Command::Prices { command: PricesCommand::Import { files, output, region } }) => {
+            prices_import(&files, &output, region.as_deref())
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;
@@ -378,7 +420,7 @@ fn gui(file: Option<PathBuf>, tab: Option<headroom::gui::Tab>) -> Result<(), Fai
         Some(p) => {
             let text = read(&p)?;
             // Fail early with the CLI's message rather than opening an empty window.
-            load_scenario(&text, Catalog::builtin()).map_err(|e| bad(e.with_file(&p.display().to_string())))?;
+            load(&p)?;
             headroom::gui::Start { path: Some(p), text, tab: None }
         }
         None => headroom::gui::Start { path: None, text: headroom::SEED_SCENARIO.to_string(), tab: None },
@@ -394,8 +436,8 @@ fn compare(
     format: CompareFormat,
     zone_loss_month: Option<u32>,
 ) -> Result<(), Fail> {
-    let s = load(&file)?;
-    let mut report = plan(&s, Catalog::builtin());
+    let (s, cat) = load(&file)?;
+    let mut report = plan(&s, &cat);
     let zone_checks: Vec<(String, headroom::engine::topology::ZoneLossCheck)> = match zone_loss_month {
         None => Vec::new(),
         Some(m) if m < 1 || m > s.meta.horizon_months => {
@@ -446,7 +488,7 @@ fn simulate(
     percentiles: Vec<f64>,
     format: CompareFormat,
 ) -> Result<(), Fail> {
-    let s = load(&file)?;
+    let (s, cat) = load(&file)?;
     if let Some(p) = paths
         && !(1..=1_000_000).contains(&p)
     {
@@ -459,7 +501,7 @@ fn simulate(
         Some(seed) => {
             let mut t = s.into_inner();
             t.simulation.seed = seed;
-            headroom::validate(t, Catalog::builtin()).map_err(|p| bad(p[0].to_string()))?
+            headroom::validate(t, &cat).map_err(|p| bad(p[0].to_string()))?
         }
         None => s,
     };
@@ -470,7 +512,7 @@ fn simulate(
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let r = headroom::uncertainty::montecarlo::run(
         &s,
-        Catalog::builtin(),
+        &cat,
         paths,
         &percentiles,
         &|done| bar.set_position(done as u64),
@@ -496,16 +538,42 @@ fn progress_bar(n: u32) -> indicatif::ProgressBar {
     bar
 }
 
+/// `headroom prices import`: offer files streamed into one region's table, written atomically.
+fn prices_import(files: &[PathBuf], output: &Path, region: Option<&str>) -> Result<(), Fail> {
+    use headroom::catalog::import::Importer;
+    let cat = Catalog::builtin();
+    let mut imp = Importer::new(cat, region);
+    for f in files {
+        let name = f.display().to_string();
+        let (file, len) = headroom::io::open_stream(f).map_err(|e| bad(format!("{name}: {e}")))?;
+        let bar = indicatif::ProgressBar::new(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes}, {bytes_per_sec}, ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let r = imp.read(&name, file, &mut |n| bar.set_position(n));
+        bar.finish_and_clear();
+        r.map_err(bad)?;
+    }
+    let imported = imp.finish().map_err(bad)?;
+    let table = imported.table(cat);
+    let text = headroom::catalog::import::to_ron(&table).map_err(|e| Fail { code: 1, message: e })?;
+    headroom::io::write_atomic(output, text.as_bytes())
+        .map_err(|e| Fail { code: 1, message: format!("{}: {e}", output.display()) })?;
+    out(&headroom::catalog::import::summary(&imported, &table))
+}
+
 /// `headroom export`: a cost sheet or the budget review, written atomically.
 fn export(file: PathBuf, format: ExportKind, output: PathBuf, paths: Option<u32>) -> Result<(), Fail> {
-    let s = load(&file)?;
+    let (s, cat) = load(&file)?;
     // As `simulate` checks it (0 leaves the Monte Carlo out).
     if let Some(p) = paths
         && p > 1_000_000
     {
         return Err(bad(format!("--paths must be between 0 and 1000000, found {p}")));
     }
-    let report = plan(&s, Catalog::builtin());
+    let report = plan(&s, &cat);
     let format: ExportFormat = format.into();
     let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
         && !s.uncertainty.inputs.is_empty()
@@ -514,7 +582,7 @@ fn export(file: PathBuf, format: ExportKind, output: PathBuf, paths: Option<u32>
         let bar = progress_bar(paths.unwrap_or(s.uncertainty.paths));
         let r = headroom::uncertainty::montecarlo::run(
             &s,
-            Catalog::builtin(),
+            &cat,
             paths,
             &[10.0, 50.0, 90.0],
             &|done| bar.set_position(done as u64),

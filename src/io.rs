@@ -138,3 +138,13 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
         ReadError::Utf8 { line, col, byte: bytes[at] }
     })
 }
+
+/// Open a large input to stream (a price list offer file): a regular file (links followed),
+/// with its size for a progress bar; no size cap, as the reader keeps only what it needs.
+pub fn open_stream(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    Ok((std::fs::File::open(path)?, meta.len()))
+}

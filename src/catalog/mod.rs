@@ -5,6 +5,7 @@
 //! (scenario `pricing.overrides`); the engine never substitutes a guess.
 
 pub mod availability;
+pub mod import;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -57,10 +58,28 @@ pub struct Source {
 pub struct Ec2Spec {
     pub vcpu: u32,
     pub memory_gib: f64,
+    /// CPU architecture (images must be built for it: Graviton types are `Arm64`).
+    pub arch: Arch,
     /// (max ENIs, IPv4 addresses per ENI) for the EKS maxPods formula (the upstream
     /// `instance-info.jsonl`); required: a type without it does not load.
     pub enis: (u32, u32),
     pub source: String,
+}
+
+/// A node's CPU architecture, as Kubernetes labels it (`kubernetes.io/arch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Arch {
+    Amd64,
+    Arm64,
+}
+
+impl Arch {
+    pub fn label(self) -> &'static str {
+        match self {
+            Arch::Amd64 => "amd64",
+            Arch::Arm64 => "arm64",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,6 +104,10 @@ struct Specs {
 pub struct PriceTable {
     pub region: String,
     pub prices: BTreeMap<String, Price>,
+    /// Sources this table's rows cite besides the shipped ones (an imported table names its
+    /// offer files here).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, Source>,
 }
 
 /// Everything the engine knows about instances and prices.
@@ -131,24 +154,83 @@ impl Catalog {
         let opts = ron_options();
         let sources: BTreeMap<String, Source> = opts.from_str(sources).map_err(|e| at("sources.ron", e))?;
         let specs: Specs = opts.from_str(instances).map_err(|e| at("instances.ron", e))?;
-        let mut map = BTreeMap::new();
+        let mut cat = Catalog { sources, ec2: specs.ec2, rds: specs.rds, cache: specs.cache, tables: BTreeMap::new() };
         for (file, text) in tables {
             let t: PriceTable = opts.from_str(text).map_err(|e| at(file, e))?;
-            for (key, p) in &t.prices {
-                if !sources.contains_key(&p.source) {
-                    return Err(CatalogError::UnknownSource {
-                        file: file.to_string(),
-                        key: key.clone(),
-                        id: p.source.clone(),
-                    });
-                }
-                if p.usd.is_some() == p.confidence.is_none() {
-                    return Err(CatalogError::Confidence { file: file.to_string(), key: key.clone() });
-                }
-            }
-            map.insert(t.region.clone(), t);
+            cat.check_table(file, &t)?;
+            cat.sources.extend(t.sources.clone());
+            cat.tables.insert(t.region.clone(), t);
         }
-        Ok(Catalog { sources, ec2: specs.ec2, rds: specs.rds, cache: specs.cache, tables: map })
+        Ok(cat)
+    }
+
+    /// Every row cites a known source (shipped or the table's own) and has a confidence tag
+    /// exactly when it has a price.
+    fn check_table(&self, file: &str, t: &PriceTable) -> Result<(), CatalogError> {
+        for (key, p) in &t.prices {
+            if !self.sources.contains_key(&p.source) && !t.sources.contains_key(&p.source) {
+                return Err(CatalogError::UnknownSource {
+                    file: file.to_string(),
+                    key: key.clone(),
+                    id: p.source.clone(),
+                });
+            }
+            if p.usd.is_some() == p.confidence.is_none() {
+                return Err(CatalogError::Confidence { file: file.to_string(), key: key.clone() });
+            }
+            if p.usd.is_some_and(|x| !x.is_finite() || x < 0.0) {
+                return Err(CatalogError::Price { file: file.to_string(), key: key.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    /// This catalog with a price table (RON text, e.g. written by `headroom prices import`)
+    /// laid over it: for its region, each row with a price replaces the shipped row of that
+    /// key, and rows the shipped table lacks are added (gaps included); a shipped price is
+    /// never replaced by a gap. A region the catalog lacks is added whole.
+    pub fn with_table(&self, file: &str, text: &str) -> Result<Catalog, CatalogError> {
+        let t: PriceTable = ron_options().from_str(text).map_err(|e| CatalogError::Syntax {
+            file: file.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        if t.region == GLOBAL {
+            return Err(CatalogError::Region { file: file.to_string(), region: t.region });
+        }
+        self.check_table(file, &t)?;
+        let mut cat = self.clone();
+        cat.sources.extend(t.sources.clone());
+        let base = cat.tables.entry(t.region.clone()).or_insert_with(|| PriceTable {
+            region: t.region.clone(),
+            prices: BTreeMap::new(),
+            sources: BTreeMap::new(),
+        });
+        for (key, p) in t.prices {
+            let keep_shipped = p.usd.is_none() && base.prices.get(&key).is_some_and(|old| old.usd.is_some());
+            if !keep_shipped {
+                base.prices.insert(key, p);
+            }
+        }
+        Ok(cat)
+    }
+
+    /// This catalog with the tables a scenario names (`pricing.tables`) laid over it, in order;
+    /// `read` gives a table's text by its name (the caller resolves it against the scenario's
+    /// folder). No tables: the catalog itself, not a copy.
+    pub fn with_tables<'a>(
+        &'a self,
+        names: &[String],
+        read: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<std::borrow::Cow<'a, Catalog>, String> {
+        let mut cat = std::borrow::Cow::Borrowed(self);
+        for (i, name) in names.iter().enumerate() {
+            let text = read(name).map_err(|e| format!("pricing.tables[{i}] {name:?}: {e}"))?;
+            cat =
+                std::borrow::Cow::Owned(cat.with_table(name, &text).map_err(|e| format!("pricing.tables[{i}]: {e}"))?);
+        }
+        Ok(cat)
     }
 
     /// The price row `key` in `region`, if the catalog has the row at all.
@@ -178,6 +260,10 @@ pub enum CatalogError {
     UnknownSource { file: String, key: String, id: String },
     #[error("{file}: {key}: a price needs a confidence tag and a gap must not have one")]
     Confidence { file: String, key: String },
+    #[error("{file}: {key}: a price must be a finite number of dollars, 0 or more")]
+    Price { file: String, key: String },
+    #[error("{file}: region {region:?}: a price table names one AWS region (global prices ship with Headroom)")]
+    Region { file: String, region: String },
 }
 
 /// RON as Headroom reads it: optional fields may be written bare (`max_pods: 58`, no `Some(…)`).
@@ -200,8 +286,11 @@ mod tests {
         // §4.1: Multi-AZ db.r5.large = 2 × $0.250 = $0.500/h, derived [D].
         let p = c.price("us-east-1", "rds.postgres.multi_az.db.r5.large").unwrap();
         assert_eq!((p.usd, p.confidence), (Some(0.5), Some(Confidence::D)));
-        // §10: EKS in us-west-2 is a gap and must stay one.
-        assert_eq!(c.price("us-west-2", "eks.cluster").unwrap().usd, None);
+        // §2: m7g.xlarge in us-west-2 is a gap and must stay one (no public figure read).
+        assert_eq!(c.price("us-west-2", "ec2.m7g.xlarge").unwrap().usd, None);
+        // EKS in us-west-2: AWS states the fee without a region (S14), derived [D].
+        let p = c.price("us-west-2", "eks.cluster").unwrap();
+        assert_eq!((p.usd, p.source.as_str(), p.confidence), (Some(0.1), "S14", Some(Confidence::D)));
     }
 
     /// An instance type without its ENI data does not load (no 110-pod fallback): the error
@@ -209,13 +298,79 @@ mod tests {
     #[test]
     fn an_instance_without_eni_data_does_not_load() {
         let instances = INSTANCES.replacen(
-            "enis: (4, 15), source: \"S2; ENIs K1\"),\n        \"c5.2xlarge\"",
-            "source: \"S2\"),\n        \"c5.2xlarge\"",
+            "arch: Amd64, enis: (4, 15), source: \"S2; ENIs K1\"),\n        \"c5.2xlarge\"",
+            "arch: Amd64, source: \"S2\"),\n        \"c5.2xlarge\"",
             1,
         );
-        assert!(!instances.contains("\"c5.xlarge\":  (vcpu: 4,  memory_gib: 8.0,  enis"));
+        assert_ne!(instances, INSTANCES);
         let e = Catalog::parse(SOURCES, &instances, &[]).unwrap_err().to_string();
-        assert!(e.contains("instances.ron:12:") && e.contains("enis"), "{e}");
+        let line = INSTANCES.lines().position(|l| l.contains("\"c5.xlarge\"")).unwrap() + 1;
+        assert!(e.contains(&format!("instances.ron:{line}:")) && e.contains("enis"), "{e}");
+    }
+
+    /// Every EC2 type's max pods from its ENI data equals the `pods` capacity Karpenter documents
+    /// for it (S2: karpenter-provider-aws website/content/en/docs/reference/instance-types.md,
+    /// 2026-07-11), and the catalog holds exactly the types of that table.
+    #[test]
+    fn max_pods_match_the_published_table() {
+        let published = [
+            ("m5.large", 29),
+            ("m5.xlarge", 58),
+            ("m5.2xlarge", 58),
+            ("m5.4xlarge", 234),
+            ("m6i.large", 29),
+            ("m6i.xlarge", 58),
+            ("m6i.2xlarge", 58),
+            ("m6i.4xlarge", 234),
+            ("m7i.large", 29),
+            ("m7i.xlarge", 58),
+            ("m7i.2xlarge", 58),
+            ("m7i.4xlarge", 234),
+            ("m6g.large", 29),
+            ("m6g.xlarge", 58),
+            ("m6g.2xlarge", 58),
+            ("m6g.4xlarge", 234),
+            ("m7g.large", 29),
+            ("m7g.xlarge", 58),
+            ("m7g.2xlarge", 58),
+            ("m7g.4xlarge", 234),
+            ("c5.large", 29),
+            ("c5.xlarge", 58),
+            ("c5.2xlarge", 58),
+            ("c5.4xlarge", 234),
+            ("c6i.large", 29),
+            ("c6i.xlarge", 58),
+            ("c6i.2xlarge", 58),
+            ("c6i.4xlarge", 234),
+            ("c7g.large", 29),
+            ("c7g.xlarge", 58),
+            ("c7g.2xlarge", 58),
+            ("c7g.4xlarge", 234),
+            ("r5.large", 29),
+            ("r5.xlarge", 58),
+            ("r5.2xlarge", 58),
+            ("r5.4xlarge", 234),
+            ("r6i.large", 29),
+            ("r6i.xlarge", 58),
+            ("r6i.2xlarge", 58),
+            ("r6i.4xlarge", 234),
+            ("r7g.large", 29),
+            ("r7g.xlarge", 58),
+            ("r7g.2xlarge", 58),
+            ("r7g.4xlarge", 234),
+            ("t3.large", 35),
+            ("t3.xlarge", 58),
+            ("t3.2xlarge", 58),
+        ];
+        let c = Catalog::builtin();
+        assert_eq!(c.ec2.len(), published.len());
+        for (t, pods) in published {
+            let spec = &c.ec2[t];
+            assert_eq!(crate::engine::k8s::eks_max_pods(spec), pods, "{t}");
+        }
+        // Graviton types are Arm64.
+        assert_eq!(c.ec2["m7g.xlarge"].arch, Arch::Arm64);
+        assert_eq!(c.ec2["m7i.xlarge"].arch, Arch::Amd64);
     }
 
     #[test]

@@ -17,7 +17,9 @@ mod overview;
 use std::path::{Path, PathBuf};
 
 use crate::output::export::ExportFormat;
-use crate::{Catalog, Report, Scenario, load_scenario, plan, validate};
+use std::sync::Arc;
+
+use crate::{Catalog, Report, Scenario, plan, validate};
 
 pub use export_panel::PendingExport;
 
@@ -166,6 +168,8 @@ pub struct PathPrompt {
 /// Runtime state: the scenario being edited, its plan, and the editing context.
 pub struct HeadroomApp {
     pub path: Option<PathBuf>,
+    /// The catalogue this scenario plans with: the shipped one with its `pricing.tables`.
+    pub catalog: Arc<Catalog>,
     pub scenario: Scenario,
     pub report: Report,
     /// The scenario as last opened or saved: `scenario != saved` means unsaved changes.
@@ -245,16 +249,32 @@ const AUTOSAVE_SECONDS: f64 = 10.0;
 /// Most recent files kept.
 const RECENT: usize = 8;
 
+/// Parse a scenario, lay the price tables it names (`pricing.tables`, relative to its file's
+/// folder) over the shipped catalogue, and validate it against the result.
+fn load_with_tables(text: &str, path: Option<&Path>) -> Result<(crate::ValidScenario, Arc<Catalog>), crate::LoadError> {
+    let parsed = crate::parse_scenario(text)?;
+    let dir = path.and_then(Path::parent).unwrap_or(Path::new(""));
+    let catalog = Catalog::builtin()
+        .with_tables(&parsed.pricing.tables, &mut |name| {
+            crate::io::read_text(&dir.join(name)).map_err(|e| e.to_string())
+        })
+        .map_err(crate::LoadError::Tables)?;
+    let catalog = Arc::new(catalog.into_owned());
+    let s = validate(parsed, &catalog).map_err(crate::LoadError::Invalid)?;
+    Ok((s, catalog))
+}
+
 impl HeadroomApp {
     /// Open a scenario text; `Err` carries the CLI's message (`line:col: …` or field paths).
     pub fn new(start: Start) -> Result<Self, String> {
-        let s = load_scenario(&start.text, Catalog::builtin()).map_err(|e| e.to_string())?;
-        let report = plan(&s, Catalog::builtin());
+        let (s, catalog) = load_with_tables(&start.text, start.path.as_deref()).map_err(|e| e.to_string())?;
+        let report = plan(&s, &catalog);
         let scenario = s.into_inner();
         let day_month = scenario.meta.horizon_months;
         let mc_paths = scenario.uncertainty.paths;
         Ok(Self {
             path: start.path,
+            catalog,
             saved: scenario.clone(),
             scenario,
             report,
@@ -299,7 +319,7 @@ impl HeadroomApp {
         if self.mc.running.is_some() {
             return;
         }
-        let s = match crate::scenario::validate::validate(self.scenario.clone(), Catalog::builtin()) {
+        let s = match crate::scenario::validate::validate(self.scenario.clone(), &self.catalog) {
             Ok(s) => s,
             Err(p) => {
                 self.mc.error = Some(p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
@@ -312,11 +332,11 @@ impl HeadroomApp {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (tx, rx) = std::sync::mpsc::channel();
-        let (d, c) = (done.clone(), cancel.clone());
+        let (d, c, cat) = (done.clone(), cancel.clone(), self.catalog.clone());
         std::thread::spawn(move || {
             let r = crate::uncertainty::montecarlo::run(
                 &s,
-                Catalog::builtin(),
+                &cat,
                 Some(total),
                 &uncertainty_panel::PERCENTILES,
                 &|n| d.store(n, std::sync::atomic::Ordering::Relaxed),
@@ -374,12 +394,11 @@ impl HeadroomApp {
         if self.day.as_ref().is_some_and(|d| d.key.0 == self.variant && d.key.1 == month && d.key.2 == self.scenario) {
             return;
         }
-        let trace = crate::scenario::validate::validate(self.scenario.clone(), Catalog::builtin())
+        let trace = crate::scenario::validate::validate(self.scenario.clone(), &self.catalog)
             .map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
             .and_then(|s| {
                 let name = s.variants.get(self.variant).map(|v| v.name.clone()).unwrap_or_default();
-                crate::engine::plan::day_trace(&s, Catalog::builtin(), &name, None, month - 1)
-                    .map_err(|e| e.to_string())
+                crate::engine::plan::day_trace(&s, &self.catalog, &name, None, month - 1).map_err(|e| e.to_string())
             });
         self.day = Some(DayView { key: (self.variant, month, self.scenario.clone()), trace });
     }
@@ -392,7 +411,11 @@ impl HeadroomApp {
 
     /// Use `path` for autosaves, and offer back what an earlier session left there.
     pub fn with_autosave(mut self, path: PathBuf) -> Self {
-        self.recovery = std::fs::read_to_string(&path).ok().filter(|t| load_scenario(t, Catalog::builtin()).is_ok());
+        self.recovery = std::fs::read_to_string(&path).ok().filter(|t| {
+            let (first, body) = t.split_once('\n').unwrap_or(("", t));
+            let from = first.strip_prefix(AUTOSAVE_HEADER).filter(|p| !p.is_empty()).map(PathBuf::from);
+            load_with_tables(body, from.as_deref()).is_ok()
+        });
         self.autosave_path = Some(path);
         self
     }
@@ -436,7 +459,7 @@ impl HeadroomApp {
         if s == self.scenario {
             return;
         }
-        match validate(s, Catalog::builtin()) {
+        match validate(s, &self.catalog) {
             Ok(v) => {
                 self.accept(v);
                 self.error = None;
@@ -455,7 +478,7 @@ impl HeadroomApp {
     /// Replan the current scenario after undo/redo (the stacks hold scenarios that were valid
     /// when they were pushed; the engine still takes only a ValidScenario).
     fn replan(&mut self) {
-        if let Ok(v) = validate(self.scenario.clone(), Catalog::builtin()) {
+        if let Ok(v) = validate(self.scenario.clone(), &self.catalog) {
             self.plan_valid(v);
         }
     }
@@ -464,14 +487,14 @@ impl HeadroomApp {
         self.worker.generation += 1;
         if self.worker.background {
             // Off the UI thread: the newest request wins, older results are dropped.
-            let (tx, generation) = (self.worker.tx.clone(), self.worker.generation);
+            let (tx, generation, cat) = (self.worker.tx.clone(), self.worker.generation, self.catalog.clone());
             std::thread::spawn(move || {
-                let _ = tx.send((generation, plan(&v, Catalog::builtin())));
+                let _ = tx.send((generation, plan(&v, &cat)));
             });
             self.worker.pending = true;
         } else {
             let t0 = std::time::Instant::now();
-            self.report = plan(&v, Catalog::builtin());
+            self.report = plan(&v, &self.catalog);
             // A plan slower than half a frame moves to a background thread from now on.
             if self.worker.auto && t0.elapsed().as_secs_f64() > BACKGROUND_ABOVE_SECONDS {
                 self.worker.background = true;
@@ -504,9 +527,10 @@ impl HeadroomApp {
                 return;
             }
         };
-        match load_scenario(&text, Catalog::builtin()) {
-            Ok(v) => {
-                self.report = plan(&v, Catalog::builtin());
+        match load_with_tables(&text, Some(path)) {
+            Ok((v, catalog)) => {
+                self.catalog = catalog;
+                self.report = plan(&v, &self.catalog);
                 // Any background plan still running is for the old scenario.
                 self.worker.generation += 1;
                 self.worker.pending = false;
@@ -687,8 +711,9 @@ impl HeadroomApp {
             Command::RestoreAutosave => {
                 if let Some(text) = self.recovery.take() {
                     let (first, body) = text.split_once('\n').unwrap_or(("", &text));
-                    if let Ok(v) = load_scenario(body, Catalog::builtin()) {
-                        let from = first.strip_prefix(AUTOSAVE_HEADER).filter(|p| !p.is_empty()).map(PathBuf::from);
+                    let from = first.strip_prefix(AUTOSAVE_HEADER).filter(|p| !p.is_empty()).map(PathBuf::from);
+                    if let Ok((v, catalog)) = load_with_tables(body, from.as_deref()) {
+                        self.catalog = catalog;
                         self.accept(v);
                         self.path = from;
                         self.status = Some("Restored unsaved work from the last session".into());
@@ -705,7 +730,7 @@ impl HeadroomApp {
                 let edited = crate::scenario::edit::set_field(&self.scenario, &path, &text)
                     .map_err(|e| e.to_string())
                     .and_then(|s| {
-                        validate(s, Catalog::builtin()).map_err(|ps| {
+                        validate(s, &self.catalog).map_err(|ps| {
                             // The problems of this field first, then any others it caused.
                             let mut ps: Vec<String> = ps.iter().map(ToString::to_string).collect();
                             ps.sort_by_key(|p| !p.starts_with(&path));

@@ -25,6 +25,9 @@ pub enum LoadError {
     /// Well-formed, but values out of range or inconsistent: every problem found.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),
+    /// A price table named in `pricing.tables` could not be read or laid over the catalogue.
+    #[error("{0}")]
+    Tables(String),
 }
 
 impl LoadError {
@@ -34,6 +37,7 @@ impl LoadError {
         match self {
             LoadError::Syntax { .. } => format!("{file}:{self}"),
             LoadError::Invalid(ps) => ps.iter().map(|p| format!("{file}: {p}")).collect::<Vec<_>>().join("\n"),
+            LoadError::Tables(m) => format!("{file}: {m}"),
         }
     }
 }

@@ -1012,6 +1012,12 @@ pub struct Pricing {
     pub overrides: BTreeMap<String, PriceOverride>,
     /// Costs the model does not derive (support plan, licences), added every month.
     pub extra_items: Vec<ExtraItem>,
+    /// Price tables laid over the shipped catalogue, in order (later ones win), as
+    /// `headroom prices import` writes them: paths relative to the scenario file. Each
+    /// replaces the shipped prices of its region that it has, and adds regions the catalogue
+    /// lacks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
 }
 
 /// How a line is bought.

@@ -635,6 +635,9 @@ fn check_pricing(c: &mut Checker, s: &Scenario, cat: &Catalog) {
             );
         }
     }
+    for (i, t) in s.pricing.tables.iter().enumerate() {
+        c.name(format_args!("pricing.tables[{i}]"), t);
+    }
     for (i, e) in s.pricing.extra_items.iter().enumerate() {
         let p = format!("pricing.extra_items[{i}]");
         c.name(format_args!("{p}.name"), &e.name);

@@ -234,7 +234,6 @@ pub fn run_within(
         if prices_drawn { "one evaluator, prices per path".to_string() } else { "one evaluator".to_string() };
     let seed = s.simulation.seed;
     let run = Run { setter: &setter, paths: &input_paths, cat, prog: prog.as_ref(), nodes };
-    let done = AtomicUsize::new(0);
     let months: Vec<_> = det.demand.iter().map(|d| d.month).collect();
     let nm = months.len();
     // The figures every path adds to: users per month, cost and nodes per variant and month,
@@ -244,38 +243,9 @@ pub fn run_within(
     let figures = nm * (1 + 2 * det.variants.len()) + fiscal_counts.iter().sum::<usize>();
     let exact = u64::from(paths).saturating_mul(figures.max(1) as u64) <= memory.exact_values;
     let mut sum = Summary::new(&det, u, nm, exact);
-    // Paths run in chunks (in parallel within one); each chunk is folded into the summary in
-    // path order, so sums, counts and the first rejection do not depend on the thread count.
     let chunk = (memory.chunk_values / figures.max(1)).clamp(64, 4096) as u32;
-    let mut start = 0u32;
-    while start < paths {
-        let end = start.saturating_add(chunk).min(paths);
-        let outs: Vec<Result<PathTotals, String>> = (start..end)
-            .into_par_iter()
-            .map_init(
-                || (Scratch::default(), base.clone(), Vec::with_capacity(samplers.len())),
-                |(scratch, vs, values), p| {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(String::new());
-                    }
-                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                    rng.set_stream(u64::from(p) + 1);
-                    values.clear();
-                    values.extend(samplers.iter().map(|(_, d)| d.sample(&mut rng)));
-                    let r = one_path(&run, vs, values, scratch);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    r
-                },
-            )
-            .collect();
-        if cancel.load(Ordering::Relaxed) {
-            return Err(McError::Cancelled);
-        }
-        for o in outs {
-            sum.add(o);
-        }
-        start = end;
-    }
+    let draw = Draw { run: &run, base: &base, samplers: &samplers, seed };
+    draw.paths_into(&mut sum, paths, chunk, progress, cancel)?;
     let swings = swings(&base, cat, &setter, &samplers, prog.as_ref(), nodes);
     let n_ok = sum.ok.max(1) as f64;
     let users = sum.users.iter_mut().map(|a| a.band(percentiles)).collect();
@@ -350,6 +320,60 @@ pub fn run_within(
         users,
         variants,
     })
+}
+
+/// What drawing a path needs: the run, the base scenario, the samplers and the seed.
+struct Draw<'a> {
+    run: &'a Run<'a>,
+    base: &'a ValidScenario,
+    samplers: &'a [(String, Sampler)],
+    seed: u64,
+}
+
+impl Draw<'_> {
+    /// Paths `0..paths` in chunks of `chunk` (in parallel within one), each chunk folded into
+    /// the summary in path order, so sums, counts and the first rejection do not depend on the
+    /// thread count.
+    fn paths_into(
+        &self,
+        sum: &mut Summary,
+        paths: u32,
+        chunk: u32,
+        progress: &(dyn Fn(usize) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<(), McError> {
+        let done = AtomicUsize::new(0);
+        let mut start = 0u32;
+        while start < paths {
+            let end = start.saturating_add(chunk).min(paths);
+            let outs: Vec<Result<PathTotals, String>> = (start..end)
+                .into_par_iter()
+                .map_init(
+                    || (Scratch::default(), self.base.clone(), Vec::with_capacity(self.samplers.len())),
+                    |(scratch, vs, values), p| {
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(String::new());
+                        }
+                        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+                        rng.set_stream(u64::from(p) + 1);
+                        values.clear();
+                        values.extend(self.samplers.iter().map(|(_, d)| d.sample(&mut rng)));
+                        let r = one_path(self.run, vs, values, scratch);
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                        r
+                    },
+                )
+                .collect();
+            if cancel.load(Ordering::Relaxed) {
+                return Err(McError::Cancelled);
+            }
+            for o in outs {
+                sum.add(o);
+            }
+            start = end;
+        }
+        Ok(())
+    }
 }
 
 /// One figure over the paths: every value (exact percentiles) or a DDSketch (bounded memory).

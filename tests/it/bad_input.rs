@@ -95,7 +95,7 @@ fn semantic_checks_name_path_value_and_range() {
         (
             "overrides: {}",
             "overrides: {\"us-west-2/eks.clster\": (usd: 0.1, source: \"quote\", as_of: \"2026-11\")}",
-            "pricing.overrides[\"us-west-2/eks.clster\"]: no price row \"eks.clster\" in us-west-2; closest: eks.cluster, ebs.snapshot, ec2.c5.xlarge",
+            "pricing.overrides[\"us-west-2/eks.clster\"]: no price row \"eks.clster\" in us-west-2; closest: eks.cluster, ebs.snapshot, ec2.c5.large",
         ),
         ("start: \"2027-01\"", "start: \"2027-13\"", ""),
     ];

@@ -269,3 +269,50 @@ fn export_paths_are_range_checked() {
     );
     assert!(!std::path::Path::new("/tmp/headroom-never.html").exists());
 }
+
+/// `prices import` writes a table; a scenario naming it in `pricing.tables` plans with its
+/// prices (each citing its offer file), and a table that cannot be read is exit 2 with the path.
+#[test]
+fn prices_import_then_plan_with_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("us-east-1.ron");
+    let o = run(&[
+        "prices",
+        "import",
+        "tests/prices/ec2-us-east-1.json",
+        "tests/prices/rds-elasticache-eks-us-east-1.csv",
+        "tests/prices/datatransfer-us-east-1.json",
+        "-o",
+        table.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("us-east-1: 18 prices imported, "), "{out}");
+    assert!(out.contains("AmazonEC2 20261120000000 (published 2026-11-20): 8 products, 4 mapped to price keys, 1 of other regions skipped"), "{out}");
+    assert!(out.contains("note: nat.gb: SKU SKUNATB: unit \"Quantity\""), "{out}");
+    // The scenario names the table next to it.
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let scenario = seed.replacen("    pricing: (\n", "    pricing: (\n        tables: [\"us-east-1.ron\"],\n", 1);
+    assert_ne!(scenario, seed);
+    let path = dir.path().join("s.ron");
+    std::fs::write(&path, &scenario).unwrap();
+    let o = run(&["plan", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let prices = r["prices"].as_array().unwrap();
+    let eks = prices.iter().find(|p| p["key"] == "eks.cluster" && p["region"] == "us-east-1").unwrap();
+    assert_eq!(eks["source"], "PL-AmazonRDS-20261118100000", "the fixture's file, as the offer it declares");
+    assert!(
+        eks["source_title"].as_str().unwrap().starts_with("AWS Price List offer file AmazonRDS version 20261118100000")
+    );
+    // A table that is not there: exit 2, the scenario file and the field named.
+    std::fs::write(&path, scenario.replace("us-east-1.ron", "nope.ron")).unwrap();
+    let o = run(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(e.contains("s.ron: pricing.tables[0] \"nope.ron\": cannot read"), "{e}");
+    // Import errors: exit 2 with the file.
+    let o = run(&["prices", "import", SEED, "-o", table.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).starts_with(&format!("{SEED}: ")), "{}", text(&o.stderr));
+}

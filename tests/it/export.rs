@@ -33,15 +33,17 @@ fn long_csv_is_tidy_and_traceable() {
         (&ec2[5], &ec2[6], &ec2[7], &ec2[8], &ec2[10], &ec2[11]),
         ("2190", "instance-hour", "0.192", "420.48", "S1", "2026-07-20")
     );
-    let filled = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "EKS control plane").unwrap();
-    assert_eq!((&filled[7], &filled[8]), ("0.1", "73.00"));
+    let filled = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "Application Load Balancer").unwrap();
+    // $0.0225 × 730 h = $16.425: half a cent, which the month's largest-remainder allocation
+    // (rows adding up to the displayed total) gives to another line.
+    assert_eq!((&filled[7], &filled[8]), ("0.0225", "16.42"));
     // A gap: no number, a marker.
     let cat = Catalog::builtin();
     let gaps = plan(&load_scenario(&crate::common::seed_text(), cat).unwrap(), cat);
     let bytes = export(&gaps, ExportFormat::CsvLong).unwrap();
     let rows: Vec<csv::StringRecord> =
         csv::Reader::from_reader(bytes.as_slice()).records().map(Result::unwrap).collect();
-    let unknown = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "EKS control plane").unwrap();
+    let unknown = rows.iter().find(|x| &x[2] == "aws-dr" && &x[4] == "Application Load Balancer").unwrap();
     assert_eq!((&unknown[7], &unknown[8]), ("unknown", "unknown"));
 }
 

@@ -13,6 +13,7 @@ mod gui;
 mod hpa;
 mod models;
 mod montecarlo;
+mod prices;
 mod queueing;
 mod seed;
 mod sweep;

@@ -60,11 +60,17 @@ fn month_1_cost_lines_worked_by_hand() {
     close(line(m1, "", "Site-to-site VPN").usd.unwrap(), 36.5, 1e-6);
     // Compute category = EKS + EC2 = $493.48, inside the seed's $450–600 row.
     close(m1.category(Category::Compute), 493.48, 1e-6);
-    // The catalog's us-west-2 gaps are filled by the seed's labelled assumptions: the DR EKS
-    // control plane at the us-east-1 $0.10 × 730 h = $73.00, its source saying so.
+    // The DR EKS control plane: AWS states $0.10 per cluster-hour for every region (S14), so
+    // the catalog has it: $0.10 × 730 h = $73.00.
     let dr_eks = line(m1, "aws-dr", "EKS control plane");
     assert_eq!((dr_eks.unit_usd, dr_eks.usd), (Some(0.1), Some(73.0)));
-    let p = &r.prices[dr_eks.price.unwrap() as usize];
+    assert_eq!(r.prices[dr_eks.price.unwrap() as usize].source, "S14");
+    // The catalog's us-west-2 gaps are filled by the seed's labelled assumptions: the DR ALB
+    // at the us-east-1 $0.0225 × 730 h = $16.425, its source saying so.
+    let dr_alb = line(m1, "aws-dr", "Application Load Balancer");
+    assert_eq!(dr_alb.unit_usd, Some(0.0225));
+    close(dr_alb.usd.unwrap(), 16.425, 1e-9);
+    let p = &r.prices[dr_alb.price.unwrap() as usize];
     assert!(p.source.starts_with("assumption: the us-east-1 list price"), "{}", p.source);
     // The total is the sum of the lines; nothing is unpriced.
     let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
@@ -79,8 +85,8 @@ fn catalog_gaps_stay_gaps() {
     let cat = Catalog::builtin();
     let r = plan(&load_scenario(&crate::common::seed_text(), cat).unwrap(), cat);
     let m1 = &r.variants[0].months[0];
-    let dr_eks = line(m1, "aws-dr", "EKS control plane");
-    assert_eq!((dr_eks.unit_usd, dr_eks.usd), (None, None));
+    let dr_alb = line(m1, "aws-dr", "Application Load Balancer");
+    assert_eq!((dr_alb.unit_usd, dr_alb.usd), (None, None));
     let sum: f64 = m1.lines.iter().filter_map(|l| l.usd).sum();
     close(m1.total_usd, sum, 1e-6);
     assert_eq!(m1.unknown_lines as usize, m1.lines.iter().filter(|l| l.usd.is_none()).count());

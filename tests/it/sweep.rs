@@ -124,6 +124,7 @@ fn mutations_of_the_bundled_models_never_panic() {
                 assert!(p.iter().all(|x| !x.path.is_empty()), "case {case}: a problem without a path");
                 located += 1;
             }
+            Ok(Err(LoadError::Tables(m))) => panic!("case {case}: load_scenario reads no tables, yet: {m}"),
             Ok(Ok(s)) => {
                 ok += 1;
                 // Plan a sample of the valid ones in full (a debug build plans slowly).
