@@ -126,8 +126,9 @@ pub const GLOBAL: &str = "global";
 
 const SOURCES: &str = include_str!("../../assets/pricing/sources.ron");
 const INSTANCES: &str = include_str!("../../assets/pricing/instances.ron");
-const TABLES: [(&str, &str); 3] = [
+const TABLES: [(&str, &str); 4] = [
     ("aws-global.ron", include_str!("../../assets/pricing/aws-global.ron")),
+    ("aws-eu-west-1.ron", include_str!("../../assets/pricing/aws-eu-west-1.ron")),
     ("aws-us-east-1.ron", include_str!("../../assets/pricing/aws-us-east-1.ron")),
     ("aws-us-west-2.ron", include_str!("../../assets/pricing/aws-us-west-2.ron")),
 ];
@@ -278,7 +279,7 @@ mod tests {
     #[test]
     fn builtin_catalog_parses_with_sourced_rows() {
         let c = Catalog::builtin();
-        assert_eq!(c.regions().collect::<Vec<_>>(), ["us-east-1", "us-west-2"]);
+        assert_eq!(c.regions().collect::<Vec<_>>(), ["eu-west-1", "us-east-1", "us-west-2"]);
         // aws-pricing.md §2: m5.xlarge us-east-1 on-demand $0.1920/h (S1, 2026-07-20).
         let p = c.price("us-east-1", "ec2.m5.xlarge").unwrap();
         assert_eq!(p.usd, Some(0.192));
@@ -374,11 +375,19 @@ mod tests {
     }
 
     #[test]
-    fn both_regions_have_the_same_rows() {
+    fn every_region_has_the_same_rows() {
         let c = Catalog::builtin();
         let east: Vec<_> = c.tables["us-east-1"].prices.keys().collect();
-        let west: Vec<_> = c.tables["us-west-2"].prices.keys().collect();
-        assert_eq!(east, west);
+        for r in ["us-west-2", "eu-west-1"] {
+            assert_eq!(east, c.tables[r].prices.keys().collect::<Vec<_>>(), "{r}");
+        }
+        // eu-west-1 (aws-pricing.md §2, §4.1, §5): m5.xlarge $0.214 on-demand, 1-yr RI $0.135;
+        // db.r5.large Single-AZ $0.280, Multi-AZ 2 × = $0.560 [D]; cache.r5.large $0.241.
+        let eu = |k: &str| c.price("eu-west-1", k).unwrap().usd;
+        assert_eq!((eu("ec2.m5.xlarge"), eu("ec2.ri1y_nu.m5.xlarge")), (Some(0.214), Some(0.135)));
+        assert_eq!(eu("rds.postgres.multi_az.db.r5.large"), Some(0.56));
+        assert_eq!(eu("elasticache.cache.r5.large"), Some(0.241));
+        assert_eq!(eu("alb.hour"), None, "a gap in the sources stays a gap");
     }
 
     #[test]
