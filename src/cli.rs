@@ -147,10 +147,21 @@ enum Command {
         #[arg(long)]
         paths: Option<u32>,
     },
-    /// Price tables: import AWS Price List offer files.
+    /// The price catalogue: regions with their coverage (known and unknown keys, oldest and
+    /// newest as-of date); with --region every row with its source. `prices import` reads AWS
+    /// Price List offer files into a table.
+    #[command(args_conflicts_with_subcommands = true)]
     Prices {
         #[command(subcommand)]
-        command: PricesCommand,
+        command: Option<PricesCommand>,
+        /// List this region's rows, each with its source and date.
+        #[arg(long)]
+        region: Option<String>,
+        /// Include the price tables this scenario names (`pricing.tables`).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
     },
     /// Open the desktop app on a scenario (default: the bundled seed scenario).
     #[cfg(feature = "gui")]
@@ -383,8 +394,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Some(Command::Simulate { file, paths, seed, percentiles, format }) => {
             simulate(file, paths, seed, percentiles, format)
         }
-        Some(Command::Prices { command: PricesCommand::Import { files, output, region } }) => {
+        Some(Command::Prices { command: Some(PricesCommand::Import { files, output, region }), .. }) => {
             prices_import(&files, &output, region.as_deref())
+        }
+        Some(Command::Prices { command: None, region, scenario, format }) => {
+            prices_list(region.as_deref(), scenario.as_deref(), format)
         }
         Some(Command::Hpa { command: HpaCommand::Explain { case, format } }) => {
             let text = read(&case)?;
@@ -536,6 +550,29 @@ fn progress_bar(n: u32) -> indicatif::ProgressBar {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// `headroom prices`: coverage per region, or one region's rows.
+fn prices_list(region: Option<&str>, scenario: Option<&Path>, format: CompareFormat) -> Result<(), Fail> {
+    let cat = match scenario {
+        Some(p) => load(p)?.1,
+        None => Cow::Borrowed(Catalog::builtin()),
+    };
+    match (region, format) {
+        (None, CompareFormat::Table) => out(&render::coverage_table(&cat.coverage())),
+        (None, CompareFormat::Json) => out(&json(&cat.coverage())?),
+        (Some(r), _) if !cat.tables.contains_key(r) => {
+            let known: Vec<&str> = cat.tables.keys().map(String::as_str).collect();
+            Err(bad(format!("--region: no price table for {r:?}; known: {}", known.join(", "))))
+        }
+        (Some(r), CompareFormat::Table) => out(&render::price_rows_table(&cat.rows(r))),
+        (Some(r), CompareFormat::Json) => out(&json(&cat.rows(r))?),
+    }
+}
+
+/// A listing as pretty JSON.
+fn json<T: serde::Serialize>(v: &T) -> Result<String, Fail> {
+    serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| Fail { code: 1, message: e.to_string() })
 }
 
 /// `headroom prices import`: offer files streamed into one region's table, written atomically.

@@ -121,14 +121,43 @@ pub struct Catalog {
     pub tables: BTreeMap<String, PriceTable>,
 }
 
+/// How much of a region's price table is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub region: String,
+    pub known: usize,
+    pub unknown: usize,
+    /// As-of dates of the known prices (empty when none is known).
+    pub oldest: String,
+    pub newest: String,
+}
+
+/// One price row as `headroom prices --region R` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceRow {
+    pub region: String,
+    pub key: String,
+    pub usd: Option<f64>,
+    pub unit: String,
+    pub source: String,
+    pub source_title: String,
+    pub as_of: String,
+    pub confidence: Option<Confidence>,
+    pub note: String,
+}
+
 /// Region name of the table with organisation-wide services (Shield Advanced, Route 53).
 pub const GLOBAL: &str = "global";
 
 const SOURCES: &str = include_str!("../../assets/pricing/sources.ron");
 const INSTANCES: &str = include_str!("../../assets/pricing/instances.ron");
-const TABLES: [(&str, &str); 4] = [
+const TABLES: [(&str, &str); 8] = [
     ("aws-global.ron", include_str!("../../assets/pricing/aws-global.ron")),
+    ("aws-ap-northeast-1.ron", include_str!("../../assets/pricing/aws-ap-northeast-1.ron")),
+    ("aws-ap-southeast-2.ron", include_str!("../../assets/pricing/aws-ap-southeast-2.ron")),
+    ("aws-eu-central-1.ron", include_str!("../../assets/pricing/aws-eu-central-1.ron")),
     ("aws-eu-west-1.ron", include_str!("../../assets/pricing/aws-eu-west-1.ron")),
+    ("aws-us-east-2.ron", include_str!("../../assets/pricing/aws-us-east-2.ron")),
     ("aws-us-east-1.ron", include_str!("../../assets/pricing/aws-us-east-1.ron")),
     ("aws-us-west-2.ron", include_str!("../../assets/pricing/aws-us-west-2.ron")),
 ];
@@ -234,6 +263,47 @@ impl Catalog {
         Ok(cat)
     }
 
+    /// Per region (global last): how many keys have a price and how many are gaps, and the
+    /// oldest and newest as-of dates of the known prices.
+    pub fn coverage(&self) -> Vec<Coverage> {
+        let mut out: Vec<Coverage> = self
+            .tables
+            .values()
+            .map(|t| {
+                let dates = || t.prices.values().filter(|p| p.usd.is_some()).map(|p| p.as_of.as_str());
+                Coverage {
+                    region: t.region.clone(),
+                    known: t.prices.values().filter(|p| p.usd.is_some()).count(),
+                    unknown: t.prices.values().filter(|p| p.usd.is_none()).count(),
+                    oldest: dates().min().unwrap_or_default().to_string(),
+                    newest: dates().max().unwrap_or_default().to_string(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|c| (c.region == GLOBAL, c.region.clone()));
+        out
+    }
+
+    /// Every row of `region` with its source's title, in key order.
+    pub fn rows(&self, region: &str) -> Vec<PriceRow> {
+        self.tables.get(region).map_or_else(Vec::new, |t| {
+            t.prices
+                .iter()
+                .map(|(key, p)| PriceRow {
+                    region: t.region.clone(),
+                    key: key.clone(),
+                    usd: p.usd,
+                    unit: p.unit.clone(),
+                    source: p.source.clone(),
+                    source_title: self.sources.get(&p.source).map(|s| s.title.clone()).unwrap_or_default(),
+                    as_of: p.as_of.clone(),
+                    confidence: p.confidence,
+                    note: p.note.clone(),
+                })
+                .collect()
+        })
+    }
+
     /// The price row `key` in `region`, if the catalog has the row at all.
     pub fn price(&self, region: &str, key: &str) -> Option<&Price> {
         self.tables.get(region)?.prices.get(key)
@@ -279,7 +349,10 @@ mod tests {
     #[test]
     fn builtin_catalog_parses_with_sourced_rows() {
         let c = Catalog::builtin();
-        assert_eq!(c.regions().collect::<Vec<_>>(), ["eu-west-1", "us-east-1", "us-west-2"]);
+        assert_eq!(
+            c.regions().collect::<Vec<_>>(),
+            ["ap-northeast-1", "ap-southeast-2", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"]
+        );
         // aws-pricing.md §2: m5.xlarge us-east-1 on-demand $0.1920/h (S1, 2026-07-20).
         let p = c.price("us-east-1", "ec2.m5.xlarge").unwrap();
         assert_eq!(p.usd, Some(0.192));
@@ -378,9 +451,17 @@ mod tests {
     fn every_region_has_the_same_rows() {
         let c = Catalog::builtin();
         let east: Vec<_> = c.tables["us-east-1"].prices.keys().collect();
-        for r in ["us-west-2", "eu-west-1"] {
+        for r in c.regions() {
             assert_eq!(east, c.tables[r].prices.keys().collect::<Vec<_>>(), "{r}");
         }
+        // S3 @136b6119 m5.xlarge Linux on-demand: Frankfurt $0.230, Sydney $0.240, Tokyo $0.248,
+        // Ohio $0.192; S4 db.r5.large PostgreSQL Frankfurt $0.305.
+        let at = |r: &str, k: &str| c.price(r, k).unwrap().usd;
+        assert_eq!(
+            ["eu-central-1", "ap-southeast-2", "ap-northeast-1", "us-east-2"].map(|r| at(r, "ec2.m5.xlarge")),
+            [Some(0.23), Some(0.24), Some(0.248), Some(0.192)]
+        );
+        assert_eq!(at("eu-central-1", "rds.postgres.single_az.db.r5.large"), Some(0.305));
         // eu-west-1 (aws-pricing.md §2, §4.1, §5): m5.xlarge $0.214 on-demand, 1-yr RI $0.135;
         // db.r5.large Single-AZ $0.280, Multi-AZ 2 × = $0.560 [D]; cache.r5.large $0.241.
         let eu = |k: &str| c.price("eu-west-1", k).unwrap().usd;

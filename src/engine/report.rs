@@ -8,6 +8,21 @@ pub use crate::money::finance::FiscalYear;
 pub use crate::money::ledger::{CostLine, DiscountClass, Name, PriceUsed, View};
 use crate::scenario::model::{Category, Role, YearMonth};
 
+/// A price older than this many months before the plan's first month is flagged as stale.
+pub const STALE_PRICE_MONTHS: i32 = 18;
+
+/// Whole months from a price's as-of date (`YYYY-MM-DD` or `YYYY-MM`) to month `at`; None when
+/// the date cannot be read.
+pub fn price_age_months(as_of: &str, at: YearMonth) -> Option<i32> {
+    let mut parts = as_of.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: i32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    Some((at.year() - y) * 12 + (at.month() as i32 - m))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub scenario: String,

@@ -971,7 +971,15 @@ impl HeadroomApp {
                 Tab::Compare => compare_panel::ui(ui, &self.report, self.baseline.as_ref()),
                 Tab::Uncertainty => uncertainty_panel::ui(ui, &self.report, &self.mc, self.variant, &mut commands),
                 Tab::Assumptions => {
-                    assumptions_panel::ui(ui, &self.report, &mut self.field_edits, &self.field_errors, &mut commands)
+                    let coverage = self.catalog.coverage();
+                    assumptions_panel::ui(
+                        ui,
+                        &self.report,
+                        &coverage,
+                        &mut self.field_edits,
+                        &self.field_errors,
+                        &mut commands,
+                    )
                 }
             });
         });

@@ -176,7 +176,10 @@ pub fn reads_priced_lines(input: &MonthInput) -> bool {
 /// Whether a finance step reads the tally's view or discount sums (discount, escalation,
 /// contingency).
 pub fn reads_bases(fin: &Finance) -> bool {
-    fin.aws_discount > 0.0 || fin.annual_escalation != 0.0 || fin.contingency > 0.0
+    fin.aws_discount > 0.0
+        || !fin.aws_discount_by_category.is_empty()
+        || fin.annual_escalation != 0.0
+        || fin.contingency > 0.0
 }
 
 /// Whether the finance layer adds anything to a scenario's months.
@@ -490,13 +493,28 @@ fn commitments<S: Sink>(input: &MonthInput, out: &mut Ledger<S>) {
     }
 }
 
-/// Negotiated discount on AWS charges (the lines of class [`DiscountClass::Aws`]).
+/// Negotiated discounts on AWS charges (the lines of class [`DiscountClass::Aws`]): a
+/// category with its own rate (`aws_discount_by_category`) gets a line in that category on its
+/// own AWS charges; the flat rate applies to the AWS charges of every other category.
 fn discount<S: Sink>(fin: &Finance, out: &mut Ledger<S>) {
+    let by = out.tally.aws_by_category;
+    let mut rest = out.tally.aws;
+    for (&c, &rate) in &fin.aws_discount_by_category {
+        let base = by[c as usize];
+        rest -= base;
+        if rate > 0.0 {
+            out.line(Name::from(""), c, Amount::both(base, -rate, DiscountClass::NotAws), || Describe {
+                item: format!("Negotiated AWS discount: {} ({:.1} %)", c.label(), rate * 100.0).into(),
+                unit: "USD of AWS charges",
+                basis: format!("finance.aws_discount_by_category.{c:?}").into(),
+            });
+        }
+    }
     if fin.aws_discount > 0.0 {
-        let base = out.tally.aws;
-        out.line(Name::from(""), Category::Other, Amount::both(base, -fin.aws_discount, DiscountClass::NotAws), || {
+        let others = if fin.aws_discount_by_category.is_empty() { "" } else { ", other categories" };
+        out.line(Name::from(""), Category::Other, Amount::both(rest, -fin.aws_discount, DiscountClass::NotAws), || {
             Describe {
-                item: format!("Negotiated AWS discount ({:.1} %)", fin.aws_discount * 100.0).into(),
+                item: format!("Negotiated AWS discount ({:.1} %{others})", fin.aws_discount * 100.0).into(),
                 unit: "USD of AWS charges",
                 basis: "finance.aws_discount".into(),
             }

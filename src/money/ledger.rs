@@ -133,8 +133,10 @@ pub struct Tally {
     pub amortised: f64,
     pub cash: f64,
     pub capex: f64,
-    /// Known dollars the negotiated AWS discount applies to (lines in both views).
+    /// Known dollars the negotiated AWS discount applies to (lines in both views), and the
+    /// same per category (in [`Category::ALL`] order).
     pub aws: f64,
+    pub aws_by_category: [f64; 9],
     /// Lines with an unknown price.
     pub unknown: u32,
     /// Catalog-priced lines with a known price, kept while `keep_priced` (commitments or spot
@@ -151,6 +153,7 @@ impl Tally {
     /// Start a new month (buffers kept).
     pub fn reset(&mut self, keep_priced: bool, bases: bool) {
         self.by_category = [0.0; 9];
+        self.aws_by_category = [0.0; 9];
         (self.amortised, self.cash, self.capex, self.aws, self.unknown) = (0.0, 0.0, 0.0, 0.0, 0);
         self.priced.clear();
         (self.keep_priced, self.bases) = (keep_priced, bases);
@@ -176,6 +179,7 @@ impl Tally {
         }
         if view == View::Both && class == DiscountClass::Aws {
             self.aws += usd;
+            self.aws_by_category[c as usize] += usd;
         }
     }
 

@@ -879,6 +879,28 @@ pub fn sig(x: f64) -> String {
     if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
 }
 
+/// `headroom prices`: each region's coverage.
+pub fn coverage_table(rows: &[crate::catalog::Coverage]) -> String {
+    let mut out = format!("{:<16} {:>6} {:>8}  {:<10}  {:<10}\n", "region", "known", "unknown", "oldest", "newest");
+    for c in rows {
+        let _ = writeln!(out, "{:<16} {:>6} {:>8}  {:<10}  {:<10}", c.region, c.known, c.unknown, c.oldest, c.newest);
+    }
+    out.push_str("Unknown keys are gaps: `headroom prices --region R` lists them; `headroom prices import` fills them from the AWS Price List.\n");
+    out
+}
+
+/// `headroom prices --region R`: every row with its source.
+pub fn price_rows_table(rows: &[crate::catalog::PriceRow]) -> String {
+    let mut out = String::new();
+    for p in rows {
+        let usd = p.usd.map_or_else(|| "unknown".to_string(), |u| format!("{u}"));
+        let conf = p.confidence.map_or_else(|| "GAP".to_string(), |c| format!("{c:?}"));
+        let _ =
+            writeln!(out, "{:<48} {:>10} {:<16} {:<4} {:<10} {}", p.key, usd, p.unit, conf, p.as_of, p.source_title);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1189,8 +1189,14 @@ pub struct Finance {
     /// First calendar month of the fiscal year (1 = January). Range 1..=12. Default 1.
     pub fiscal_year_start_month: u32,
     /// Negotiated discount on AWS charges (e.g. an enterprise discount), fraction. Range 0..<1.
-    /// Default 0.
+    /// Default 0. Applies to the AWS charges of every category without its own rate below.
     pub aws_discount: f64,
+    /// Negotiated discounts per service, by cost category (`Compute`: EC2 nodes and EKS;
+    /// `Database`: RDS; `Cache`: ElastiCache; `Storage`: S3 and EBS; `Networking`: ALB, NAT and
+    /// data transfer; `SecurityMonitoring`: WAF, Shield, CloudWatch, KMS, Secrets Manager;
+    /// `Connectivity`: Direct Connect and VPN; `DrReplication`), fraction each. Range 0..<1.
+    /// A category listed here takes its own rate instead of `aws_discount`. Default none.
+    pub aws_discount_by_category: BTreeMap<Category, f64>,
     /// Price escalation per year from the second plan year on, fraction, compounding.
     /// Range -0.5..=1. Default 0.
     pub annual_escalation: f64,
@@ -1228,6 +1234,7 @@ impl Default for Finance {
         Self {
             fiscal_year_start_month: 1,
             aws_discount: 0.0,
+            aws_discount_by_category: BTreeMap::new(),
             annual_escalation: 0.0,
             contingency: 0.0,
             reporting_currency: None,

@@ -702,6 +702,14 @@ fn check_uncertainty(c: &mut Checker, s: &Scenario) {
 fn check_finance(c: &mut Checker, s: &Scenario, cat: &Catalog, horizon_end: YearMonth) {
     let f = &s.finance;
     c.urange("finance.fiscal_year_start_month", f.fiscal_year_start_month, 1, 12);
+    for (cat, &d) in &f.aws_discount_by_category {
+        if !d.is_finite() || !(0.0..1.0).contains(&d) {
+            c.err(
+                format_args!("finance.aws_discount_by_category.{cat:?}"),
+                format!("must be at least 0 and below 1, found {}", num(d)),
+            );
+        }
+    }
     if !f.aws_discount.is_finite() || f.aws_discount < 0.0 || f.aws_discount >= 1.0 {
         c.err("finance.aws_discount", format!("must be at least 0 and below 1, found {}", num(f.aws_discount)));
     }

@@ -85,7 +85,7 @@ fn semantic_checks_name_path_value_and_range() {
         (
             "location: Aws(\"us-west-2\"), role: WarmStandby(0.2)",
             "location: Aws(\"eu-west-9\"), role: WarmStandby(0.2)",
-            "variants[0].sites[1].location: unknown AWS region \"eu-west-9\"; closest known: eu-west-1, us-west-2, us-east-1",
+            "variants[0].sites[1].location: unknown AWS region \"eu-west-9\"; closest known: eu-west-1, us-west-2, eu-central-1",
         ),
         (
             "(name: \"aws-dr\", location: Aws(\"us-west-2\"), role: WarmStandby(0.2)",

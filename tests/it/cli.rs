@@ -316,3 +316,36 @@ fn prices_import_then_plan_with_the_table() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).starts_with(&format!("{SEED}: ")), "{}", text(&o.stderr));
 }
+
+/// `headroom prices`: coverage per region from the shipped tables (counted here from the
+/// catalogue independently), one region's rows as JSON, an unknown region is exit 2.
+#[test]
+fn prices_lists_coverage_and_rows() {
+    let o = run(&["prices"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let cat = headroom::Catalog::builtin();
+    for (region, t) in &cat.tables {
+        let known = t.prices.values().filter(|p| p.usd.is_some()).count();
+        let line = out.lines().find(|l| l.split_whitespace().next() == Some(region.as_str())).unwrap();
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            (cols[1].parse::<usize>().unwrap(), cols[2].parse::<usize>().unwrap()),
+            (known, t.prices.len() - known)
+        );
+    }
+    assert_eq!(out.lines().filter(|l| l.starts_with("us-") || l.starts_with("eu-") || l.starts_with("ap-")).count(), 7);
+    let o = run(&["prices", "--region", "eu-central-1", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m5 = rows.as_array().unwrap().iter().find(|r| r["key"] == "ec2.m5.xlarge").unwrap();
+    // S3 @136b6119: m5.xlarge Linux on-demand in Frankfurt $0.230 (2022-07-07).
+    assert_eq!(
+        (m5["usd"].as_f64(), m5["source"].as_str(), m5["as_of"].as_str()),
+        (Some(0.23), Some("S3"), Some("2022-07-07"))
+    );
+    assert!(m5["source_title"].as_str().unwrap().starts_with("vantage-sh/ec2instances.info"));
+    let o = run(&["prices", "--region", "mars-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no price table for \"mars-1\""));
+}

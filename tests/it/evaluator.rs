@@ -152,6 +152,7 @@ fn recorded_lines_add_up_to_the_totals() {
         "    variants: [",
         r#"    finance: (
         aws_discount: 0.05, annual_escalation: 0.03, contingency: 0.1,
+        aws_discount_by_category: {Compute: 0.2, Storage: 0.0},
         spot: [(pool: "general", share: 0.3, discount: 0.6, source: "test")],
         commitments: [
             (kind: Ec2Reserved(instance_type: "m5.xlarge", count: 2), region: "us-east-1", term_years: 1,

@@ -152,6 +152,47 @@ fn discount_escalation_and_contingency_are_visible_lines() {
     close(1.03f64.powi(4) - 1.0, 0.125_508_81, 1e-6);
 }
 
+/// Issue #16: a negotiated discount per service. Compute (EC2, EKS) at 20 % and Database (RDS)
+/// at 12 % on their own catalog-priced lines, each a line in its category; the flat 10 % on the
+/// AWS charges of every other category.
+#[test]
+fn discounts_per_service_and_a_flat_one_for_the_rest() {
+    use headroom::scenario::model::Category;
+    let r = with_finance("aws_discount: 0.10, aws_discount_by_category: {Compute: 0.20, Database: 0.12}");
+    let v = &r.variants[2]; // aws-backup-restore: every priced line an AWS charge
+    let m1 = &v.months[0];
+    let priced = |c: Option<Category>| -> f64 {
+        m1.lines.iter().filter(|l| l.price.is_some() && c.is_none_or(|c| l.category == c)).filter_map(|l| l.usd).sum()
+    };
+    let (compute, database, all) = (priced(Some(Category::Compute)), priced(Some(Category::Database)), priced(None));
+    assert!(compute > 100.0 && database > 100.0, "{compute} {database}");
+    let line = |item: &str| m1.lines.iter().find(|l| l.item == item).unwrap_or_else(|| panic!("{item}"));
+    let c = line("Negotiated AWS discount: Compute (20.0 %)");
+    assert_eq!(c.category, Category::Compute);
+    close(c.usd.unwrap(), -0.20 * compute, 1e-6);
+    close(line("Negotiated AWS discount: Database (12.0 %)").usd.unwrap(), -0.12 * database, 1e-6);
+    close(
+        line("Negotiated AWS discount (10.0 %, other categories)").usd.unwrap(),
+        -0.10 * (all - compute - database),
+        1e-6,
+    );
+    // A rate out of range is refused by its path.
+    let text = crate::common::seed_text().replacen(
+        "    pricing: (",
+        "    finance: (aws_discount_by_category: {Cache: 1.0}),\n    pricing: (",
+        1,
+    );
+    match load_scenario(&text, Catalog::builtin()) {
+        Err(LoadError::Invalid(p)) => {
+            assert_eq!(
+                p[0].to_string(),
+                "finance.aws_discount_by_category.Cache: must be at least 0 and below 1, found 1"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn fiscal_years_and_reporting_currency() {
     let r = with_finance(

@@ -238,6 +238,17 @@ fn compare_and_assumptions_tabs_show_engine_figures() {
     h.get_by_label("demand.annual_growth");
     // m5.xlarge is priced in both regions.
     assert_eq!(h.query_all_by_label("ec2.m5.xlarge").count(), 2);
+    // Prices older than 18 months at the plan's start (2027-01): dated before 2025-07.
+    let r = &h.state().report;
+    let stale = r.prices.iter().filter(|p| p.usd.is_some() && p.as_of.as_str() < "2025-07").count();
+    assert!(stale > 10, "{stale}");
+    h.get_by_label(&format!(
+        "{stale} of these prices are older than 18 months at the plan's start (2027-01): refresh them with `headroom prices import` (AWS Price List) or an override"
+    ));
+    // The catalogue's coverage, from the same figures as `headroom prices`.
+    h.get_by_label("Price catalogue");
+    let east = headroom::Catalog::builtin().coverage().into_iter().find(|c| c.region == "us-east-1").unwrap();
+    assert!(h.query_all_by_label(&east.known.to_string()).count() >= 1);
 }
 
 #[test]

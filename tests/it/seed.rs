@@ -214,3 +214,32 @@ fn database_class_follows_the_resize_policy() {
     assert_eq!(aug.sites[0].database.as_ref().unwrap().class.as_str(), "db.r5.large");
     assert!(ws.resize_events.iter().any(|e| e.month == 32 && e.to == "db.r5.large"));
 }
+
+/// Issue #16: the seed planned with its primary in eu-west-1 has every EC2, RDS and ElastiCache
+/// line priced there (the shipped eu-west-1 table), the rest of that region's gaps counted.
+#[test]
+fn the_seed_in_eu_west_1_prices_its_nodes_database_and_cache() {
+    let cat = Catalog::builtin();
+    let text = headroom::SEED_SCENARIO.replace("Aws(\"us-east-1\")", "Aws(\"eu-west-1\")");
+    let r = plan(&load_scenario(&text, cat).unwrap(), cat);
+    let mut checked = 0;
+    for v in &r.variants {
+        for m in &v.months {
+            for l in &m.lines {
+                let Some(p) = l.price.map(|i| &r.prices[i as usize]) else { continue };
+                if p.region == "eu-west-1"
+                    && ["ec2.", "rds.postgres.", "elasticache."].iter().any(|k| p.key.starts_with(k))
+                {
+                    assert!(l.usd.is_some(), "{} {}: {} unpriced", v.name, m.month, p.key);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+    // m5.xlarge in Ireland: $0.214 an hour (S3), so month 1's three primary nodes cost
+    // 3 × 730 × $0.214 = $468.66.
+    let m1 = &r.variants[0].months[0];
+    let ec2 = m1.lines.iter().find(|l| l.site.as_str() == "aws-primary" && l.item.starts_with("EC2 nodes")).unwrap();
+    close(ec2.usd.unwrap(), 468.66, 1e-6);
+}
