@@ -80,6 +80,7 @@ fn plan_with(s: &ValidScenario, cat: &Catalog, full: bool) -> Report {
             decision: String::new(),
         },
         provenance: Provenance::default(),
+        budgets: s.uncertainty.budgets.clone(),
     };
     if full {
         summarise(s, cat, &mut report);

@@ -47,6 +47,8 @@ pub struct Report {
     pub comparison: crate::engine::topology::Comparison,
     /// What produced this report: every export carries it.
     pub provenance: Provenance,
+    /// The scenario's budget lines (`uncertainty.budgets`), for the fiscal-year review.
+    pub budgets: Vec<crate::scenario::model::Budget>,
 }
 
 /// Which Headroom, scenario and prices a report comes from.

@@ -319,6 +319,7 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
     // The displayed cents, once per variant, for its sheet and the Summary's cached results.
     let cents: Vec<Vec<Vec<Option<i64>>>> = r.variants.iter().map(displayed_cents).collect();
     let (sheets, totals) = variant_sheets(r, &cents, &fmt)?;
+    wb.push_worksheet(decision_sheet(&crate::uncertainty::review::review(r, mc), &fmt)?);
     wb.push_worksheet(summary_sheet(r, &totals, &cents, &fmt)?);
     for ws in sheets {
         wb.push_worksheet(ws);
@@ -330,6 +331,12 @@ fn xlsx(r: &Report, mc: Option<&McReport>) -> Result<Vec<u8>, ExportError> {
         wb.push_worksheet(uncertainty_sheet(mc, &fmt.bold, &fmt.money)?);
     }
     wb.push_worksheet(assumptions_sheet(r, &fmt)?);
+    // Printable: landscape, one page wide, the first row repeated on every page.
+    for ws in wb.worksheets_mut() {
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
+    }
     Ok(wb.save_to_buffer()?)
 }
 
@@ -672,6 +679,89 @@ fn useful_recommendations(r: &Report) -> impl Iterator<Item = &crate::engine::re
     r.recommendations.iter().filter(|x| x.is_useful())
 }
 
+/// The decision first: recommendation and why, the variants, the fiscal years against budget
+/// and the top risks; numbers stored as numbers, printed landscape one page wide.
+fn decision_sheet(rv: &crate::uncertainty::review::Review, fmt: &Formats) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name("Decision")?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    let pct = Format::new().set_num_format("0.000%");
+    let pct0 = Format::new().set_num_format("0%");
+    let money0 = Format::new().set_num_format("$#,##0");
+    ws.write_string_with_format(0, 0, "Decision", &fmt.bold)?;
+    ws.write_string(1, 0, neutralise(&rv.decision))?;
+    let mut row = 2u32;
+    for w in &rv.why {
+        ws.write_string(row, 0, neutralise(w))?;
+        row += 1;
+    }
+    row += 1;
+    let head = ["Variant", "Rank", "Total (amortised)", "Costs", "Availability", "RTO (h)", "RPO (min)", "Targets"];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &fmt.bold)?;
+    }
+    for v in &rv.variants {
+        row += 1;
+        ws.write_string(row, 0, neutralise(&v.name))?;
+        if let Some(k) = v.rank {
+            ws.write_number(row, 1, k)?;
+        }
+        ws.write_number_with_format(row, 2, (v.total_usd * 100.0).round() / 100.0, &money0)?;
+        ws.write_string(row, 3, neutralise(&v.status))?;
+        ws.write_number_with_format(row, 4, v.availability, &pct)?;
+        if let Some(h) = v.rto_hours {
+            ws.write_number(row, 5, (h * 10.0).round() / 10.0)?;
+        }
+        if let Some(m) = v.rpo_minutes {
+            ws.write_number(row, 6, (m * 10.0).round() / 10.0)?;
+        }
+        ws.write_string(row, 7, if v.meets_all { "all met" } else { "missed" })?;
+    }
+    row += 2;
+    ws.write_string_with_format(row, 0, "Fiscal years against budget (variance = budget − amortised)", &fmt.bold)?;
+    row += 1;
+    let head =
+        ["Variant", "Year", "Months", "Cash", "Amortised", "Capex", "Opex", "Budget", "Variance", "P(exceed)", "Costs"];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &fmt.bold)?;
+    }
+    let cents = |x: f64| (x * 100.0).round() / 100.0;
+    for f in &rv.fiscal {
+        row += 1;
+        ws.write_string(row, 0, neutralise(&f.variant))?;
+        ws.write_string(row, 1, &f.label)?;
+        ws.write_number(row, 2, f.months)?;
+        for (c, x) in [(3u16, f.cash_usd), (4, f.amortised_usd), (5, f.capex_usd), (6, f.opex_usd)] {
+            ws.write_number_with_format(row, c, cents(x), &fmt.money)?;
+        }
+        if let Some(b) = f.budget_usd {
+            ws.write_number_with_format(row, 7, cents(b), &fmt.money)?;
+        }
+        if let Some(v) = f.variance_usd {
+            ws.write_number_with_format(row, 8, cents(v), &fmt.money)?;
+        }
+        if let Some(p) = f.p_exceed {
+            ws.write_number_with_format(row, 9, p, &pct0)?;
+        }
+        ws.write_string(row, 10, if f.complete { "complete" } else { "lower bound" })?;
+    }
+    row += 1;
+    ws.write_string(row, 0, format!("P(exceed): {}", rv.exceedance_basis))?;
+    row += 2;
+    ws.write_string_with_format(row, 0, "Top risks", &fmt.bold)?;
+    for k in &rv.risks {
+        row += 1;
+        ws.write_string(row, 0, format!("{:?}", k.kind))?;
+        ws.write_string(row, 1, neutralise(&k.text))?;
+    }
+    ws.set_column_width(0, 28)?;
+    for c in 1..=10u16 {
+        ws.set_column_width(c, 14)?;
+    }
+    Ok(ws)
+}
+
 /// What to reserve or commit to, when, and what it saves: one row per recommendation.
 fn commitments_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError> {
     let mut ws = Worksheet::new();
@@ -757,7 +847,11 @@ fn assumptions_sheet(r: &Report, fmt: &Formats) -> Result<Worksheet, ExportError
     let mut row = 1;
     for a in &r.assumptions {
         asm.write_string(row, 0, &a.path)?;
-        asm.write_string(row, 1, neutralise(&a.value))?;
+        // Numbers as numbers (a reviewer can calculate with them), text as text.
+        match a.value.parse::<f64>() {
+            Ok(x) if x.is_finite() => asm.write_number(row, 1, x)?,
+            _ => asm.write_string(row, 1, neutralise(&a.value))?,
+        };
         asm.write_string(row, 2, a.unit)?;
         asm.write_string(row, 3, neutralise(&a.source))?;
         asm.write_string(row, 4, neutralise(&a.range))?;
@@ -870,8 +964,12 @@ fn uncertainty_sheet(mc: &McReport, bold: &Format, money: &Format) -> Result<Wor
             row += 1;
         }
     }
+    // Wide enough for every value (no ### cells).
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 40)?;
+    for c in 2..=12u16 {
+        ws.set_column_width(c, 16)?;
+    }
     Ok(ws)
 }
 
@@ -1125,6 +1223,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 svg{width:100%;height:auto;margin:.5rem 0}
 .kpis{display:flex;gap:1rem;flex-wrap:wrap}.kpi{border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem;min-width:12rem}
 .kpi b{display:block;font-size:1.3rem}
+tr.pick td{background:#eef7ee;font-weight:600}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}table,svg,.kpi{break-inside:avoid}a{color:inherit}}
 @page{size:A4;margin:15mm}
 "#;
@@ -1154,6 +1253,7 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
         e(&r.currency)
     );
 
+    html_decision(&mut h, &crate::uncertainty::review::review(r, mc));
     html_summary(&mut h, r);
     html_comparison(&mut h, r);
     html_charts(&mut h, r);
@@ -1163,6 +1263,66 @@ pub fn html_with(r: &Report, mc: Option<&McReport>) -> String {
     html_risks(&mut h, r);
     html_assumptions(&mut h, r);
     h
+}
+
+/// The decision first: the recommendation and why, every variant's total beside availability,
+/// RTO, RPO and completeness, the fiscal years against budget, and the top risks.
+fn html_decision(h: &mut String, rv: &crate::uncertainty::review::Review) {
+    let e = escape;
+    let _ = write!(h, "<h2>Decision</h2><p class=\"decision\"><b>{}</b>.</p><ul>", e(&rv.decision));
+    for w in &rv.why {
+        let _ = write!(h, "<li>{}</li>", e(w));
+    }
+    h.push_str("</ul><table><thead><tr><th>Variant</th><th class=\"n\">Rank</th><th class=\"n\">Total (amortised)</th><th class=\"n\">Availability</th><th class=\"n\">RTO</th><th class=\"n\">RPO</th><th>Targets</th><th>Costs</th></tr></thead><tbody>");
+    for v in &rv.variants {
+        let _ = write!(
+            h,
+            "<tr{}><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3} %</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
+            if rv.recommended.as_deref() == Some(v.name.as_str()) { " class=\"pick\"" } else { "" },
+            e(&v.name),
+            v.rank.map_or("—".to_string(), |k| k.to_string()),
+            e(&crate::engine::report::lower_bound(v.complete, usd0(v.total_usd))),
+            v.availability * 100.0,
+            v.rto_hours.map_or("none".to_string(), |x| format!("{x:.1} h")),
+            v.rpo_minutes.map_or("no copy".to_string(), |x| format!("{x:.1} min")),
+            if v.meets_all { "ok" } else { "bad" },
+            if v.meets_all { "all met" } else { "missed" },
+            e(&v.status)
+        );
+    }
+    h.push_str("</tbody></table><h2>Fiscal years against budget</h2><table><thead><tr><th>Variant</th><th>Year</th><th class=\"n\">Months</th><th class=\"n\">Cash</th><th class=\"n\">Amortised</th><th class=\"n\">Capex</th><th class=\"n\">Opex</th><th class=\"n\">Budget</th><th class=\"n\">Variance</th><th class=\"n\">P(exceed)</th></tr></thead><tbody>");
+    for f in &rv.fiscal {
+        let money = |x: f64| e(&crate::engine::report::lower_bound(f.complete, usd0(x)));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {}\">{}</td><td class=\"n\">{}</td></tr>",
+            e(&f.variant),
+            e(&f.label),
+            f.months,
+            money(f.cash_usd),
+            money(f.amortised_usd),
+            usd0(f.capex_usd),
+            money(f.opex_usd),
+            f.budget_usd.map_or("—".to_string(), usd0),
+            if f.variance_usd.is_some_and(|x| x < 0.0) { "bad" } else { "" },
+            f.variance_usd.map_or("—".to_string(), usd0),
+            f.p_exceed.map_or("—".to_string(), |p| format!("{:.0} %", p * 100.0))
+        );
+    }
+    let _ = write!(
+        h,
+        "</tbody></table><p class=\"muted\">Variance = budget − amortised (negative: over budget). P(exceed): {}.</p><h2>Top risks</h2>",
+        e(&rv.exceedance_basis)
+    );
+    if rv.risks.is_empty() {
+        h.push_str("<p class=\"ok\">No budget, capacity, unpriced or stale-price risk.</p>");
+    } else {
+        h.push_str("<ul>");
+        for k in &rv.risks {
+            let _ = write!(h, "<li><b>{:?}</b>: {}</li>", k.kind, e(&k.text));
+        }
+        h.push_str("</ul>");
+    }
 }
 
 /// The executive summary: each variant's total and its months.

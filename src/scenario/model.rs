@@ -179,6 +179,18 @@ pub struct Budget {
     pub variant: Option<String>,
 }
 
+/// The budget line for fiscal year `year` of `variant`: the first line naming that year and
+/// either that variant or none.
+pub fn budget_for(budgets: &[Budget], year: i32, variant: &str) -> Option<f64> {
+    budgets
+        .iter()
+        .find(|b| {
+            b.fiscal_year.trim_start_matches("FY").parse() == Ok(year)
+                && b.variant.as_deref().is_none_or(|n| n == variant)
+        })
+        .map(|b| b.usd)
+}
+
 /// Seeds for everything random: the same scenario and seed give byte-identical results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -2,3 +2,4 @@
 //! summing sink.
 
 pub mod montecarlo;
+pub mod review;

@@ -471,14 +471,7 @@ impl Summary {
                         .iter()
                         .map(|fy| FiscalAcc {
                             acc: Acc::new(exact),
-                            budget: u
-                                .budgets
-                                .iter()
-                                .find(|b| {
-                                    b.fiscal_year.trim_start_matches("FY").parse() == Ok(fy.year)
-                                        && b.variant.as_ref().is_none_or(|n| *n == vp.name)
-                                })
-                                .map(|b| b.usd),
+                            budget: crate::scenario::model::budget_for(&u.budgets, fy.year, &vp.name),
                             exceeded: 0,
                         })
                         .collect(),

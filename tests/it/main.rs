@@ -15,6 +15,7 @@ mod models;
 mod montecarlo;
 mod prices;
 mod queueing;
+mod review;
 mod seed;
 mod sweep;
 mod topology;
