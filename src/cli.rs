@@ -147,6 +147,17 @@ enum Command {
         #[arg(long)]
         paths: Option<u32>,
     },
+    /// What changed between two versions of a scenario: the changed inputs, then per variant
+    /// and fiscal year a variance waterfall — each change applied alone to the old scenario, its
+    /// effect on the amortised cost, and the interaction remainder.
+    Diff {
+        /// The scenario as last reviewed.
+        old: PathBuf,
+        /// The scenario now.
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
     /// The price catalogue: regions with their coverage (known and unknown keys, oldest and
     /// newest as-of date); with --region every row with its source. `prices import` reads AWS
     /// Price List offer files into a table.
@@ -396,6 +407,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Some(Command::Prices { command: Some(PricesCommand::Import { files, output, region }), .. }) => {
             prices_import(&files, &output, region.as_deref())
+        }
+        Some(Command::Diff { old, new, format }) => {
+            let ((a, ac), (b, bc)) = (load(&old)?, load(&new)?);
+            let d = headroom::engine::diff::diff(&a, &ac, &b, &bc);
+            match format {
+                CompareFormat::Table => out(&render::diff_text(&d)),
+                CompareFormat::Json => out(&json(&d)?),
+            }
         }
         Some(Command::Prices { command: None, region, scenario, format }) => {
             prices_list(region.as_deref(), scenario.as_deref(), format)

@@ -901,6 +901,68 @@ pub fn price_rows_table(rows: &[crate::catalog::PriceRow]) -> String {
     out
 }
 
+/// `headroom diff`: the changed inputs, then per variant a variance waterfall by fiscal year.
+pub fn diff_text(d: &crate::engine::diff::Diff) -> String {
+    use crate::engine::diff::ChangeKind;
+    let mut out = String::new();
+    if d.changes.is_empty() {
+        out.push_str("No input changed.\n");
+        return out;
+    }
+    let _ = writeln!(out, "Changed ({}):", d.changes.len());
+    for c in &d.changes {
+        let what = match c.kind {
+            ChangeKind::Changed | ChangeKind::Prices => format!("{} → {}", c.old, c.new),
+            ChangeKind::Added => format!("added: {}", c.new),
+            ChangeKind::Removed => format!("removed (was {})", c.old),
+        };
+        let note = if c.note.is_empty() { String::new() } else { format!("  [{}]", c.note) };
+        let _ = writeln!(out, "  {}: {what}{note}", c.path);
+    }
+    // A float residue of a cent or less reads as zero, not as "−$0".
+    let signed = |x: f64| {
+        if x >= -0.005 {
+            format!("+{}", crate::money::usd0(x.max(0.0)))
+        } else {
+            format!("−{}", crate::money::usd0(-x))
+        }
+    };
+    for v in &d.variants {
+        let _ = writeln!(
+            out,
+            "\n== {} =={}",
+            v.name,
+            match (v.in_old, v.in_new) {
+                (true, false) => " (only in the old scenario)",
+                (false, true) => " (only in the new scenario)",
+                _ => "",
+            }
+        );
+        let w = 44;
+        let mut head = format!("{:<w$}", "");
+        for p in &v.periods {
+            let _ = write!(head, "{p:>14}");
+        }
+        let _ = writeln!(out, "{head}");
+        let row = |out: &mut String, label: &str, xs: &[f64], f: &dyn Fn(f64) -> String| {
+            let mut l: String = label.chars().take(w - 1).collect();
+            l = format!("{l:<w$}");
+            for x in xs {
+                let _ = write!(l, "{:>14}", f(*x));
+            }
+            let _ = writeln!(out, "{l}");
+        };
+        row(&mut out, "old", &v.old_usd, &crate::money::usd0);
+        for (i, e) in &v.steps {
+            let c = &d.changes[*i];
+            row(&mut out, &format!("{} {} → {}", c.path, c.old, c.new), e, &signed);
+        }
+        row(&mut out, "interaction, structure, the rest", &v.remainder, &signed);
+        row(&mut out, "new", &v.new_usd, &crate::money::usd0);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,3 +349,21 @@ fn prices_lists_coverage_and_rows() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no price table for \"mars-1\""));
 }
+
+/// `headroom diff OLD NEW`: the changed input, then the waterfall; JSON for scripts.
+#[test]
+fn diff_lists_changes_and_the_waterfall() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let new = dir.path().join("new.ron");
+    std::fs::write(&new, seed.replacen("annual_growth: 0.20,", "annual_growth: 0.25,", 1)).unwrap();
+    let o = run(&["diff", SEED, new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("Changed (1):\n  demand.annual_growth: 0.2 → 0.25\n"), "{out}");
+    assert!(out.contains("\n== aws-pilot-light ==\n") && out.contains("demand.annual_growth 0.2 → 0.25"), "{out}");
+    let o = run(&["diff", SEED, new.to_str().unwrap(), "--format", "json"]);
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["changes"][0]["path"], "demand.annual_growth");
+    assert_eq!(d["variants"].as_array().unwrap().len(), 6);
+}

@@ -128,3 +128,59 @@ fn the_workbook_prints_one_page_wide_with_numbers_as_numbers() {
         .unwrap();
     assert_eq!(growth[1], calamine::Data::Float(0.2));
 }
+
+/// `headroom diff`: each change alone against the old plan (checked here by replanning the old
+/// scenario with only that change), the remainder the interaction; a text change moves nothing;
+/// a variant added is structure.
+#[test]
+fn diff_attributes_each_change_and_shows_the_interaction() {
+    use headroom::engine::diff::{ChangeKind, diff};
+    let cat = Catalog::builtin();
+    let old = headroom::load_scenario(headroom::SEED_SCENARIO, cat).unwrap();
+    let mut t = old.scenario().clone();
+    t.demand.annual_growth = 0.3;
+    t.demand.concurrent_users = 1200.0;
+    t.meta.description = "a new description".into();
+    let new = headroom::validate(t.clone(), cat).unwrap();
+    let d = diff(&old, cat, &new, cat);
+    let paths: Vec<(&str, ChangeKind)> = d.changes.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+    assert_eq!(
+        paths,
+        [
+            ("demand.annual_growth", ChangeKind::Changed),
+            ("demand.concurrent_users", ChangeKind::Changed),
+            ("meta.description", ChangeKind::Changed)
+        ]
+    );
+    let total = |s: &headroom::ValidScenario, v: &str| {
+        headroom::plan(s, cat).variants.iter().find(|x| x.name == v).unwrap().total_usd
+    };
+    let mut growth_only = old.scenario().clone();
+    growth_only.demand.annual_growth = 0.3;
+    let growth_only = headroom::validate(growth_only, cat).unwrap();
+    let v = d.variants.iter().find(|v| v.name == "aws-pilot-light").unwrap();
+    let k = v.periods.len() - 1;
+    assert_eq!(v.periods[k], "total");
+    let step = |path: &str| v.steps.iter().find(|(i, _)| d.changes[*i].path == path).map(|(_, e)| e[k]);
+    let base = total(&old, "aws-pilot-light");
+    crate::common::close(step("demand.annual_growth").unwrap(), total(&growth_only, "aws-pilot-light") - base, 1e-6);
+    assert_eq!(step("meta.description"), None, "a text change moves no dollar");
+    let after = total(&new, "aws-pilot-light");
+    assert_eq!((v.old_usd[k], v.new_usd[k]), (base, after));
+    // Growth and users compound: the interaction is left as a remainder, positive here.
+    let single: f64 = v.steps.iter().map(|(_, e)| e[k]).sum();
+    crate::common::close(v.remainder[k], after - base - single, 1e-6);
+    assert!(v.remainder[k] > 1.0, "{}", v.remainder[k]);
+    // A variant added: structure, in the new plan only, its whole cost in the remainder.
+    t.variants.push(t.variants[0].clone());
+    t.variants.last_mut().unwrap().name = "copy".into();
+    let grown = headroom::validate(t, cat).unwrap();
+    let d = diff(&old, cat, &grown, cat);
+    assert!(d.changes.iter().any(|c| c.kind == ChangeKind::Added && c.path.starts_with("variants[6].")));
+    let copy = d.variants.iter().find(|v| v.name == "copy").unwrap();
+    assert!(!copy.in_old && copy.in_new && copy.steps.is_empty());
+    assert_eq!(copy.remainder.last(), copy.new_usd.last());
+    // The same scenario: nothing changed.
+    assert!(diff(&old, cat, &old, cat).changes.is_empty());
+    assert_eq!(headroom::output::render::diff_text(&diff(&old, cat, &old, cat)), "No input changed.\n");
+}
