@@ -234,6 +234,10 @@ enum ExportKind {
     CsvLong,
     Xlsx,
     Html,
+    /// The budget review as PDF (A4).
+    Pdf,
+    /// The budget review as PDF (US Letter).
+    PdfLetter,
 }
 
 impl From<ExportKind> for ExportFormat {
@@ -243,6 +247,8 @@ impl From<ExportKind> for ExportFormat {
             ExportKind::CsvLong => ExportFormat::CsvLong,
             ExportKind::Xlsx => ExportFormat::Xlsx,
             ExportKind::Html => ExportFormat::Html,
+            ExportKind::Pdf => ExportFormat::PdfA4,
+            ExportKind::PdfLetter => ExportFormat::PdfLetter,
         }
     }
 }
@@ -631,25 +637,26 @@ fn export(file: PathBuf, format: ExportKind, output: PathBuf, paths: Option<u32>
     }
     let report = plan(&s, &cat);
     let format: ExportFormat = format.into();
-    let mc = if matches!(format, ExportFormat::Html | ExportFormat::Xlsx)
-        && !s.uncertainty.inputs.is_empty()
-        && paths != Some(0)
-    {
-        let bar = progress_bar(paths.unwrap_or(s.uncertainty.paths));
-        let r = headroom::uncertainty::montecarlo::run(
-            &s,
-            &cat,
-            paths,
-            &[10.0, 50.0, 90.0],
-            &|done| bar.set_position(done as u64),
-            &std::sync::atomic::AtomicBool::new(false),
-        )
-        .ok();
-        bar.finish_and_clear();
-        r
-    } else {
-        None
-    };
+    let mc =
+        if matches!(format, ExportFormat::Html | ExportFormat::Xlsx | ExportFormat::PdfA4 | ExportFormat::PdfLetter)
+            && !s.uncertainty.inputs.is_empty()
+            && paths != Some(0)
+        {
+            let bar = progress_bar(paths.unwrap_or(s.uncertainty.paths));
+            let r = headroom::uncertainty::montecarlo::run(
+                &s,
+                &cat,
+                paths,
+                &[10.0, 50.0, 90.0],
+                &|done| bar.set_position(done as u64),
+                &std::sync::atomic::AtomicBool::new(false),
+            )
+            .ok();
+            bar.finish_and_clear();
+            r
+        } else {
+            None
+        };
     let bytes = export_with(&report, mc.as_ref(), format).map_err(|e| Fail { code: 1, message: e.to_string() })?;
     headroom::write_atomic(&output, &bytes).map_err(|e| bad(format!("{}: cannot write: {e}", output.display())))?;
     say(&format!("{}: {} bytes", output.display(), bytes.len()));

@@ -18,6 +18,8 @@ pub fn label(f: ExportFormat) -> &'static str {
         ExportFormat::CsvLong => "Cost lines CSV (long)…",
         ExportFormat::Xlsx => "Workbook XLSX…",
         ExportFormat::Html => "Budget review HTML…",
+        ExportFormat::PdfA4 => "Budget review PDF (A4)…",
+        ExportFormat::PdfLetter => "Budget review PDF (Letter)…",
     }
 }
 

@@ -21,17 +21,28 @@ pub enum ExportFormat {
     CsvLong,
     Xlsx,
     Html,
+    /// The budget review as PDF, A4 or Letter.
+    PdfA4,
+    PdfLetter,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] =
-        [ExportFormat::Csv, ExportFormat::CsvLong, ExportFormat::Xlsx, ExportFormat::Html];
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Csv,
+        ExportFormat::CsvLong,
+        ExportFormat::Xlsx,
+        ExportFormat::Html,
+        ExportFormat::PdfA4,
+        ExportFormat::PdfLetter,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::CsvLong => "csv-long",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Html => "html",
+            ExportFormat::PdfA4 => "pdf",
+            ExportFormat::PdfLetter => "pdf-letter",
         }
     }
     pub fn extension(self) -> &'static str {
@@ -39,6 +50,7 @@ impl ExportFormat {
             ExportFormat::Csv | ExportFormat::CsvLong => "csv",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Html => "html",
+            ExportFormat::PdfA4 | ExportFormat::PdfLetter => "pdf",
         }
     }
 }
@@ -64,6 +76,8 @@ pub fn export_with(report: &Report, mc: Option<&McReport>, format: ExportFormat)
         ExportFormat::CsvLong => csv_long(report).map(String::into_bytes),
         ExportFormat::Xlsx => xlsx(report, mc),
         ExportFormat::Html => Ok(html_with(report, mc).into_bytes()),
+        ExportFormat::PdfA4 => Ok(crate::output::pdf::pdf(report, mc, crate::output::pdf::Paper::A4)),
+        ExportFormat::PdfLetter => Ok(crate::output::pdf::pdf(report, mc, crate::output::pdf::Paper::Letter)),
     }
 }
 

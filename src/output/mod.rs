@@ -3,4 +3,5 @@
 //! is computed here.
 
 pub mod export;
+pub mod pdf;
 pub mod render;

@@ -184,3 +184,34 @@ fn diff_attributes_each_change_and_shows_the_interaction() {
     assert!(diff(&old, cat, &old, cat).changes.is_empty());
     assert_eq!(headroom::output::render::diff_text(&diff(&old, cat, &old, cat)), "No input changed.\n");
 }
+
+/// The PDF, written by Headroom: A4 or Letter, the decision and the fiscal-year table as text,
+/// the chart as vector paths, fonts not embedded (base 14), the same bytes twice.
+#[test]
+fn the_pdf_carries_the_decision_in_a4_and_letter() {
+    let cat = Catalog::builtin();
+    let r = headroom::plan(&headroom::load_scenario(headroom::SEED_SCENARIO, cat).unwrap(), cat);
+    let a4 = export_with(&r, None, ExportFormat::PdfA4).unwrap();
+    let letter = export_with(&r, None, ExportFormat::PdfLetter).unwrap();
+    assert_eq!(a4, export_with(&r, None, ExportFormat::PdfA4).unwrap(), "no clock in the bytes");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let (a, l) = (text(&a4), text(&letter));
+    assert!(a.starts_with("%PDF-1.7") && a.trim_end().ends_with("%%EOF"));
+    assert!(a.contains("/MediaBox [0 0 595 842]") && l.contains("/MediaBox [0 0 612 792]"));
+    let pages = |s: &str| s.matches("/Type /Page\n").count();
+    assert!(pages(&a) >= 3, "{}", pages(&a));
+    assert!(a.contains(&format!("/Count {}", pages(&a))));
+    // The decision, WinAnsi-encoded in a text-showing operator.
+    let decision = String::from_utf8_lossy(&headroom::output::pdf::win_ansi(&r.comparison.decision)).into_owned();
+    assert!(a.contains(&format!("({decision}) Tj")), "{decision}");
+    assert!(a.contains("(Fiscal years against budget) Tj") && a.contains("(Appendix: prices used) Tj"));
+    // Each variant's FY2027 amortised cost appears in the table.
+    for v in &r.variants {
+        assert!(a.contains(&headroom::money::usd0(v.fiscal_years[0].amortised_usd)), "{}", v.name);
+    }
+    // The chart: one stroked polyline per variant (a move, then a line to every other month).
+    let months = r.horizon_months as usize;
+    let strokes = a.matches(" l\n").count();
+    assert!(strokes >= r.variants.len() * (months - 1), "{strokes}");
+    assert!(a.contains("/BaseFont /Courier") && !a.contains("/FontFile"));
+}
