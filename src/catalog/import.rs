@@ -29,9 +29,6 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::{Catalog, Confidence, Price, PriceTable, Source};
 
-/// The first byte of a JSON offer file (an object); anything else is read as CSV.
-const JSON_OBJECT: u8 = 0x7b;
-
 /// Hours in a year of a reserved term (AWS amortises upfront fees over 8 760 h a year).
 const HOURS_PER_YEAR: f64 = 8760.0;
 
@@ -328,7 +325,7 @@ impl<'c> Importer<'c> {
         };
         let mut file_state = FileState::new(file);
         match first {
-            Some(JSON_OBJECT) => {
+            Some(b'{') => {
                 let mut de = serde_json::Deserializer::from_reader(r);
                 OfferSeed { imp: self, st: &mut file_state }
                     .deserialize(&mut de)

@@ -132,7 +132,8 @@ pub struct Coverage {
     pub newest: String,
 }
 
-/// One price row as `headroom prices --region R` lists it.
+/// One price row with its source's title: as `headroom prices --region R` lists it, and as a
+/// plan records each price it used (`money::ledger::PriceUsed`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PriceRow {
     pub region: String,

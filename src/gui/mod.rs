@@ -259,7 +259,14 @@ fn load_with_tables(text: &str, path: Option<&Path>) -> Result<(crate::ValidScen
             crate::io::read_text(&dir.join(name)).map_err(|e| e.to_string())
         })
         .map_err(crate::LoadError::Tables)?;
-    let catalog = Arc::new(catalog.into_owned());
+    // No tables: the shipped catalogue, shared (not a copy per scenario opened).
+    let catalog = match catalog {
+        std::borrow::Cow::Borrowed(_) => {
+            static SHIPPED: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
+            SHIPPED.get_or_init(|| Arc::new(Catalog::builtin().clone())).clone()
+        }
+        std::borrow::Cow::Owned(c) => Arc::new(c),
+    };
     let s = validate(parsed, &catalog).map_err(crate::LoadError::Invalid)?;
     Ok((s, catalog))
 }

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::catalog::Confidence;
 use crate::scenario::model::Category;
 
 /// A shared, immutable name (sites, services, items): an interned string (ustr), copied per
@@ -73,20 +72,9 @@ pub enum DiscountClass {
     NotAws,
 }
 
-/// A price as used: where it came from and how sure it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PriceUsed {
-    pub region: String,
-    pub key: String,
-    /// `None`: unknown, a gap the user must fill (`pricing.overrides`).
-    pub usd: Option<f64>,
-    pub unit: String,
-    pub source: String,
-    pub source_title: String,
-    pub as_of: String,
-    pub confidence: Option<Confidence>,
-    pub note: String,
-}
+/// A price as used: where it came from and how sure it is (the catalogue's row shape, with the
+/// source's title resolved; `usd: None` is a gap the user must fill with `pricing.overrides`).
+pub type PriceUsed = crate::catalog::PriceRow;
 
 /// A price resolved once per evaluation, as the report records it: where it came from, and its
 /// unit as a shared name. (Lines read the USD from their [`Slot`].)

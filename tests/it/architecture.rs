@@ -41,9 +41,24 @@ fn code(text: &str) -> String {
         let mut in_str = false;
         let mut prev = ' ';
         let mut kept = String::new();
+        let mut skip = 0;
         for (i, c) in line.char_indices() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
             if !in_str && line[i..].starts_with("//") {
                 break;
+            }
+            // A character literal ('{', '"', '\'') is neither a brace nor a string delimiter
+            // (a lifetime has no closing quote after one character).
+            if !in_str && c == '\'' {
+                let rest = &line[i + 1..];
+                let inner = if rest.starts_with('\\') { 2 } else { 1 };
+                if rest.chars().nth(inner) == Some('\'') {
+                    skip = inner + 1;
+                    continue;
+                }
             }
             if c == '"' && prev != '\\' {
                 in_str = !in_str;

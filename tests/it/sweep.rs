@@ -8,6 +8,18 @@ use headroom::scenario::assumptions::assumptions;
 use headroom::scenario::edit::set_field;
 use headroom::{Catalog, LoadError};
 
+/// The seed cut down to `variants` variants and `months` months, without uncertain inputs (and
+/// without the budget lines and reference estimates of the variants cut): a plan is quick.
+fn small_base(months: u32, variants: usize) -> headroom::Scenario {
+    let mut base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
+    base.meta.horizon_months = months;
+    base.variants.truncate(variants);
+    base.reference_estimates.retain(|r| base.variants.iter().any(|v| v.name == r.variant));
+    base.uncertainty.budgets.retain(|b| b.variant.as_ref().is_none_or(|v| base.variants.iter().any(|x| &x.name == v)));
+    base.uncertainty.inputs.clear();
+    base
+}
+
 const VALUES: [&str; 9] = ["0", "-1", "1e-320", "0.5", "1", "3", "1e9", "1.7976931348623157e308", "-1e308"];
 
 #[test]
@@ -15,12 +27,7 @@ fn every_numeric_field_at_its_edges_plans_or_is_rejected_by_name() {
     let cat = Catalog::builtin();
     // A small base (two variants, a year, static sizing) keeps a thousand plans quick in a
     // debug build; the simulated day is swept through its own fields below.
-    let mut base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
-    base.meta.horizon_months = 12;
-    base.variants.truncate(2);
-    base.reference_estimates.retain(|r| base.variants.iter().any(|v| v.name == r.variant));
-    base.uncertainty.budgets.retain(|b| b.variant.as_ref().is_none_or(|v| base.variants.iter().any(|x| &x.name == v)));
-    base.uncertainty.inputs.clear();
+    let mut base = small_base(12, 2);
     base.cluster.autoscaling.simulate = false;
     assert!(headroom::validate(base.clone(), cat).is_ok());
     let numeric: Vec<String> = assumptions(&base)
@@ -151,12 +158,7 @@ fn random_combinations_of_fields_plan_or_are_refused_by_name() {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
     let cat = Catalog::builtin();
-    let mut base = headroom::parse_scenario(headroom::SEED_SCENARIO).unwrap();
-    base.meta.horizon_months = 3;
-    base.variants.truncate(3);
-    base.reference_estimates.retain(|r| base.variants.iter().any(|v| v.name == r.variant));
-    base.uncertainty.budgets.retain(|b| b.variant.as_ref().is_none_or(|v| base.variants.iter().any(|x| &x.name == v)));
-    base.uncertainty.inputs.clear();
+    let base = small_base(3, 3);
     let numeric: Vec<(String, f64)> = assumptions(&base)
         .into_iter()
         .filter(|a| !a.path.starts_with("meta.horizon"))
